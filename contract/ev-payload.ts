@@ -1,0 +1,59 @@
+/**
+ * The EV telemetry event, as a JSON Schema (TypeBox) that both services
+ * validate with, and its static type. No cdktf or fastify imports here.
+ *
+ * Unknown properties are rejected (400 naming the property): a misspelt
+ * field (`odometr`) would otherwise be dropped without a word.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const EvLocation = Type.Object(
+  {
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+  },
+  { additionalProperties: false },
+);
+
+export const EvBattery = Type.Object(
+  {
+    /** State of charge, percent. */
+    percentage: Type.Number({ minimum: 0, maximum: 100 }),
+    /** Pack voltage, volts. */
+    voltage: Type.Number({ exclusiveMinimum: 0 }),
+    /** Pack temperature, degrees Celsius. */
+    temperature: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+
+export const EvPayload = Type.Object(
+  {
+    vehicle_id: Type.String({ minLength: 1, maxLength: 64 }),
+    /** RFC 3339 date-time. */
+    timestamp: Type.String({ format: 'date-time' }),
+    location: EvLocation,
+    battery: EvBattery,
+    /** km/h. */
+    speed: Type.Number({ minimum: 0 }),
+    /** km. */
+    odometer: Type.Number({ minimum: 0 }),
+  },
+  { additionalProperties: false, $id: 'EvPayload' },
+);
+
+export type EvPayload = Static<typeof EvPayload>;
+
+/** Request header carrying a client-chosen idempotency key. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** Response header set to `true` when processing answers from a key it already applied. */
+export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
+
+/** Request header that makes data-processing answer 503 (the article's fault switch). */
+export const FAULT_503_HEADER = 'x-503';
+
+/** The idempotency key of an event: the header when given, else `vehicle_id` and `timestamp`. */
+export function idempotencyKeyOf(payload: Pick<EvPayload, 'vehicle_id' | 'timestamp'>, header?: string): string {
+  return header !== undefined && header !== '' ? header : `${payload.vehicle_id}@${payload.timestamp}`;
+}
