@@ -1,0 +1,138 @@
+/**
+ * One contract, two stores: the in-memory store and the Redis store (on a real
+ * redis-server) must both apply every idempotency key exactly once.
+ */
+import Redis from 'ioredis';
+import { MemoryIdempotentStore, type IdempotentStore, type Transition } from '../../apps/resilience/idempotent-store';
+import { RedisIdempotentStore } from '../../apps/resilience/redis-idempotent-store';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+
+interface Counter {
+  readonly events: number;
+  readonly keys: readonly string[];
+}
+
+/** Counts events and remembers which keys were applied, in order. */
+function countEvent(key: string): Transition<Counter, { readonly eventNumber: number }> {
+  return (state) => {
+    const events = (state?.events ?? 0) + 1;
+    return { state: { events, keys: [...(state?.keys ?? []), key] }, result: { eventNumber: events } };
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface StoreFactory {
+  readonly name: string;
+  /** Two stores that share one backing state (two replicas), with the given key TTL. */
+  pair(keyTtlMs?: number): [IdempotentStore<Counter, { eventNumber: number }>, IdempotentStore<Counter, { eventNumber: number }>];
+}
+
+let redisServer: RedisServer;
+let connections: Redis[] = [];
+let prefixSequence = 0;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer({ appendOnly: true });
+});
+
+afterEach(async () => {
+  await Promise.all(connections.map((connection) => connection.quit()));
+  connections = [];
+});
+
+afterAll(async () => {
+  await redisServer.stop();
+});
+
+const memoryFactory: StoreFactory = {
+  name: 'MemoryIdempotentStore',
+  pair(keyTtlMs) {
+    const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ keyTtlMs });
+    return [store, store];
+  },
+};
+
+const redisFactory: StoreFactory = {
+  name: 'RedisIdempotentStore',
+  pair(keyTtlMs) {
+    const keyPrefix = `test${++prefixSequence}:`;
+    const first = new Redis(redisServer.url);
+    const second = new Redis(redisServer.url);
+    connections.push(first, second);
+    return [new RedisIdempotentStore(first, { keyPrefix, keyTtlMs }), new RedisIdempotentStore(second, { keyPrefix, keyTtlMs })];
+  },
+};
+
+describe.each([memoryFactory, redisFactory])('$name', (factory) => {
+  it('replays the first result of a key, with replayed=true, and changes the state once', async () => {
+    const [store] = factory.pair();
+    const first = await store.applyOnce('k1', 'car-1', countEvent('k1'));
+    const again = await store.applyOnce('k1', 'car-1', countEvent('k1'));
+    expect(first).toEqual({ result: { eventNumber: 1 }, replayed: false });
+    expect(again).toEqual({ result: { eventNumber: 1 }, replayed: true });
+    expect(await store.get('car-1')).toEqual({ events: 1, keys: ['k1'] });
+  });
+
+  it('applies 50 concurrent copies of one key, arriving at two replicas, exactly once', async () => {
+    const [a, b] = factory.pair();
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).applyOnce('dup', 'car-2', countEvent('dup'))),
+    );
+    expect(outcomes.filter((outcome) => !outcome.replayed)).toHaveLength(1);
+    expect(outcomes.every((outcome) => outcome.result.eventNumber === 1)).toBe(true);
+    expect(await b.get('car-2')).toEqual({ events: 1, keys: ['dup'] });
+  });
+
+  it('applies 40 concurrent distinct keys on one entity without losing an update', async () => {
+    const [a, b] = factory.pair();
+    const keys = Array.from({ length: 40 }, (_, i) => `distinct-${i}`);
+    const outcomes = await Promise.all(keys.map((key, i) => (i % 2 === 0 ? a : b).applyOnce(key, 'car-3', countEvent(key))));
+    expect(outcomes.every((outcome) => !outcome.replayed)).toBe(true);
+    expect(outcomes.map((outcome) => outcome.result.eventNumber).sort((x, y) => x - y)).toEqual(keys.map((_, i) => i + 1));
+    const state = await a.get('car-3');
+    expect(state?.events).toBe(40);
+    expect([...(state?.keys ?? [])].sort()).toEqual([...keys].sort());
+  });
+
+  it('forgets a key after its TTL, so the key applies again', async () => {
+    const [store] = factory.pair(150);
+    await store.applyOnce('short', 'car-4', countEvent('short'));
+    expect((await store.applyOnce('short', 'car-4', countEvent('short'))).replayed).toBe(true);
+    await sleep(250);
+    const afterTtl = await store.applyOnce('short', 'car-4', countEvent('short'));
+    expect(afterTtl).toEqual({ result: { eventNumber: 2 }, replayed: false });
+  });
+
+  it('returns undefined for an entity it never saw', async () => {
+    const [store] = factory.pair();
+    expect(await store.get('nobody')).toBeUndefined();
+  });
+});
+
+describe('RedisIdempotentStore durability', () => {
+  it('a new store instance (a restarted replica) replays keys and keeps the state', async () => {
+    const before = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.url, { keyPrefix: 'restart:' });
+    await before.applyOnce('r1', 'car-5', countEvent('r1'));
+    await before.close();
+    const after = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.url, { keyPrefix: 'restart:' });
+    expect(await after.applyOnce('r1', 'car-5', countEvent('r1'))).toEqual({ result: { eventNumber: 1 }, replayed: true });
+    expect(await after.get('car-5')).toEqual({ events: 1, keys: ['r1'] });
+    await after.close();
+  });
+
+  it('keeps applied keys and state across a kill -9 of redis-server itself (AOF, fsync always)', async () => {
+    const server = await startRedisServer({ appendOnly: true });
+    const store = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.url, { keyPrefix: 'crash:' });
+    await store.applyOnce('c1', 'car-6', countEvent('c1'));
+    await store.close();
+    await server.kill();
+    const restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port });
+    const after = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(restarted.url, { keyPrefix: 'crash:' });
+    expect((await after.applyOnce('c1', 'car-6', countEvent('c1'))).replayed).toBe(true);
+    expect((await after.get('car-6'))?.events).toBe(1);
+    await after.close();
+    await restarted.stop();
+    await server.stop();
+  });
+});
