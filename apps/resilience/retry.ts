@@ -1,0 +1,165 @@
+/**
+ * App-mode retries (`RETRY_MODE=app`): applies the processing route's
+ * {@link RetryPolicySpec} in-process, the way Envoy applies it in the mesh.
+ *
+ * Why not cockatiel's `retry()`: its backoff generators draw from
+ * `Math.random` and sleep on real timers (no injectable clock or random
+ * source), and it cannot tell Envoy's three retry triggers apart (a retryable
+ * status, a connect failure, a reset or per-try timeout). The loop below is
+ * ~60 lines, mirrors Envoy's semantics one for one and is testable without
+ * fake timers.
+ */
+import {
+  ENVOY_DEFAULT_BACKOFF,
+  retriesOnConnectionError,
+  retriesOnReset,
+  retryableStatusCodes,
+  type RetryBackoffSpec,
+  type RetryPolicySpec,
+} from '../../contract/retry-policy';
+
+/** One attempt: must honour `signal` (abort the request when it fires). */
+export type RetryAttempt<T extends { readonly status: number }> = (signal: AbortSignal, attemptNumber: number) => Promise<T>;
+
+/** Why an attempt failed without a response. */
+export type AttemptFailureKind = 'connection-error' | 'reset' | 'per-try-timeout' | 'deadline' | 'other';
+
+/** Options of {@link executeWithRetry}. */
+export interface RetryOptions {
+  /** The route's policy (events, max retries, per-retry timeout). */
+  readonly policy: RetryPolicySpec;
+  /** Back-off between attempts. @default ENVOY_DEFAULT_BACKOFF (25 ms base, 250 ms cap) */
+  readonly backoff?: RetryBackoffSpec;
+  /** Deadline over all attempts and back-offs, like the route's per-request timeout; none when omitted. */
+  readonly overallTimeoutMs?: number;
+  /** Uniform random source in [0, 1), for tests. @default Math.random */
+  readonly random?: () => number;
+  /** Waits `ms` milliseconds, for tests. @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Called before each retry with the retry number (1-based), its back-off and why. */
+  readonly onRetry?: (retry: { readonly retryNumber: number; readonly delayMs: number; readonly reason: string }) => void;
+}
+
+/** What {@link executeWithRetry} returns: the last response and how many attempts it took. */
+export interface RetryOutcome<T> {
+  readonly response: T;
+  readonly attempts: number;
+}
+
+/** Thrown when the last attempt ended without a response (or the deadline passed). */
+export class RetryFailedError extends Error {
+  constructor(
+    /** Why the last attempt failed. */
+    readonly kind: AttemptFailureKind,
+    /** Attempts made, including the first. */
+    readonly attempts: number,
+    /** The last attempt's error. */
+    override readonly cause: unknown,
+  ) {
+    super(`upstream call failed after ${attempts} attempt(s): ${kind}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'RetryFailedError';
+  }
+}
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const RESET_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** Classifies an attempt's error by the `code` anywhere on its `cause` chain. */
+export function classifyAttemptError(error: unknown): AttemptFailureKind {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return 'connection-error';
+    if (typeof code === 'string' && RESET_ERROR_CODES.has(code)) return 'reset';
+    current = (current as { cause?: unknown }).cause;
+  }
+  return 'other';
+}
+
+/**
+ * Envoy's back-off before retry `retryNumber` (1-based): uniform in
+ * [0, (2^n − 1) × base), then capped at the max interval.
+ */
+export function envoyBackoffMs(retryNumber: number, backoff: RetryBackoffSpec, random: () => number): number {
+  const ceiling = (2 ** retryNumber - 1) * backoff.baseIntervalMs;
+  return Math.min(Math.floor(random() * ceiling), backoff.maxIntervalMs);
+}
+
+class AttemptTimeout extends Error {
+  constructor(readonly kind: 'per-try-timeout' | 'deadline') {
+    super(kind === 'deadline' ? 'overall deadline passed' : 'per-try timeout expired');
+  }
+}
+
+/**
+ * Runs `attempt` under `options.policy`: retries a retryable status, a
+ * connect failure or a reset / per-try timeout (as the policy's events allow),
+ * at most `maxRetries` times with Envoy's jittered back-off. Returns the last
+ * response (retryable or not); throws {@link RetryFailedError} when the last
+ * attempt produced none.
+ */
+export async function executeWithRetry<T extends { readonly status: number }>(
+  attempt: RetryAttempt<T>,
+  options: RetryOptions,
+): Promise<RetryOutcome<T>> {
+  const { policy } = options;
+  const backoff = options.backoff ?? ENVOY_DEFAULT_BACKOFF;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retryable = retryableStatusCodes(policy);
+  const deadline = options.overallTimeoutMs === undefined ? Infinity : Date.now() + options.overallTimeoutMs;
+
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline);
+    let reason: string;
+    if ('response' in outcome) {
+      if (!retryable.has(outcome.response.status) || attemptNumber > policy.maxRetries) {
+        return { response: outcome.response, attempts: attemptNumber };
+      }
+      reason = `status ${outcome.response.status}`;
+    } else {
+      const { kind, error } = outcome;
+      const retries =
+        (kind === 'connection-error' && retriesOnConnectionError(policy)) ||
+        ((kind === 'reset' || kind === 'per-try-timeout') && retriesOnReset(policy));
+      if (!retries || attemptNumber > policy.maxRetries) throw new RetryFailedError(kind, attemptNumber, error);
+      reason = kind;
+    }
+    const delayMs = envoyBackoffMs(attemptNumber, backoff, random);
+    if (Date.now() + delayMs >= deadline) {
+      if ('response' in outcome) return { response: outcome.response, attempts: attemptNumber };
+      throw new RetryFailedError('deadline', attemptNumber, outcome.error);
+    }
+    options.onRetry?.({ retryNumber: attemptNumber, delayMs, reason });
+    await sleep(delayMs);
+  }
+}
+
+type AttemptResult<T> = { readonly response: T } | { readonly kind: AttemptFailureKind; readonly error: unknown };
+
+/** One attempt bounded by the per-try timeout and the deadline, even if `attempt` ignores its signal. */
+async function runOneAttempt<T extends { readonly status: number }>(
+  attempt: RetryAttempt<T>,
+  attemptNumber: number,
+  perTryTimeoutMs: number,
+  deadline: number,
+): Promise<AttemptResult<T>> {
+  const controller = new AbortController();
+  const remainingMs = deadline - Date.now();
+  const timeout = remainingMs < perTryTimeoutMs ? new AttemptTimeout('deadline') : new AttemptTimeout('per-try-timeout');
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(timeout);
+      reject(timeout);
+    }, Math.max(0, Math.min(remainingMs, perTryTimeoutMs)));
+  });
+  try {
+    return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired]) };
+  } catch (error) {
+    if (controller.signal.aborted) return { kind: timeout.kind, error: timeout };
+    return { kind: classifyAttemptError(error), error };
+  } finally {
+    clearTimeout(timer);
+    expired.catch(() => undefined);
+  }
+}
