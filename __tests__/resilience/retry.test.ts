@@ -8,7 +8,6 @@ import {
   ENVOY_DEFAULT_BACKOFF,
   HttpRetryEvent,
   PROCESSING_RETRY_POLICY,
-  TcpRetryEvent,
   type RetryPolicySpec,
 } from '../../contract/retry-policy';
 import { envoyBackoffMs, executeWithRetry, RetryFailedError } from '../../apps/resilience/retry';
