@@ -1,0 +1,27 @@
+/**
+ * One structured log line per request, written when the answer is sent:
+ * method, URL, status, response time, request id (`reqId`, bound by Fastify)
+ * and the X-Ray trace id from `x-amzn-trace-id`. Fastify's own
+ * incoming/completed pair is disabled (`LogController` with `disableRequestLogging`).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Request header carrying the AWS X-Ray trace id. */
+export const TRACE_ID_HEADER = 'x-amzn-trace-id';
+
+/** Adds the `onResponse` hook that logs each request once, on the root instance. */
+export function installRequestLog(app: FastifyInstance): void {
+  app.addHook('onResponse', function logRequest(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
+        traceId: request.headers[TRACE_ID_HEADER],
+      },
+      'request',
+    );
+    done();
+  });
+}

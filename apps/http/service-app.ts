@@ -1,0 +1,54 @@
+/**
+ * The Fastify instance both services start from: TypeBox type provider, strict
+ * JSON Schema validation (no coercion, unknown properties rejected rather than
+ * removed), JSON as the only body type (anything else is 415), one log line
+ * per request, JSON errors with 404/405, and the health check of the contract.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DestinationStream } from 'pino';
+import type { ServiceIdentity } from '../../contract/services';
+import { installErrorHandling } from './error-handling';
+import { healthCheck } from './health-check';
+import { installRequestLog } from './request-log';
+import { DEFAULT_BODY_LIMIT_BYTES, type LogLevel } from './server-settings';
+
+/** A Fastify instance with the TypeBox type provider. */
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Options common to both services' `buildApp`. */
+export interface ServiceAppOptions {
+  /** Log level. @default info */
+  readonly logLevel?: LogLevel;
+  /** Where log lines go (tests capture them). @default stdout */
+  readonly logStream?: DestinationStream;
+  /** Largest accepted request body, in bytes; larger bodies get 413. @default 65536 */
+  readonly bodyLimitBytes?: number;
+}
+
+/** Creates the instance for `service`, with the cross-cutting hooks and handlers installed. */
+export function createServiceApp(service: ServiceIdentity, options: ServiceAppOptions = {}): ServiceApp {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      base: { service: service.name },
+      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+    },
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.removeContentTypeParser('text/plain');
+  installRequestLog(app);
+  installErrorHandling(app);
+  app.register(healthCheck, { service });
+  return app;
+}

@@ -1,0 +1,37 @@
+/**
+ * `POST /ev` of data-ingestion: validates the event against the shared
+ * schema, forwards its bytes to processing with the propagated headers, and
+ * relays processing's status and body. No answer from processing is a 503
+ * (a timeout a 504) with a JSON error.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { EvPayload } from '../../contract/ev-payload';
+import { EV_PATH } from '../../contract/services';
+import { errorBody } from '../http/error-reply';
+import { forwardedRequestHeaders, relayedAnswerHeaders } from './forwarded-headers';
+import { ProcessingUnreachableError, TransportFailure, type ProcessingClient } from './processing-client';
+import { keepRawJsonBody } from './raw-json-body';
+
+/** Options of {@link evRoute}. */
+export interface EvRouteOptions {
+  readonly processing: ProcessingClient;
+}
+
+/** Registers `POST /ev`. */
+export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { processing }) => {
+  keepRawJsonBody(app);
+  app.post(EV_PATH, { schema: { body: EvPayload } }, async (request, reply) => {
+    try {
+      const answer = await processing.send({
+        body: request.rawJsonBody ?? Buffer.from(JSON.stringify(request.body)),
+        headers: forwardedRequestHeaders(request.headers),
+      });
+      return reply.code(answer.statusCode).headers(relayedAnswerHeaders(answer.headers)).send(answer.body);
+    } catch (error) {
+      if (!(error instanceof ProcessingUnreachableError)) throw error;
+      request.log.warn({ err: error }, 'data-processing unreachable');
+      const statusCode = error.failure === TransportFailure.TIMEOUT ? 504 : 503;
+      return reply.code(statusCode).send(errorBody(statusCode, error.message));
+    }
+  });
+};

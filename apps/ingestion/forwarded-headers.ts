@@ -1,0 +1,33 @@
+/**
+ * Which request headers travel from ingestion to processing, and which answer
+ * headers travel back. Hop-by-hop and client-specific headers stay behind.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/ev-payload';
+import { TRACE_ID_HEADER } from '../http/request-log';
+
+/** Request headers propagated to processing. */
+export const FORWARDED_REQUEST_HEADERS = ['content-type', FAULT_503_HEADER, TRACE_ID_HEADER, IDEMPOTENCY_KEY_HEADER] as const;
+
+/** Answer headers relayed to the client. */
+export const RELAYED_ANSWER_HEADERS = ['content-type', IDEMPOTENT_REPLAY_HEADER, 'retry-after'] as const;
+
+/** The propagated subset of `headers`. */
+export function forwardedRequestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return forwarded;
+}
+
+/** The relayed subset of processing's answer headers. */
+export function relayedAnswerHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const relayed: Record<string, string> = {};
+  for (const name of RELAYED_ANSWER_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) relayed[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return relayed;
+}

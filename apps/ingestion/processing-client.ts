@@ -1,0 +1,55 @@
+/**
+ * The seam between ingestion and data-processing: one call forwards one event
+ * and resolves with processing's answer, whatever its status; a transport
+ * failure rejects with {@link ProcessingUnreachableError}, classified the way
+ * the retry policy's events are (connection error, reset, timeout).
+ *
+ * Resilience wraps this interface without changing the route: a retry
+ * executor (`RETRY_MODE=app`), a circuit breaker, a parking fallback are
+ * each a `ProcessingClient` around another one.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** One forward of an event. */
+export interface ProcessingCall {
+  /** The event's JSON, as received. */
+  readonly body: Buffer;
+  /** Headers to send (content type, fault switch, trace id, idempotency key). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Processing's answer, any status. */
+export interface ProcessingAnswer {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** Sends events to data-processing. */
+export interface ProcessingClient {
+  /** Forwards one event; rejects with {@link ProcessingUnreachableError} when no answer arrives. */
+  send(call: ProcessingCall): Promise<ProcessingAnswer>;
+  /** Waits for calls in flight, then releases connections. */
+  close(): Promise<void>;
+}
+
+/** Why no answer arrived (the retry policy's vocabulary). */
+export enum TransportFailure {
+  /** The connection could not be opened (refused, DNS, connect timeout): `connection-error`. */
+  CONNECT = 'connect',
+  /** The connection broke before a complete answer: Envoy's `reset`. */
+  RESET = 'reset',
+  /** No complete answer within the per-call timeout. */
+  TIMEOUT = 'timeout',
+}
+
+/** data-processing gave no answer. */
+export class ProcessingUnreachableError extends Error {
+  constructor(
+    readonly failure: TransportFailure,
+    cause: unknown,
+  ) {
+    super(`data-processing unreachable (${failure}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ProcessingUnreachableError';
+  }
+}
