@@ -1,0 +1,94 @@
+import { DATA_INGESTION, DATA_PROCESSING } from '../contract/services';
+import { Duration } from '../modules/core/duration';
+import type { MeshedTaskSize } from '../modules/ecs/task-size';
+import type { ServiceSettings } from './service-settings';
+
+/** The environments this app knows; each synthesizes its own stack. */
+export type EnvironmentName = 'dev' | 'prd';
+
+/** The typed configuration of one environment (the article's variables that are not account-specific). */
+export interface EnvironmentConfig {
+  /** Environment name: the `<env>` of every resource name and of `<env>.<internal domain>`. */
+  readonly env: EnvironmentName;
+  /** Settings per service, keyed by the contract's service name. */
+  readonly services: Readonly<Record<string, ServiceSettings>>;
+  /** Days to keep the services' logs. */
+  readonly logRetentionDays: number;
+  /** Allow ECS Exec into the tasks (the article reaches the services through Session Manager). */
+  readonly enableExecuteCommand: boolean;
+}
+
+/**
+ * Per-request timeout of the data-processing route and of the listeners on
+ * its call path: the article's 12 retries × 5 s plus Envoy's worst-case
+ * back-off (about 2.5 s) need 67.5 s; App Mesh's default of 15 s would cut
+ * them after 2 attempts. See docs/infrastructure.md, "Retry budget".
+ */
+const PIPELINE_TIMEOUT = Duration.seconds(70);
+
+const SMALL_TASK: MeshedTaskSize = { cpu: 512, memory: 1024, envoyCpu: 128, envoyMemory: 256, xrayCpu: 32, xrayMemory: 64 };
+const LARGE_TASK: MeshedTaskSize = { cpu: 1024, memory: 2048, envoyCpu: 256, envoyMemory: 512, xrayCpu: 32, xrayMemory: 64 };
+
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+  dev: {
+    env: 'dev',
+    logRetentionDays: 30,
+    enableExecuteCommand: false,
+    services: {
+      [DATA_INGESTION.name]: {
+        appPort: DATA_INGESTION.port,
+        meshTimeout: PIPELINE_TIMEOUT,
+        desiredCount: 1,
+        deploymentMaximumPercent: 200,
+        deploymentMinimumHealthyPercent: 100,
+        taskDefinition: SMALL_TASK,
+      },
+      [DATA_PROCESSING.name]: {
+        appPort: DATA_PROCESSING.port,
+        meshTimeout: PIPELINE_TIMEOUT,
+        desiredCount: 1,
+        deploymentMaximumPercent: 200,
+        deploymentMinimumHealthyPercent: 100,
+        taskDefinition: SMALL_TASK,
+      },
+    },
+  },
+  prd: {
+    env: 'prd',
+    logRetentionDays: 365,
+    enableExecuteCommand: false,
+    services: {
+      [DATA_INGESTION.name]: {
+        appPort: DATA_INGESTION.port,
+        meshTimeout: PIPELINE_TIMEOUT,
+        desiredCount: 2,
+        deploymentMaximumPercent: 200,
+        deploymentMinimumHealthyPercent: 100,
+        taskDefinition: LARGE_TASK,
+      },
+      [DATA_PROCESSING.name]: {
+        appPort: DATA_PROCESSING.port,
+        meshTimeout: PIPELINE_TIMEOUT,
+        desiredCount: 3,
+        deploymentMaximumPercent: 200,
+        deploymentMinimumHealthyPercent: 100,
+        taskDefinition: LARGE_TASK,
+      },
+    },
+  },
+};
+
+/** The configuration of `name`; throws naming the known environments otherwise. */
+export function environmentConfig(name: string): EnvironmentConfig {
+  if (!(name in ENVIRONMENTS)) {
+    throw new Error(`config: unknown environment '${name}'; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
+  }
+  return ENVIRONMENTS[name as EnvironmentName];
+}
+
+/** The settings of service `serviceName` in `config`; throws naming the service otherwise. */
+export function serviceSettings(config: EnvironmentConfig, serviceName: string): ServiceSettings {
+  const settings = config.services[serviceName];
+  if (!settings) throw new Error(`config '${config.env}': no settings for service '${serviceName}'`);
+  return settings;
+}

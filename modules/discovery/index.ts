@@ -1,0 +1,2 @@
+export * from './discovery-service';
+export * from './private-dns-namespace';

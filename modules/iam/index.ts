@@ -1,0 +1,3 @@
+export * from './policy-statement';
+export * from './task-execution-role';
+export * from './task-role';

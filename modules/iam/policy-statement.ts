@@ -1,0 +1,29 @@
+import { InvalidPropError } from '../core/prop-error';
+
+/** One statement of an IAM policy: named actions (no wildcards) on resources. */
+export interface PolicyStatement {
+  /** Statement ID, for readers of the policy. */
+  readonly sid: string;
+  /** Actions, each `service:Action` without `*`. */
+  readonly actions: readonly string[];
+  /** Resource ARNs; `*` only for actions that support no resource-level permissions. */
+  readonly resources: readonly string[];
+}
+
+/** Renders `statements` as an IAM policy document (JSON); rejects wildcard actions (FSBP IAM.21). */
+export function renderPolicyDocument(owner: string, statements: readonly PolicyStatement[]): string {
+  for (const statement of statements) {
+    const wildcard = statement.actions.find((action) => action.includes('*'));
+    if (wildcard) throw new InvalidPropError(owner, 'statements.actions', `wildcard action '${wildcard}' is not allowed`);
+  }
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({ Sid: s.sid, Effect: 'Allow', Action: [...s.actions], Resource: [...s.resources] })),
+  });
+}
+
+/** The trust policy that lets ECS tasks assume a role. */
+export const ECS_TASKS_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});

@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+
+export interface TaskRoleProps {
+  /** Name of the role. */
+  readonly name: string;
+  /** ARN of the task's virtual node: its Envoy may stream the configuration of this node only. */
+  readonly virtualNodeArn: string;
+  /** Allow ECS Exec (Session Manager channels). @default false */
+  readonly enableExecuteCommand?: boolean;
+  /** Further permissions of the app (for example queue access). @default none */
+  readonly statements?: readonly PolicyStatement[];
+}
+
+/**
+ * The role the task's containers act as: Envoy streams its own virtual
+ * node's configuration, the X-Ray daemon sends traces, and the app gets
+ * what `statements` grants.
+ */
+export class TaskRole extends Construct {
+  /** The role's ARN. */
+  public readonly roleArn: string;
+  /** The role's name. */
+  public readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: TaskRoleProps) {
+    super(scope, id);
+    const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ECS_TASKS_TRUST_POLICY });
+    const statements: PolicyStatement[] = [
+      { sid: 'EnvoyOwnNodeOnly', actions: ['appmesh:StreamAggregatedResources'], resources: [props.virtualNodeArn] },
+      // X-Ray supports no resource-level permissions for these actions.
+      {
+        sid: 'XRayDaemon',
+        actions: [
+          'xray:GetSamplingRules',
+          'xray:GetSamplingStatisticSummaries',
+          'xray:GetSamplingTargets',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ],
+        resources: ['*'],
+      },
+    ];
+    if (props.enableExecuteCommand) {
+      // ssmmessages supports no resource-level permissions.
+      statements.push({
+        sid: 'EcsExec',
+        actions: [
+          'ssmmessages:CreateControlChannel',
+          'ssmmessages:CreateDataChannel',
+          'ssmmessages:OpenControlChannel',
+          'ssmmessages:OpenDataChannel',
+        ],
+        resources: ['*'],
+      });
+    }
+    statements.push(...(props.statements ?? []));
+    new IamRolePolicy(this, 'Policy', {
+      name: 'task-permissions',
+      role: role.id,
+      policy: renderPolicyDocument(`TaskRole '${this.node.path}'`, statements),
+    });
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+  }
+}

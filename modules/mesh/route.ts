@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { AppmeshRoute } from '@cdktf/provider-aws/lib/appmesh-route';
+import { ENVOY_DEFAULT_BACKOFF, type RetryBackoffSpec } from '../../contract/retry-policy';
+import type { Duration } from '../core/duration';
+import { InvalidPropError, requireIntegerInRange } from '../core/prop-error';
+import { RetryBudgetValidation } from '../validation/retry-budget';
+import type { RetryPolicy } from './retry-policy';
+import { effectivePerRequestTimeout, renderHttpTimeout, type HttpTimeout } from './timeouts';
+import type { VirtualRouter } from './virtual-router';
+import type { WeightedTarget } from './weighted-target';
+
+export interface RouteProps {
+  /** The router the route belongs to. */
+  readonly router: VirtualRouter;
+  /** Name of the route. */
+  readonly name: string;
+  /** Path prefix the route matches; must start with '/'. @default '/' */
+  readonly prefix?: string;
+  /** Nodes that receive the traffic, with weights (1-10 targets). */
+  readonly weightedTargets: readonly WeightedTarget[];
+  /** Priority among the router's routes, 0 (highest) to 1000. @default 1 */
+  readonly priority?: number;
+  /** Retry policy of the route. @default no retries */
+  readonly retryPolicy?: RetryPolicy;
+  /** Timeouts of the route; the per-request timeout covers all retries. @default App Mesh's: 15 s per request */
+  readonly timeout?: HttpTimeout;
+  /** Envoy's retry back-off, for the retry-budget check only (App Mesh does not expose it). @default ENVOY_DEFAULT_BACKOFF (25 ms base, 250 ms cap) */
+  readonly backoff?: RetryBackoffSpec;
+}
+
+/** An HTTP route of a virtual router: prefix match, weighted targets, retry policy and timeouts. */
+export class Route extends Construct {
+  /** The route's name. */
+  public readonly routeName: string;
+  /** The route's ARN. */
+  public readonly routeArn: string;
+  /** The router of the route. */
+  public readonly router: VirtualRouter;
+  /** The route's targets. */
+  public readonly weightedTargets: readonly WeightedTarget[];
+  /** The route's retry policy, if any. */
+  public readonly retryPolicy?: RetryPolicy;
+  /** Envoy's retry back-off assumed by the retry-budget check. */
+  public readonly backoff: RetryBackoffSpec;
+  /** The per-request timeout in force on this route (App Mesh's 15 s when unset). */
+  public readonly perRequestTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: RouteProps) {
+    super(scope, id);
+    const owner = `Route '${this.node.path}'`;
+    const prefix = props.prefix ?? '/';
+    if (!prefix.startsWith('/')) throw new InvalidPropError(owner, 'prefix', `must start with '/', got '${prefix}'`);
+    const priority = props.priority ?? 1;
+    requireIntegerInRange(owner, 'priority', priority, 0, 1_000);
+    requireIntegerInRange(owner, 'weightedTargets (count)', props.weightedTargets.length, 1, 10);
+    const weights = props.weightedTargets.map((target) => target.weight ?? 1);
+    weights.forEach((weight) => requireIntegerInRange(owner, 'weightedTargets.weight', weight, 0, 100));
+    if (weights.reduce((sum, weight) => sum + weight, 0) === 0) {
+      throw new InvalidPropError(owner, 'weightedTargets', 'the weights sum to 0, so no target would receive traffic');
+    }
+
+    this.router = props.router;
+    this.weightedTargets = props.weightedTargets;
+    this.retryPolicy = props.retryPolicy;
+    this.backoff = props.backoff ?? ENVOY_DEFAULT_BACKOFF;
+    this.perRequestTimeout = effectivePerRequestTimeout(props.timeout);
+
+    const route = new AppmeshRoute(this, 'Resource', {
+      name: props.name,
+      meshName: props.router.mesh.meshName,
+      virtualRouterName: props.router.virtualRouterName,
+      spec: {
+        priority,
+        httpRoute: {
+          match: { prefix },
+          retryPolicy: props.retryPolicy?.render(owner),
+          timeout: renderHttpTimeout(props.timeout),
+          action: {
+            weightedTarget: props.weightedTargets.map((target, index) => ({
+              virtualNode: target.virtualNode.virtualNodeName,
+              weight: weights[index],
+            })),
+          },
+        },
+      },
+    });
+    this.routeName = route.name;
+    this.routeArn = route.arn;
+    this.node.addValidation(new RetryBudgetValidation(this));
+  }
+}

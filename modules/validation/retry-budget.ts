@@ -1,0 +1,126 @@
+import { Annotations } from 'cdktf';
+import type { IValidation } from 'constructs';
+import type { RetryBackoffSpec } from '../../contract/retry-policy';
+import { Duration } from '../core/duration';
+import type { Route } from '../mesh/route';
+import { VirtualNode } from '../mesh/virtual-node';
+import { VirtualService } from '../mesh/virtual-service';
+
+/*
+ * The retry budget of a route: how many of its configured attempts can
+ * actually happen before a timeout cuts the request, when every attempt is
+ * slow (runs into its per-retry timeout).
+ *
+ * Sources:
+ * - Envoy router filter, "A few notes on how Envoy does retries": "The route
+ *   timeout ... includes all retries. Thus if the request timeout is set to
+ *   3s, and the first request attempt takes 2.7s, the retry (including
+ *   back-off) has .3s to complete." And: "Envoy uses a fully jittered
+ *   exponential back-off algorithm for retries with a default base interval
+ *   of 25ms. Given a base interval B and retry number N, the back-off for the
+ *   retry is in the range [0, (2^N-1)B)", capped at the max interval (default
+ *   10 × base = 250 ms).
+ *   https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter
+ * - App Mesh `HttpTimeout.perRequest`: "The default value is 15 seconds. If you
+ *   set a higher timeout, then make sure that the higher value is set for each
+ *   App Mesh resource in a conversation ... the timeout should be greater than
+ *   15 seconds for the source and destination virtual node and the route."
+ *   https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_HttpTimeout.html
+ * - App Mesh `HttpRetryPolicy.perRetryTimeout` bounds each attempt.
+ *   https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_HttpRetryPolicy.html
+ *
+ * Model of the call path caller → route → target:
+ * - budget = the smallest per-request timeout of the route and of the
+ *   listeners of the calling virtual nodes (the caller's inbound request
+ *   waits for the whole retry schedule);
+ * - one attempt lasts at most min(perRetryTimeout, the target listener's
+ *   per-request timeout), since each attempt is a new request into the
+ *   target's Envoy;
+ * - k attempts take k × attempt + Σ_{n=1}^{k-1} min(cap, (2^n − 1) × base).
+ */
+
+/** The worst-case back-off before retry number `retry` (1-based), in milliseconds. */
+export function worstCaseBackoffMs(retry: number, backoff: RetryBackoffSpec): number {
+  return Math.min(backoff.maxIntervalMs, (2 ** retry - 1) * backoff.baseIntervalMs);
+}
+
+/** The worst-case duration of `attempts` attempts that each run into `perAttemptMs`, back-off included, in milliseconds. */
+export function worstCaseScheduleMs(attempts: number, perAttemptMs: number, backoff: RetryBackoffSpec): number {
+  let total = attempts * perAttemptMs;
+  for (let retry = 1; retry < attempts; retry++) total += worstCaseBackoffMs(retry, backoff);
+  return total;
+}
+
+/** How many of `maxAttempts` slow attempts complete within `budgetMs`. */
+export function attemptsWithinBudget(
+  maxAttempts: number,
+  perAttemptMs: number,
+  budgetMs: number,
+  backoff: RetryBackoffSpec,
+): number {
+  let fit = 0;
+  while (fit < maxAttempts && worstCaseScheduleMs(fit + 1, perAttemptMs, backoff) <= budgetMs) fit++;
+  return fit;
+}
+
+/** A timeout along the call path, with where it comes from. */
+interface PathTimeout {
+  readonly timeout: Duration;
+  readonly source: string;
+}
+
+function smallest(timeouts: readonly PathTimeout[]): PathTimeout {
+  return timeouts.reduce((min, next) => (next.timeout.toMilliseconds() < min.timeout.toMilliseconds() ? next : min));
+}
+
+/**
+ * The synth-time check of a route's retry budget: a warning when fewer
+ * attempts fit than the policy configures, an error when not even one retry
+ * fits. Added to every {@link Route} by its constructor.
+ */
+export class RetryBudgetValidation implements IValidation {
+  constructor(private readonly route: Route) {}
+
+  public validate(): string[] {
+    const policy = this.route.retryPolicy;
+    if (!policy || policy.spec.maxRetries === 0) return [];
+    const all = this.route.node.root.node.findAll();
+    const services = all.filter(
+      (c): c is VirtualService => c instanceof VirtualService && c.provider.router === this.route.router,
+    );
+    const callers = all.filter(
+      (c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.includes(b)),
+    );
+
+    const budget = smallest([
+      { timeout: this.route.perRequestTimeout, source: `the route's per-request timeout` },
+      ...callers.map((caller) => ({
+        timeout: caller.listener.perRequestTimeout,
+        source: `the listener per-request timeout of calling node '${caller.node.path}'`,
+      })),
+    ]);
+    const attempt = smallest([
+      { timeout: policy.perRetryTimeout, source: 'the per-retry timeout' },
+      ...this.route.weightedTargets.map(({ virtualNode }) => ({
+        timeout: virtualNode.listener.perRequestTimeout,
+        source: `the listener per-request timeout of target node '${virtualNode.node.path}'`,
+      })),
+    ]);
+
+    const attemptMs = attempt.timeout.toMilliseconds();
+    const budgetMs = budget.timeout.toMilliseconds();
+    const fit = attemptsWithinBudget(policy.maxAttempts, attemptMs, budgetMs, this.route.backoff);
+    if (fit === policy.maxAttempts) return [];
+
+    const needed = Duration.millis(worstCaseScheduleMs(policy.maxAttempts, attemptMs, this.route.backoff));
+    const finding =
+      `retry budget: only ${fit} of ${policy.maxAttempts} attempts (1 + maxRetries ${policy.spec.maxRetries}) ` +
+      `fit when every attempt is slow: ${policy.maxAttempts} × ${attempt.timeout} (${attempt.source}) plus ` +
+      `Envoy's back-off need ${needed}, but ${budget.source} is ${budget.timeout}. ` +
+      `Set the route's timeout.perRequest and the listener timeouts of its callers to at least ${needed}, ` +
+      `or lower maxRetries.`;
+    if (fit < 2) return [`Route '${this.route.node.path}': ${finding} Not even one retry can happen.`];
+    Annotations.of(this.route).addWarning(finding);
+    return [];
+  }
+}
