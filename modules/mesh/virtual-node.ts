@@ -44,7 +44,7 @@ export class VirtualNode extends Construct {
       name: props.name,
       meshName: props.mesh.meshName,
       spec: {
-        backend: this.backends.map((service) => ({
+        backend: this.backends.length === 0 ? undefined : this.backends.map((service) => ({
           virtualService: { virtualServiceName: service.virtualServiceName },
         })),
         listener: [props.listener.render(owner)],

@@ -1,0 +1,60 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { Testing, TerraformStack, type TerraformResource } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Duration } from '../../modules/core/duration';
+import { Mesh } from '../../modules/mesh/mesh';
+import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
+import { VirtualNode } from '../../modules/mesh/virtual-node';
+import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
+import { VirtualRouter } from '../../modules/mesh/virtual-router';
+
+/** A fresh stack with an AWS provider in a test app. */
+export function newStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: 'ap-northeast-1' });
+  return stack;
+}
+
+/** The synthesized Terraform JSON of `stack`, parsed. */
+export function synthJson(stack: TerraformStack, runValidations = false): any {
+  return JSON.parse(Testing.synth(stack, runValidations));
+}
+
+/** The only resource of `type` in `json` (fails the test when there is not exactly one). */
+export function onlyResource(json: any, type: string): any {
+  const resources = Object.values(json.resource?.[type] ?? {});
+  if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
+  return resources[0];
+}
+
+/** The resources of `type` in `json`. */
+export function resources(json: any, type: string): any[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** A virtual node with an HTTP listener on `port` and the given per-request timeout. */
+export function node(scope: Construct, id: string, mesh: Mesh, port: number, perRequest?: Duration): VirtualNode {
+  return new VirtualNode(scope, id, {
+    mesh,
+    name: id,
+    listener: VirtualNodeListener.http({ port, timeout: perRequest ? { perRequest } : undefined }),
+    serviceDiscovery: ServiceDiscovery.cloudMap('dev.example.internal', id),
+  });
+}
+
+/** A mesh, a router on `port` and a node on `port` in a fresh stack. */
+export function meshWithRouter(port = 3001) {
+  const stack = newStack();
+  const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
+  const router = new VirtualRouter(stack, 'Router', { mesh, name: 'router', port });
+  const target = node(stack, 'Target', mesh, port);
+  return { stack, mesh, router, target };
+}
+
+/** The Terraform reference `${<type>.<logical id>.<attribute>}` of the `Resource` child of `construct`. */
+export function refOf(construct: Construct, attribute: string): string {
+  const resource = construct.node.findChild('Resource') as TerraformResource;
+  const stack = TerraformStack.of(construct);
+  return `\${${resource.terraformResourceType}.${stack.getLogicalId(resource)}.${attribute}}`;
+}

@@ -1,0 +1,35 @@
+import { Testing } from 'cdktf';
+import { AppmeshMesh } from '@cdktf/provider-aws/lib/appmesh-mesh';
+import { AppmeshVirtualRouter } from '@cdktf/provider-aws/lib/appmesh-virtual-router';
+import { Mesh, MeshEgressFilter } from '../../modules/mesh/mesh';
+import { VirtualRouter } from '../../modules/mesh/virtual-router';
+import { newStack, refOf } from './fixture';
+
+Testing.setupJest();
+
+describe('Mesh', () => {
+  test('drops egress to destinations outside the mesh by default', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new Mesh(stack, 'Mesh', { name: 'dev-ev-app-mesh' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(AppmeshMesh, {
+      name: 'dev-ev-app-mesh',
+      spec: { egress_filter: { type: 'DROP_ALL' } },
+    });
+  });
+
+  test('allows all egress when asked', () => {
+    const stack = newStack();
+    new Mesh(stack, 'Mesh', { name: 'open', egressFilter: MeshEgressFilter.ALLOW_ALL });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(AppmeshMesh, { spec: { egress_filter: { type: 'ALLOW_ALL' } } });
+  });
+
+  test('is referenced by its id (the mesh name) from the resources in it', () => {
+    const stack = newStack();
+    const mesh = new Mesh(stack, 'Mesh', { name: 'm' });
+    new VirtualRouter(stack, 'Router', { mesh, name: 'r', port: 3000 });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(AppmeshVirtualRouter, { mesh_name: refOf(mesh, 'id') });
+  });
+});
