@@ -1,0 +1,163 @@
+import { Testing } from 'cdktf';
+import { ENVIRONMENTS } from '../../config/environments';
+import { DATA_INGESTION, DATA_PROCESSING, RetryMode } from '../../contract/services';
+import { DataPipelineStack } from '../../modules/data-pipeline-stack';
+import { MeshedService } from '../../modules/meshed-service';
+
+Testing.setupJest();
+
+function synthStack(configure?: (stack: DataPipelineStack) => void) {
+  const app = Testing.app();
+  const stack = new DataPipelineStack(app, 'ev-pipeline-dev', { config: ENVIRONMENTS.dev });
+  configure?.(stack);
+  return { stack, json: JSON.parse(Testing.synth(stack, true)) };
+}
+
+/** The resource of `type` at construct path `path` (e.g. `DataProcessing/Route`, its `Resource` child implied). */
+function at(json: any, type: string, path: string): any {
+  const logicalId = new RegExp(`^${path.replace(/\//g, '_')}_[0-9A-F]{8}$`);
+  const found = Object.entries(json.resource[type] as Record<string, any>).find(([id]) => logicalId.test(id));
+  if (!found) throw new Error(`no ${type} at ${path}`);
+  return found[1];
+}
+
+function containersOf(json: any, service: string): any[] {
+  return JSON.parse(at(json, 'aws_ecs_task_definition', `${service}/TaskDefinition`).container_definitions);
+}
+
+describe('DataPipelineStack', () => {
+  const { stack, json } = synthStack();
+
+  test('synthesizes the whole stack (snapshot)', () => {
+    expect(json).toMatchSnapshot();
+  });
+
+  test('has every resource type of the article, one per service where the article has one per service', () => {
+    const counts = Object.fromEntries(Object.entries(json.resource).map(([type, r]) => [type, Object.keys(r as object).length]));
+    expect(counts).toMatchObject({
+      aws_appmesh_mesh: 1,
+      aws_appmesh_virtual_service: 2,
+      aws_appmesh_virtual_node: 2,
+      aws_appmesh_virtual_router: 2,
+      aws_appmesh_route: 2,
+      aws_service_discovery_private_dns_namespace: 1,
+      aws_service_discovery_service: 2,
+      aws_ecs_cluster: 1,
+      aws_ecs_cluster_capacity_providers: 1,
+      aws_ecs_service: 2,
+      aws_ecs_task_definition: 2,
+      aws_ecr_repository: 2,
+      aws_cloudwatch_log_group: 2,
+      aws_security_group: 1,
+    });
+  });
+
+  test('account-specific values are Terraform variables', () => {
+    expect(Object.keys(json.variable).sort()).toEqual(
+      ['app_version', 'internal_domain', 'project', 'protected_subnet_ids', 'region', 'vpc_id'].sort(),
+    );
+    expect(json.provider.aws[0].region).toBe('${var.region}');
+  });
+
+  test("the processing route carries the article's retry policy exactly, with a 70 s per-request timeout", () => {
+    expect(at(json, 'aws_appmesh_route', 'DataProcessing/Route')).toMatchObject({
+      name: 'dev-${var.project}-data-processing-service',
+      spec: {
+        priority: 1,
+        http_route: {
+          match: { prefix: '/' },
+          retry_policy: {
+            http_retry_events: ['gateway-error'],
+            max_retries: 12,
+            per_retry_timeout: { unit: 's', value: 5 },
+            tcp_retry_events: ['connection-error'],
+          },
+          timeout: { per_request: { unit: 's', value: 70 } },
+        },
+      },
+    });
+  });
+
+  test('virtual services are named <service>.<env>.<internal domain>, provided by their routers', () => {
+    expect(at(json, 'aws_appmesh_virtual_service', 'DataProcessing/VirtualService').name).toBe('data-processing.dev.${var.internal_domain}');
+    expect(at(json, 'aws_appmesh_virtual_service', 'DataIngestion/VirtualService').name).toBe('data-ingestion.dev.${var.internal_domain}');
+    expect(at(json, 'aws_appmesh_virtual_service', 'DataProcessing/VirtualService').spec.provider.virtual_router).toBeDefined();
+  });
+
+  test("each node discovers its own Cloud Map service by that service's own name (slips 1 and 2)", () => {
+    for (const [id, name] of [['DataIngestion', DATA_INGESTION.name], ['DataProcessing', DATA_PROCESSING.name]]) {
+      expect(at(json, 'aws_service_discovery_service', `${id}/DiscoveryService`).name).toBe(name);
+      const node = at(json, 'aws_appmesh_virtual_node', `${id}/VirtualNode`);
+      expect(node.spec.service_discovery.aws_cloud_map).toEqual({
+        service_name: expect.stringMatching(new RegExp(`^\\$\\{aws_service_discovery_service\\.${id}_DiscoveryService_[0-9A-F]{8}\\.name\\}$`)),
+        namespace_name: expect.stringMatching(/^\$\{aws_service_discovery_private_dns_namespace\..*\.name\}$/),
+      });
+    }
+  });
+
+  test('ingestion has processing as its only backend; processing has none', () => {
+    const ingestion = at(json, 'aws_appmesh_virtual_node', 'DataIngestion/VirtualNode');
+    const processing = at(json, 'aws_appmesh_virtual_node', 'DataProcessing/VirtualNode');
+    expect(ingestion.spec.backend).toHaveLength(1);
+    expect(ingestion.spec.backend[0].virtual_service.virtual_service_name).toMatch(/aws_appmesh_virtual_service\.DataProcessing_VirtualService/);
+    expect(processing.spec.backend).toBeUndefined();
+  });
+
+  test('apps run in mesh retry mode; ingestion calls processing by its virtual service DNS name', () => {
+    const env = (service: string) =>
+      Object.fromEntries(containersOf(json, service)[0].environment.map((e: any) => [e.name, e.value]));
+    expect(env('DataProcessing')).toEqual({ APP_PORT: '3001', RETRY_MODE: RetryMode.MESH });
+    expect(Object.keys(env('DataIngestion')).sort()).toEqual(['APP_PORT', 'DATA_PROCESSING_URL', 'RETRY_MODE']);
+    expect(env('DataIngestion').RETRY_MODE).toBe(RetryMode.MESH);
+    expect(env('DataIngestion').DATA_PROCESSING_URL).toMatch(/^http:\/\/\$\{aws_appmesh_virtual_service\.DataProcessing_VirtualService_[0-9A-F]+\.name\}:3001\/ev$/);
+  });
+
+  test('containers use dependsOn (slip 3) and no container is privileged or root', () => {
+    for (const service of ['DataIngestion', 'DataProcessing']) {
+      for (const container of containersOf(json, service)) {
+        expect(container).not.toHaveProperty('depends_on');
+        expect(container).not.toHaveProperty('privileged');
+        expect(container.user).not.toMatch(/^(0|root)/);
+      }
+      expect(containersOf(json, service)[0].dependsOn).toEqual([{ containerName: 'envoy', condition: 'HEALTHY' }]);
+    }
+  });
+
+  test('Envoy streams its own node only; no IAM policy has a wildcard action', () => {
+    const policies = Object.values(json.resource.aws_iam_role_policy as Record<string, any>);
+    for (const policy of policies) {
+      for (const statement of JSON.parse(policy.policy).Statement) {
+        expect(statement.Action.every((a: string) => !a.includes('*'))).toBe(true);
+      }
+    }
+    const taskPolicy = JSON.parse(at(json, 'aws_iam_role_policy', 'DataProcessing/TaskRole/Policy').policy);
+    expect(taskPolicy.Statement.find((s: any) => s.Sid === 'EnvoyOwnNodeOnly')).toEqual({
+      Sid: 'EnvoyOwnNodeOnly',
+      Effect: 'Allow',
+      Action: ['appmesh:StreamAggregatedResources'],
+      Resource: [expect.stringMatching(/^\$\{aws_appmesh_virtual_node\.DataProcessing_VirtualNode_[0-9A-F]+\.arn\}$/)],
+    });
+  });
+
+  test('the data-pipeline timeouts let all 13 attempts happen: no retry-budget warning', () => {
+    const warnings = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === '@cdktf/warn');
+    expect(warnings).toEqual([]);
+  });
+
+  test('a third service is a few lines with the composite', () => {
+    const { json: withThird } = synthStack((s) => {
+      new MeshedService(s, 'Alerting', {
+        platform: s.platform,
+        identity: { name: 'alerting', port: 3002, healthCheckPath: '/health-check' },
+        settings: { ...ENVIRONMENTS.dev.services[DATA_PROCESSING.name], appPort: 3002 },
+        backends: [s.processing],
+      });
+    });
+    expect(Object.keys(withThird.resource.aws_ecs_service)).toHaveLength(3);
+    expect(at(withThird, 'aws_appmesh_virtual_node', 'Alerting/VirtualNode').spec.listener[0].port_mapping.port).toBe(3002);
+    expect(Object.keys(withThird.resource.aws_vpc_security_group_ingress_rule)).toHaveLength(3);
+  });
+});
