@@ -30,9 +30,8 @@ export interface EvRouteOptions {
   readonly thresholds: AnomalyThresholds;
 }
 
-const EvHeaders = Type.Object({
-  [IDEMPOTENCY_KEY_HEADER]: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-});
+/** Longest accepted `idempotency-key` header. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
 const EvAnswer = Type.Object({ status: Type.Literal('processed'), anomalies: Type.Array(Anomaly) });
 
@@ -42,7 +41,6 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
     EV_PATH,
     {
       schema: {
-        headers: EvHeaders,
         body: EvPayload,
         response: { 200: EvAnswer, 400: ErrorBody, 503: ErrorBody },
       },
@@ -60,7 +58,12 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
       if (Number.isNaN(timestampMs)) {
         return reply.code(400).send(errorBody(400, `body.timestamp ${event.timestamp} is not a representable instant`, 'timestamp'));
       }
-      const key = idempotencyKeyOf(event, request.headers[IDEMPOTENCY_KEY_HEADER]);
+      const keyHeader = request.headers[IDEMPOTENCY_KEY_HEADER];
+      if (typeof keyHeader === 'string' && keyHeader.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        const message = `${IDEMPOTENCY_KEY_HEADER} header is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`;
+        return reply.code(400).send(errorBody(400, message, IDEMPOTENCY_KEY_HEADER));
+      }
+      const key = idempotencyKeyOf(event, typeof keyHeader === 'string' ? keyHeader : undefined);
       const outcome = await store.applyOnce(key, event.vehicle_id, (state) => applyEvent(state, event, timestampMs, thresholds));
       if (outcome.replayed) reply.header(IDEMPOTENT_REPLAY_HEADER, 'true');
       return outcome.result;
