@@ -1,0 +1,111 @@
+/**
+ * Offline Terraform for the tests: finds the CLI and the hashicorp/aws
+ * filesystem mirror, writes a CLI configuration that installs providers from
+ * that mirror only, and runs terraform with it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** The provider version that @cdktf/provider-aws 20.1.0 binds. */
+export const AWS_PROVIDER_VERSION = '5.100.0';
+const PROVIDER_DIR = join('registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION);
+
+/** The terraform executable on PATH, or undefined. */
+export function findTerraform(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'terraform');
+    if (dir && existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The root of a filesystem mirror holding hashicorp/aws 5.100.0:
+ * `TF_PROVIDER_MIRROR` when set, else the first likely root that has it
+ * (`/opt/*`, `/usr/share/terraform/plugins`, `~/.terraform.d/plugins`,
+ * `~/.local/share/terraform/plugins`).
+ */
+export function findProviderMirror(): string | undefined {
+  const fromEnv = process.env.TF_PROVIDER_MIRROR;
+  if (fromEnv) return existsSync(join(fromEnv, PROVIDER_DIR)) ? fromEnv : undefined;
+  const optRoots = existsSync('/opt') ? readdirSync('/opt').map((entry) => join('/opt', entry)) : [];
+  const roots = [
+    ...optRoots,
+    '/usr/share/terraform/plugins',
+    join(homedir(), '.terraform.d', 'plugins'),
+    join(homedir(), '.local', 'share', 'terraform', 'plugins'),
+  ];
+  return roots.find((root) => existsSync(join(root, PROVIDER_DIR)));
+}
+
+/** Writes a CLI configuration that takes hashicorp/* from `mirror` only; returns its path. */
+export function writeMirrorCliConfig(dir: string, mirror: string): string {
+  const path = join(dir, 'terraform.tfrc');
+  writeFileSync(
+    path,
+    [
+      'provider_installation {',
+      '  filesystem_mirror {',
+      `    path    = ${JSON.stringify(mirror)}`,
+      '    include = ["registry.terraform.io/hashicorp/*"]',
+      '  }',
+      '  direct {',
+      '    exclude = ["registry.terraform.io/hashicorp/*"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+/**
+ * A provider override (a Terraform `*_override.tf.json` file, written into
+ * the test's copy only) that lets `terraform plan` run without an account.
+ */
+export function writeOfflineProviderOverride(stackDir: string): void {
+  writeFileSync(
+    join(stackDir, 'offline_provider_override.tf.json'),
+    JSON.stringify({
+      provider: {
+        aws: {
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          skip_region_validation: true,
+        },
+      },
+    }),
+  );
+}
+
+export interface TerraformResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform in `cwd` with the mirror configuration and dummy credentials in the child's environment only. */
+export function runTerraform(terraform: string, cliConfig: string, cwd: string, args: readonly string[]): TerraformResult {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_ACCESS_KEY_ID: 'AKIAOFFLINETEST00000',
+    AWS_SECRET_ACCESS_KEY: 'offline-test-not-a-secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  delete env.AWS_PROFILE;
+  delete env.AWS_SESSION_TOKEN;
+  const result = spawnSync(terraform, [...args, '-no-color'], { cwd, env, encoding: 'utf8', timeout: 180_000 });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+
+/** A fresh temporary directory. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
