@@ -186,6 +186,21 @@ describe.each([
 });
 
 describe('CircuitBreaker with an unreachable store', () => {
+  it('fails open within a moment when the shared redis-server goes away', async () => {
+    const server = await startRedisServer();
+    const store = RedisCircuitBreakerStore.connect(server.url, { name: 'gone', settings: SETTINGS });
+    const errors: unknown[] = [];
+    const breaker = new CircuitBreaker(store, { onStoreError: (e) => errors.push(e) });
+    await trip(breaker);
+    await expect(breaker.execute(succeed)).rejects.toBeInstanceOf(BrokenCircuitError);
+    await server.stop();
+    const started = Date.now();
+    expect(await breaker.execute(succeed)).toBe('ok');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(errors.length).toBeGreaterThan(0);
+    await store.close().catch(() => undefined);
+  });
+
   it('fails open: calls go through and the store error is reported', async () => {
     const connection = new Redis(redisServer.url);
     connection.disconnect();

@@ -133,6 +133,16 @@ describe('npm run redrive (embedded queue, real process)', () => {
     expect(list.stdout).toMatch(/^COMPLETED 3\/3 moved/);
   }, 20_000);
 
+  it('start reports its progress while a slow move runs', async () => {
+    await queueWithDeadLetters(7);
+    const start = await cli(['start', '--rate', '3'], { RETRY_QUEUE_DIR: dir });
+    expect(start.code).toBe(0);
+    const lines = start.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.slice(0, -1).every((line) => /^moving: [1-7]\/7$/.test(line))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^move task COMPLETED 7\/7 moved at <=3\/s/);
+  }, 20_000);
+
   it('fails with one line and a non-zero exit code for a wrong queue, a bad command, no queue', async () => {
     const wrong = await cli(['list'], { RETRY_QUEUE_DIR: join(dir, 'missing') });
     expect(wrong.code).toBe(1);

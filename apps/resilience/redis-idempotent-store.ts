@@ -77,9 +77,13 @@ export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
     this.maxAttempts = options.maxAttempts ?? 100;
   }
 
-  /** A store on a new connection to `url` (e.g. `REDIS_URL`), closed by {@link close}. */
+  /**
+   * A store on a new connection to `url` (e.g. `REDIS_URL`), closed by
+   * {@link close}. A command fails after one reconnect attempt instead of
+   * queueing for long, so processing answers 503 quickly while Redis is away.
+   */
   static connect<S, R>(url: string, options: RedisIdempotentStoreOptions = {}): RedisIdempotentStore<S, R> {
-    return new RedisIdempotentStore<S, R>(new Redis(url), options, true);
+    return new RedisIdempotentStore<S, R>(new Redis(url, { maxRetriesPerRequest: 1 }), options, true);
   }
 
   async applyOnce(key: string, entityId: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>> {

@@ -19,6 +19,9 @@ options:
   --destination-arn <arn>       SQS destination (default: the DLQ's source queue)
   --dir <path>                  embedded queue directory (default: RETRY_QUEUE_DIR)`;
 
+/** An embedded `start` runs in the foreground and reports its progress this often, in ms. */
+const PROGRESS_REPORT_INTERVAL_MS = 1_000;
+
 /** Where the CLI writes, and the SQS client to use (tests pass their own). */
 export interface RedriveCliIo {
   readonly stdout: (line: string) => void;
@@ -79,7 +82,14 @@ function selectRedrive(values: { 'dlq-arn'?: string; 'destination-arn'?: string;
   if (dir === undefined || dir === '') {
     throw new RedriveError('queue-not-found', 'no queue given: pass --dlq-arn or set DLQ_URL (SQS), or pass --dir or set RETRY_QUEUE_DIR (embedded queue)');
   }
-  return new EmbeddedDeadLetterRedrive(dir);
+  let lastReportAt = Date.now();
+  return new EmbeddedDeadLetterRedrive(dir, {
+    onProgress: (task) => {
+      if (Date.now() - lastReportAt < PROGRESS_REPORT_INTERVAL_MS) return;
+      lastReportAt = Date.now();
+      io.stdout(`moving: ${task.messagesMoved}/${task.messagesToMove ?? '?'}`);
+    },
+  });
 }
 
 /** One line per task: status, progress, rate, start time, handle. */

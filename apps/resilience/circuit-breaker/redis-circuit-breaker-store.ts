@@ -126,7 +126,11 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
     this.settings = options.settings ?? DEFAULT_CIRCUIT_BREAKER_SETTINGS;
   }
 
-  /** A store on a new connection to `url` (e.g. `REDIS_URL`), closed by {@link close}. */
+  /**
+   * A store on a new connection to `url` (e.g. `REDIS_URL`), closed by
+   * {@link close}. A command fails after one reconnect attempt, so the breaker
+   * fails open quickly while Redis is away.
+   */
   static connect(url: string, options: RedisCircuitBreakerStoreOptions = {}): RedisCircuitBreakerStore {
     return new RedisCircuitBreakerStore(new Redis(url, { maxRetriesPerRequest: 1 }), options, true);
   }
