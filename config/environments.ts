@@ -16,6 +16,10 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   /** Allow ECS Exec into the tasks (the article reaches the services through Session Manager). */
   readonly enableExecuteCommand: boolean;
+  /** The shared-state cache (ElastiCache for Valkey) of breaker state and idempotency keys; none: each process keeps its own. */
+  readonly sharedStateCache?: { readonly nodeType: string; readonly nodeCount: number };
+  /** Failure rate of data-processing above which the alarm fires, in percent. */
+  readonly failureRateAlarmPercent: number;
 }
 
 /**
@@ -34,6 +38,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     env: 'dev',
     logRetentionDays: 30,
     enableExecuteCommand: false,
+    sharedStateCache: { nodeType: 'cache.t4g.micro', nodeCount: 1 },
+    failureRateAlarmPercent: 5,
     services: {
       [DATA_INGESTION.name]: {
         appPort: DATA_INGESTION.port,
@@ -57,6 +63,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     env: 'prd',
     logRetentionDays: 365,
     enableExecuteCommand: false,
+    sharedStateCache: { nodeType: 'cache.t4g.small', nodeCount: 2 },
+    failureRateAlarmPercent: 5,
     services: {
       [DATA_INGESTION.name]: {
         appPort: DATA_INGESTION.port,

@@ -48,7 +48,7 @@ describe('DataPipelineStack', () => {
       aws_ecs_task_definition: 2,
       aws_ecr_repository: 2,
       aws_cloudwatch_log_group: 2,
-      aws_security_group: 1,
+      aws_security_group: 2,
     });
   });
 
@@ -103,11 +103,20 @@ describe('DataPipelineStack', () => {
     expect(processing.spec.backend).toBeUndefined();
   });
 
-  test('apps run in mesh retry mode; ingestion calls processing by its virtual service DNS name', () => {
+  test('apps run in mesh retry mode with the queues and the cache; ingestion calls processing by its virtual service DNS name', () => {
     const env = (service: string) =>
       Object.fromEntries(containersOf(json, service)[0].environment.map((e: any) => [e.name, e.value]));
-    expect(env('DataProcessing')).toEqual({ APP_PORT: '3001', RETRY_MODE: RetryMode.MESH });
-    expect(Object.keys(env('DataIngestion')).sort()).toEqual(['APP_PORT', 'DATA_PROCESSING_URL', 'RETRY_MODE']);
+    expect(env('DataProcessing')).toEqual({
+      APP_PORT: '3001',
+      RETRY_MODE: RetryMode.MESH,
+      AWS_REGION: '${data.aws_region.current.name}',
+      RETRY_QUEUE_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.RetryQueue_[0-9A-F]{8}\.url\}$/),
+      DLQ_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.RetryQueue_DeadLetterQueue_[0-9A-F]{8}\.url\}$/),
+      REDIS_URL: expect.stringMatching(/^rediss:\/\/\$\{aws_elasticache_replication_group\.SharedStateCache_[0-9A-F]{8}\.primary_endpoint_address\}:6379$/),
+    });
+    expect(Object.keys(env('DataIngestion')).sort()).toEqual(
+      ['APP_PORT', 'AWS_REGION', 'DATA_PROCESSING_URL', 'DLQ_URL', 'REDIS_URL', 'RETRY_MODE', 'RETRY_QUEUE_URL'],
+    );
     expect(env('DataIngestion').RETRY_MODE).toBe(RetryMode.MESH);
     expect(env('DataIngestion').DATA_PROCESSING_URL).toMatch(/^http:\/\/\$\{aws_appmesh_virtual_service\.DataProcessing_VirtualService_[0-9A-F]+\.name\}:3001\/ev$/);
   });
@@ -139,6 +148,58 @@ describe('DataPipelineStack', () => {
     });
   });
 
+  test('queue access is least privilege: ingestion sends, processing drains, neither touches the DLQ', () => {
+    const statements = (path: string) => JSON.parse(at(json, 'aws_iam_role_policy', path).policy).Statement as any[];
+    const sqsActions = (path: string) => statements(path).filter((st) => st.Action.some((a: string) => a.startsWith('sqs:')));
+    expect(sqsActions('DataIngestion/TaskRole/Policy')).toEqual([
+      { Sid: 'ParkInRetryQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [expect.stringMatching(/RetryQueue_[0-9A-F]{8}\.arn/)] },
+    ]);
+    expect(sqsActions('DataProcessing/TaskRole/Policy')).toEqual([
+      {
+        Sid: 'DrainRetryQueue',
+        Effect: 'Allow',
+        Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        Resource: [expect.stringMatching(/RetryQueue_[0-9A-F]{8}\.arn/)],
+      },
+    ]);
+    const operator = JSON.parse(at(json, 'aws_iam_policy', 'RedriveOperatorPolicy').policy).Statement as any[];
+    expect(operator.flatMap((st) => st.Action)).toContain('sqs:StartMessageMoveTask');
+  });
+
+  test('the apps reach SQS (443) and the cache (6379) around Envoy; the mesh stays DROP_ALL', () => {
+    for (const service of ['DataIngestion', 'DataProcessing']) {
+      expect(at(json, 'aws_ecs_task_definition', `${service}/TaskDefinition`).proxy_configuration.properties.EgressIgnoredPorts).toBe('22,443,6379');
+    }
+    expect(at(json, 'aws_appmesh_mesh', 'Mesh').spec.egress_filter.type).toBe('DROP_ALL');
+    const egress = Object.values(json.resource.aws_vpc_security_group_egress_rule as Record<string, any>);
+    expect(egress.find((rule) => rule.from_port === 6379).referenced_security_group_id).toMatch(/SharedStateCache_SecurityGroup/);
+  });
+
+  test('processing has mesh-level circuit breaking: outlier detection and a connection pool', () => {
+    const listener = at(json, 'aws_appmesh_virtual_node', 'DataProcessing/VirtualNode').spec.listener[0];
+    expect(listener.outlier_detection).toEqual({
+      max_server_errors: 5,
+      interval: { unit: 's', value: 10 },
+      base_ejection_duration: { unit: 's', value: 30 },
+      max_ejection_percent: 50,
+    });
+    expect(listener.connection_pool).toEqual({ http: [{ max_connections: 256, max_pending_requests: 1024 }] });
+  });
+
+  test('alarms on dead letters and on processing failure rate notify the encrypted topic', () => {
+    const topic = at(json, 'aws_sns_topic', 'AlarmTopic');
+    expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.AlarmTopic_Key_[0-9A-F]{8}\.arn/);
+    const dlq = at(json, 'aws_cloudwatch_metric_alarm', 'DeadLetterAlarm');
+    expect(dlq).toMatchObject({ metric_name: 'ApproximateNumberOfMessagesVisible', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    const rate = at(json, 'aws_cloudwatch_metric_alarm', 'ProcessingFailureRateAlarm');
+    expect(rate.metric_query.map((q: any) => q.expression ?? q.metric.metric_name)).toEqual([
+      'Errors',
+      'Requests',
+      '100 * errors / MAX([errors, requests])',
+    ]);
+    expect(rate.metric_query[0].metric.dimensions).toEqual({ Service: 'data-processing' });
+  });
+
   test('the data-pipeline timeouts let all 13 attempts happen: no retry-budget warning', () => {
     const warnings = stack.node
       .findAll()
@@ -158,6 +219,8 @@ describe('DataPipelineStack', () => {
     });
     expect(Object.keys(withThird.resource.aws_ecs_service)).toHaveLength(3);
     expect(at(withThird, 'aws_appmesh_virtual_node', 'Alerting/VirtualNode').spec.listener[0].port_mapping.port).toBe(3002);
-    expect(Object.keys(withThird.resource.aws_vpc_security_group_ingress_rule)).toHaveLength(3);
+    expect(Object.keys(withThird.resource.aws_vpc_security_group_ingress_rule)).toContainEqual(
+      expect.stringMatching(/^SecurityGroup_Ingress3002_[0-9A-F]{8}$/),
+    );
   });
 });

@@ -65,4 +65,17 @@ export class MeshSecurityGroup extends Construct {
       referencedSecurityGroupId: this.securityGroupId,
     });
   }
+
+  /** Allows TCP `port` out to the members of security group `destinationSecurityGroupId` (e.g. a cache). */
+  public allowEgressTo(port: number, destinationSecurityGroupId: string, description: string): void {
+    requirePort(this, 'port', port);
+    new VpcSecurityGroupEgressRule(this, `EgressTo${port}`, {
+      securityGroupId: this.securityGroupId,
+      description,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      referencedSecurityGroupId: destinationSecurityGroupId,
+    });
+  }
 }

@@ -21,6 +21,17 @@ mock_provider "aws" {
       arn = "arn:aws:servicediscovery:ap-northeast-1:111122223333:service/srv-mock"
     }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:ap-northeast-1:111122223333:mock-alarms"
+    }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:ap-northeast-1:111122223333:mock-queue"
+      url = "https://sqs.ap-northeast-1.amazonaws.com/111122223333/mock-queue"
+    }
+  }
   mock_data "aws_partition" {
     defaults = {
       partition = "aws"
@@ -70,5 +81,28 @@ run "rehearsal_apply" {
   assert {
     condition     = output.ingestion_url == "http://data-ingestion.dev.smn-app-mesh-ecs.internal:3000/ev"
     error_message = "ingestion_url must be the virtual service's DNS name with the app port."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue_redrive_policy.RetryQueue_RedrivePolicy_5444D260.redrive_policy).maxReceiveCount == 8
+    error_message = "The retry queue must dead-letter after the contract's maxReceiveCount."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.RetryQueue_DeadLetterQueue_9D2F1AE4.sqs_managed_sse_enabled && aws_sqs_queue.RetryQueue_612A9E52.sqs_managed_sse_enabled
+    error_message = "Both queues must be encrypted at rest."
+  }
+
+  assert {
+    condition     = strcontains(aws_kms_key.AlarmTopic_Key_0C813E5B.policy, "arn:aws:iam::111122223333:root")
+    error_message = "The alarm topic's key must be administered by the stack's own account (taken from the queue ARN)."
+  }
+
+  assert {
+    condition = contains(
+      [for e in jsondecode(aws_ecs_task_definition.DataIngestion_TaskDefinition_AEAAB59F.container_definitions)[0].environment : e.name],
+      "RETRY_QUEUE_URL"
+    )
+    error_message = "Ingestion must know the retry queue."
   }
 }

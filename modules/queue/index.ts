@@ -1,0 +1,2 @@
+export * from './redrive-operator-policy';
+export * from './retry-queue';
