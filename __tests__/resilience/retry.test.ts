@@ -135,6 +135,29 @@ describe('executeWithRetry', () => {
     expect(failure).toMatchObject({ kind: 'other', attempts: 1 });
   });
 
+  it('classifies errors with a given classifier (an attempt function with its own error types)', async () => {
+    class Unreachable extends Error {
+      constructor(readonly failure: 'connect' | 'reset' | 'timeout') {
+        super(failure);
+      }
+    }
+    let calls = 0;
+    const failures = ['timeout', 'reset', 'connect'] as const;
+    const outcome = await executeWithRetry(
+      async () => {
+        if (calls < failures.length) throw new Unreachable(failures[calls++]);
+        return { status: 200 };
+      },
+      {
+        policy: PROCESSING_RETRY_POLICY,
+        ...noSleep,
+        classifyError: (e) =>
+          e instanceof Unreachable ? ({ connect: 'connection-error', reset: 'reset', timeout: 'per-try-timeout' } as const)[e.failure] : 'other',
+      },
+    );
+    expect(outcome).toEqual({ response: { status: 200 }, attempts: 4 });
+  });
+
   it('passes the retry number and delay to onRetry', async () => {
     const upstream = await startUpstream((call, _, res) => res.writeHead(call < 3 ? 503 : 200).end());
     servers.push(upstream.server);

@@ -36,6 +36,11 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Waits `ms` milliseconds, for tests. @default a timer */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Classifies an attempt's error, for attempt functions with their own error
+   * types (e.g. ingestion's `ProcessingUnreachableError`). @default classifyAttemptError
+   */
+  readonly classifyError?: (error: unknown) => AttemptFailureKind;
   /** Called before each retry with the retry number (1-based), its back-off and why. */
   readonly onRetry?: (retry: { readonly retryNumber: number; readonly delayMs: number; readonly reason: string }) => void;
 }
@@ -106,10 +111,11 @@ export async function executeWithRetry<T extends { readonly status: number }>(
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const retryable = retryableStatusCodes(policy);
+  const classifyError = options.classifyError ?? classifyAttemptError;
   const deadline = options.overallTimeoutMs === undefined ? Infinity : Date.now() + options.overallTimeoutMs;
 
   for (let attemptNumber = 1; ; attemptNumber++) {
-    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline);
+    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline, classifyError);
     let reason: string;
     if ('response' in outcome) {
       if (!retryable.has(outcome.response.status) || attemptNumber > policy.maxRetries) {
@@ -142,6 +148,7 @@ async function runOneAttempt<T extends { readonly status: number }>(
   attemptNumber: number,
   perTryTimeoutMs: number,
   deadline: number,
+  classifyError: (error: unknown) => AttemptFailureKind,
 ): Promise<AttemptResult<T>> {
   const controller = new AbortController();
   const remainingMs = deadline - Date.now();
@@ -157,7 +164,7 @@ async function runOneAttempt<T extends { readonly status: number }>(
     return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired]) };
   } catch (error) {
     if (controller.signal.aborted) return { kind: timeout.kind, error: timeout };
-    return { kind: classifyAttemptError(error), error };
+    return { kind: classifyError(error), error };
   } finally {
     clearTimeout(timer);
     expired.catch(() => undefined);
