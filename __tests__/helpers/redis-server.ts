@@ -22,6 +22,7 @@ export interface RedisServerOptions {
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
+  /** The loopback port it listens on. */
   readonly port: number;
   /** Data directory of this server. */
   readonly dir: string;

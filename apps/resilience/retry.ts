@@ -47,7 +47,9 @@ export interface RetryOptions {
 
 /** What {@link executeWithRetry} returns: the last response and how many attempts it took. */
 export interface RetryOutcome<T> {
+  /** The last attempt's response. */
   readonly response: T;
+  /** Attempts made, including the first. */
   readonly attempts: number;
 }
 

@@ -11,15 +11,19 @@ export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED
 export interface MoveTask {
   /** Identifies the task for cancel (SQS returns it only while RUNNING). */
   readonly taskHandle?: string;
+  /** Where the task is in its life. */
   readonly status: MoveTaskStatus;
   /** The dead-letter queue (ARN, or directory for the embedded queue). */
   readonly source: string;
   /** Where messages go; undefined means back to their source queue. */
   readonly destination?: string;
+  /** Rate limit of the task. */
   readonly maxMessagesPerSecond?: number;
+  /** Messages moved so far (approximate on SQS). */
   readonly messagesMoved: number;
   /** Messages in the dead-letter queue when the task started. */
   readonly messagesToMove?: number;
+  /** Why a FAILED task failed. */
   readonly failureReason?: string;
   /** Start time, ms since the epoch. */
   readonly startedAt: number;
@@ -31,6 +35,7 @@ export type RedriveErrorCode = 'queue-not-found' | 'access-denied' | 'task-alrea
 /** A redrive failure with a one-line explanation. */
 export class RedriveError extends Error {
   constructor(
+    /** The kind of failure, for programs. */
     readonly code: RedriveErrorCode,
     message: string,
   ) {

@@ -42,6 +42,7 @@ export class EmbeddedDeadLetterRedrive implements DeadLetterRedrive {
   private readonly lockPath: string;
 
   constructor(
+    /** The queue directory (`RETRY_QUEUE_DIR`). */
     readonly root: string,
     private readonly options: EmbeddedDeadLetterRedriveOptions = {},
   ) {

@@ -53,7 +53,9 @@ interface StoredMessage {
 
 /** A message file name, parsed. */
 export interface MessageFileName {
+  /** When the message becomes visible, ms since the epoch. */
   readonly visibleAt: number;
+  /** Receives so far. */
   readonly receiveCount: number;
   readonly messageId: string;
 }
@@ -86,6 +88,7 @@ export class EmbeddedRetryQueue implements RetryQueue {
   private readonly pollIntervalMs: number;
 
   private constructor(
+    /** The queue directory. */
     readonly root: string,
     private readonly options: EmbeddedRetryQueueOptions,
   ) {

@@ -32,9 +32,13 @@ export interface ReceiveRequest {
 
 /** One received message. */
 export interface ReceivedMessage {
+  /** The queue's id of the message. */
   readonly messageId: string;
+  /** The event's idempotency key, as sent. */
   readonly idempotencyKey: string;
+  /** The event, as sent. */
   readonly body: string;
+  /** The extra attributes, as sent. */
   readonly attributes: Readonly<Record<string, string>>;
   /** Identifies this receive; needed to delete the message or change its visibility. */
   readonly receiptHandle: string;
