@@ -5,16 +5,27 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
  */
 export interface ContainerDefinition {
+  /** Container name, unique in the task. */
   readonly name: string;
+  /** Image reference. */
   readonly image: string;
+  /** Whether the task stops when this container stops. */
   readonly essential: boolean;
+  /** UID (or UID:GID) the container runs as. */
   readonly user: string;
+  /** Whether the root file system is read-only. */
   readonly readonlyRootFilesystem: boolean;
+  /** CPU units reserved for the container. */
   readonly cpu?: number;
+  /** Hard memory limit, in MiB. */
   readonly memory?: number;
+  /** Soft memory limit, in MiB. */
   readonly memoryReservation?: number;
+  /** Environment variables (no secrets). */
   readonly environment?: readonly { readonly name: string; readonly value: string }[];
+  /** Ports the container listens on. */
   readonly portMappings: readonly { readonly containerPort: number; readonly hostPort?: number; readonly protocol: 'tcp' | 'udp' }[];
+  /** Container health check; times in seconds. */
   readonly healthCheck?: {
     readonly command: readonly string[];
     readonly interval: number;
@@ -22,8 +33,11 @@ export interface ContainerDefinition {
     readonly startPeriod: number;
     readonly timeout: number;
   };
+  /** Containers this one waits for, and for which state. */
   readonly dependsOn?: readonly { readonly containerName: string; readonly condition: 'START' | 'HEALTHY' | 'COMPLETE' | 'SUCCESS' }[];
+  /** Volumes mounted into the container. */
   readonly mountPoints?: readonly { readonly sourceVolume: string; readonly containerPath: string; readonly readOnly: boolean }[];
+  /** Log driver and its options. */
   readonly logConfiguration: {
     readonly logDriver: 'awslogs';
     readonly options: Readonly<Record<string, string>>;
