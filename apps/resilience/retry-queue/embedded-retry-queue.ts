@@ -78,6 +78,9 @@ export function queueDirectories(root: string): { readonly tmp: string; readonly
   return { tmp: join(root, 'tmp'), messages: join(root, 'messages'), deadLetters: join(root, 'dead-letters'), tasks: join(root, 'move-tasks') };
 }
 
+/** Bound of the receipt-handle cache; forgetting only costs a directory scan. */
+const MAX_REMEMBERED_CLAIMS = 10_000;
+
 /** Temporary files older than this are leftovers of a killed writer. */
 const ORPHAN_AGE_MS = 60_000;
 
@@ -86,6 +89,8 @@ export class EmbeddedRetryQueue implements RetryQueue {
   private readonly dirs: ReturnType<typeof queueDirectories>;
   private readonly now: () => number;
   private readonly pollIntervalMs: number;
+  /** File names of the messages this instance received, by receipt handle (saves a directory scan per delete). */
+  private readonly claimedFiles = new Map<string, string>();
 
   private constructor(
     /** The queue directory. */
@@ -135,6 +140,7 @@ export class EmbeddedRetryQueue implements RetryQueue {
 
   async delete(receiptHandle: string): Promise<void> {
     const name = await this.findInFlight(receiptHandle);
+    this.claimedFiles.delete(receiptHandle);
     if (name === undefined) return;
     try {
       await fs.unlink(join(this.dirs.messages, name));
@@ -151,8 +157,10 @@ export class EmbeddedRetryQueue implements RetryQueue {
     if (name === undefined || parsed === undefined) throw new ReceiptHandleInvalidError(receiptHandle);
     const renamed = messageFileName({ ...parsed, visibleAt: this.now() + timeoutSeconds * 1000 });
     if (!(await renameIfPresent(join(this.dirs.messages, name), join(this.dirs.messages, renamed)))) {
+      this.claimedFiles.delete(receiptHandle);
       throw new ReceiptHandleInvalidError(receiptHandle);
     }
+    this.claimedFiles.set(receiptHandle, renamed);
     await syncDirectory(this.dirs.messages);
   }
 
@@ -196,12 +204,15 @@ export class EmbeddedRetryQueue implements RetryQueue {
       });
       if (content === undefined) continue;
       const stored = JSON.parse(content) as StoredMessage;
+      const receiptHandle = `${claimed.receiveCount}-${claimed.messageId}`;
+      if (this.claimedFiles.size >= MAX_REMEMBERED_CLAIMS) this.claimedFiles.clear();
+      this.claimedFiles.set(receiptHandle, messageFileName(claimed));
       received.push({
         messageId: stored.messageId,
         idempotencyKey: stored.idempotencyKey,
         body: stored.body,
         attributes: stored.attributes,
-        receiptHandle: `${claimed.receiveCount}-${claimed.messageId}`,
+        receiptHandle,
         receiveCount: claimed.receiveCount,
       });
     }
@@ -209,7 +220,10 @@ export class EmbeddedRetryQueue implements RetryQueue {
     return { received, nextVisibleAt };
   }
 
+  /** The current file name of a received message: remembered if this instance received it, else by scanning. */
   private async findInFlight(receiptHandle: string): Promise<string | undefined> {
+    const remembered = this.claimedFiles.get(receiptHandle);
+    if (remembered !== undefined) return remembered;
     const suffix = `-${receiptHandle}.json`;
     return (await fs.readdir(this.dirs.messages)).find((name) => name.endsWith(suffix));
   }
