@@ -129,8 +129,14 @@ describe.each([
       await gate;
       return 'ok';
     };
-    const attempts = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).execute(slow).then(() => 'called', (e: unknown) => e));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let rejected = 0;
+    const attempts = Array.from({ length: 8 }, (_, i) =>
+      (i % 2 === 0 ? a : b).execute(slow).then(
+        () => 'called',
+        (e: unknown) => (rejected++, e),
+      ),
+    );
+    for (const waitUntil = Date.now() + 5_000; rejected < 6 && Date.now() < waitUntil; ) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(calls).toBe(SETTINGS.halfOpenScoutCalls);
     expect(await a.state()).toBe(CircuitState.HALF_OPEN);
     release();

@@ -96,10 +96,10 @@ describe.each([memoryFactory, redisFactory])('$name', (factory) => {
   });
 
   it('forgets a key after its TTL, so the key applies again', async () => {
-    const [store] = factory.pair(150);
+    const [store] = factory.pair(400);
     await store.applyOnce('short', 'car-4', countEvent('short'));
     expect((await store.applyOnce('short', 'car-4', countEvent('short'))).replayed).toBe(true);
-    await sleep(250);
+    await sleep(600);
     const afterTtl = await store.applyOnce('short', 'car-4', countEvent('short'));
     expect(afterTtl).toEqual({ result: { eventNumber: 2 }, replayed: false });
   });
