@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { buildApp as buildIngestion } from '../../../apps/ingestion/app';
+import { buildApp as buildProcessing } from '../../../apps/processing/app';
+import { FAULT_503_MESSAGE } from '../../../apps/processing/ev-route';
+import type { ServiceApp } from '../../../apps/http/service-app';
+import { SAMPLE_EVENT } from '../sample-event';
+
+/** Collects a service's JSON log lines. */
+class LogLines extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString().split('\n')) if (line !== '') this.lines.push(JSON.parse(line));
+    done();
+  }
+}
+
+const json = { 'content-type': 'application/json' };
+
+describe('ingestion POST /ev with processing listening on loopback', () => {
+  let processing: ServiceApp;
+  let processingLog: LogLines;
+  let ingestion: ServiceApp;
+  let ingestionLog: LogLines;
+
+  beforeEach(async () => {
+    processingLog = new LogLines();
+    processing = buildProcessing({ logStream: processingLog });
+    const address = await processing.listen({ port: 0, host: '127.0.0.1' });
+    ingestionLog = new LogLines();
+    ingestion = buildIngestion({ dataProcessingUrl: new URL(`${address}/ev`), logStream: ingestionLog });
+  });
+  afterEach(async () => {
+    await ingestion.close();
+    await processing.close();
+  });
+
+  test("relays processing's 200 and body", async () => {
+    const response = await ingestion.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toEqual({ status: 'processed', anomalies: [] });
+    expect((await processing.inject({ method: 'GET', url: '/vehicles/EV-001' })).json().events).toBe(1);
+  });
+
+  test("propagates x-503 and relays processing's 503 with its JSON body", async () => {
+    const response = await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'x-503': 'true' }, payload: JSON.stringify(SAMPLE_EVENT) });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ error: 'Service Unavailable', message: FAULT_503_MESSAGE });
+  });
+
+  test('propagates the idempotency key and relays the replay header', async () => {
+    const headers = { ...json, 'idempotency-key': 'event-42' };
+    await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(SAMPLE_EVENT) });
+    const later = { ...SAMPLE_EVENT, timestamp: '2024-02-15T11:00:00Z' };
+    const replay = await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(later) });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+  });
+
+  test('propagates the trace id; each service logs one line per request with it', async () => {
+    const traceId = 'Root=1-67891233-abcdef012345678912345678';
+    await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'x-amzn-trace-id': traceId }, payload: JSON.stringify(SAMPLE_EVENT) });
+    for (const log of [ingestionLog, processingLog]) {
+      const requestLines = log.lines.filter((line) => line.msg === 'request');
+      expect(requestLines).toHaveLength(1);
+      expect(requestLines[0]).toMatchObject({ method: 'POST', url: '/ev', statusCode: 200, traceId, level: 30 });
+      expect(typeof requestLines[0].reqId).toBe('string');
+      expect(typeof requestLines[0].responseTimeMs).toBe('number');
+    }
+  });
+
+  test('a bad event is answered by ingestion and never reaches processing', async () => {
+    const response = await ingestion.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify({ ...SAMPLE_EVENT, speed: -1 }) });
+    expect(response.statusCode).toBe(400);
+    expect(processingLog.lines.filter((line) => line.msg === 'request')).toHaveLength(0);
+  });
+});
+
+describe('ingestion POST /ev without an answer from processing', () => {
+  test('processing unreachable (connection refused) → 503 JSON', async () => {
+    // GIVEN a port that was just free
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`) });
+    // WHEN
+    const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
+    // THEN
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/data-processing unreachable \(connect\)/) });
+    await app.close();
+  });
+
+  test('processing silent past the timeout → 504 JSON', async () => {
+    // GIVEN a server that accepts and never answers
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`), processingTimeoutMs: 200 });
+    // WHEN
+    const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
+    // THEN
+    expect(response.statusCode).toBe(504);
+    expect(response.json().message).toMatch(/\(timeout\)/);
+    await app.close();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+});
