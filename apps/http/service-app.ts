@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DestinationStream } from 'pino';
 import type { ServiceIdentity } from '../../contract/services';
+import { installCloseConnectionsOnShutdown } from './close-connections-on-shutdown';
 import { installErrorHandling } from './error-handling';
 import { healthCheck } from './health-check';
 import { installRequestLog } from './request-log';
@@ -49,6 +50,7 @@ export function createServiceApp(service: ServiceIdentity, options: ServiceAppOp
   app.removeContentTypeParser('text/plain');
   installRequestLog(app);
   installErrorHandling(app);
+  installCloseConnectionsOnShutdown(app);
   app.register(healthCheck, { service });
   return app;
 }

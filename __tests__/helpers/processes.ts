@@ -1,0 +1,106 @@
+/**
+ * Starts the built services (`dist/apps/<service>/server.js`) as real
+ * processes on free loopback ports, for end-to-end tests. Builds `dist/`
+ * first when it is missing or older than the sources.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { freeLoopbackPort } from './redis-server';
+
+const ROOT = join(__dirname, '..', '..');
+const SOURCE_DIRS = ['contract', 'apps'];
+
+/** The two services. */
+export type ServiceName = 'ingestion' | 'processing';
+
+/** A running service started by {@link startService}. */
+export interface ServiceProcess {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal`. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited(): Promise<number | null>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. Harmless once exited. */
+  stop(): Promise<number | null>;
+}
+
+function newestMtime(dir: string, extension: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, extension));
+    else if (entry.name.endsWith(extension)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Runs `tsc -p tsconfig.build.json` when `dist/` is missing or older than
+ * `contract/` and `apps/`. Type errors do not stop tsc from emitting; they
+ * fail the build here only if the server entries were not written.
+ */
+export function ensureBuilt(): void {
+  const sources = Math.max(...SOURCE_DIRS.map((dir) => newestMtime(join(ROOT, dir), '.ts')));
+  const built = Math.min(...SOURCE_DIRS.map((dir) => newestMtime(join(ROOT, 'dist', dir), '.js')));
+  if (built >= sources) return;
+  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  const entries = (['ingestion', 'processing'] as const).map(serverEntry);
+  if (result.status !== 0 && !entries.every((entry) => existsSync(entry))) {
+    throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
+  }
+}
+
+function serverEntry(service: ServiceName): string {
+  return join(ROOT, 'dist', 'apps', service, 'server.js');
+}
+
+/** Starts `service` with `env` on a free loopback port (or `port`) and resolves once its health check answers 200. */
+export async function startService(service: ServiceName, env: Record<string, string> = {}, port?: number): Promise<ServiceProcess> {
+  const listenPort = port ?? (await freeLoopbackPort());
+  const child = spawn(process.execPath, [serverEntry(service)], {
+    cwd: ROOT,
+    env: { ...process.env, APP_HOST: '127.0.0.1', APP_PORT: String(listenPort), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${listenPort}`;
+  const running: ServiceProcess = {
+    url,
+    port: listenPort,
+    pid: child.pid ?? -1,
+    output: () => output,
+    signal: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    exited: () => exit,
+    async stop() {
+      running.signal('SIGTERM');
+      const timer = setTimeout(() => running.signal('SIGKILL'), 10_000);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode} before answering:\n${output}`);
+    try {
+      if ((await fetch(`${url}/health-check`)).ok) return running;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await running.stop();
+  throw new Error(`${service} did not answer /health-check within 15 s:\n${output}`);
+}
