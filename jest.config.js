@@ -4,11 +4,11 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules: transpile only; `npm run typecheck` does the type checking.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    // tsconfig.json sets isolatedModules: ts-jest transpiles only; `npm run typecheck` type-checks.
+    '^.+\\.ts$': 'ts-jest',
     // `cookie` 2 (light-my-request, behind fastify's `inject`) is ESM-only, which
     // Jest cannot require on Node < 24.9: transpile it to CommonJS.
-    '/node_modules/cookie/.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
+    '/node_modules/cookie/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   testTimeout: 30_000,
