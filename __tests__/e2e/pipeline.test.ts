@@ -19,7 +19,7 @@ async function postEvent(url: string, body: unknown, headers: Record<string, str
 
 async function eventsOf(processing: ServiceProcess, vehicleId: string): Promise<number | undefined> {
   const response = await fetch(`${processing.url}/vehicles/${vehicleId}`);
-  return response.status === 200 ? (await response.json()).events : undefined;
+  return response.status === 200 ? ((await response.json()) as { events: number }).events : undefined;
 }
 
 describe('the pipeline as two processes', () => {

@@ -28,7 +28,7 @@ export type ServiceApp = FastifyInstance<
 export interface ServiceAppOptions {
   /** Log level. @default info */
   readonly logLevel?: LogLevel;
-  /** Where log lines go (tests capture them). @default stdout */
+  /** Where log lines go (tests capture them). @default stdout, written synchronously (no line lost on a crash) */
   readonly logStream?: DestinationStream;
   /** Largest accepted request body, in bytes; larger bodies get 413. @default 65536 */
   readonly bodyLimitBytes?: number;
