@@ -1,0 +1,95 @@
+/**
+ * Chaos test (issue 4, section 7): a real redis-server, both built services as
+ * processes on loopback sharing an embedded retry queue, `REDIS_URL` on both,
+ * processing answering random transient 503s (`FAULT_503_RATE` 0.2) and killed
+ * with SIGKILL twice at random moments and restarted. Eight clients send 480
+ * distinct events over 40 vehicles, each retrying an event on a 503 or a
+ * connection error with the same `Idempotency-Key` until acknowledged.
+ * Afterwards, once the retry queue has drained: every vehicle's `events` at
+ * processing equals its acknowledged events (none lost, none counted twice),
+ * and nothing was dead-lettered.
+ *
+ * The scenario lives in `scripts/drill/` and is shared with `npm run drill`.
+ */
+import { runChaos, chaosSummaryLine, type ChaosReport } from '../../scripts/drill/chaos';
+import { probe503Rate } from '../../scripts/drill/client';
+import { startPipelineCluster, type PipelineCluster } from '../../scripts/drill/cluster';
+import { testLauncher } from '../helpers/pipeline-launcher';
+
+jest.setTimeout(90_000);
+
+const FAULT_RATE = 0.2;
+const EVENTS = 480;
+
+describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis and the embedded retry queue', () => {
+  let cluster: PipelineCluster | undefined;
+  let report: ChaosReport;
+  let direct503Share: number;
+
+  beforeAll(async () => {
+    cluster = await startPipelineCluster(testLauncher, {
+      faultRate: FAULT_RATE,
+      redis: true,
+      retryMode: 'app',
+      queue: { visibilityTimeoutSeconds: 2, backoffBaseSeconds: 1, backoffMaxSeconds: 2 },
+    });
+    try {
+      direct503Share = await probe503Rate(cluster.processingUrl, 'PROBE', 200);
+      report = await runChaos(cluster, {
+        events: EVENTS,
+        clients: 8,
+        vehicles: 40,
+        kills: 2,
+        downtimeMs: [100, 1_000],
+        thinkTimeMs: 10,
+        clientMaxAttempts: 20,
+        sendDeadlineMs: 45_000,
+        drainTimeoutMs: 20_000,
+      });
+    } catch (error) {
+      throw new Error(`${String(error)}\n${cluster.outputs()}`);
+    }
+    console.log(`${chaosSummaryLine(report, FAULT_RATE)}; direct calls to processing answered 503: ${Math.round(direct503Share * 100)} %`);
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  /** The processes' last output, to explain a failure. */
+  const diagnosis = () => `${chaosSummaryLine(report, FAULT_RATE)}\n${cluster?.outputs(2_000) ?? ''}`;
+
+  test('processing answers transient 503s at about FAULT_503_RATE (200 direct calls)', () => {
+    expect(direct503Share).toBeGreaterThanOrEqual(0.08);
+    expect(direct503Share).toBeLessThanOrEqual(0.35);
+  });
+
+  test('processing was killed twice during the run, and events were sent and answered', () => {
+    expect({ kills: report.kills.length, sent: report.sent }).toEqual({ kills: 2, sent: EVENTS });
+    for (const kill of report.kills) expect(kill.progress).toBeLessThan(1);
+  });
+
+  test('every event was acknowledged (200 or 202) with a body that keeps the contract', () => {
+    expect({ unacknowledged: report.unacknowledged, unexpected: report.unexpectedAnswers, violations: report.contractViolations }).toEqual({
+      unacknowledged: 0,
+      unexpected: [],
+      violations: [],
+    });
+    expect(report.accepted + report.parked).toBe(EVENTS);
+  });
+
+  test('the retry queue drained, nothing was dead-lettered', () => {
+    if (!report.drained || report.queue.deadLetters !== 0) console.log(diagnosis());
+    expect({ drained: report.drained, ...report.queue }).toEqual({ drained: true, visible: 0, inFlight: 0, deadLetters: 0 });
+  });
+
+  test('every acknowledged event was applied exactly once: none lost, none counted twice', () => {
+    if (report.mismatches.length > 0) console.log(diagnosis());
+    expect({ lost: report.lost, duplicated: report.duplicated, mismatchedVehicles: report.mismatches.slice(0, 5) }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      mismatchedVehicles: [],
+    });
+    expect(report.processed).toBe(report.accepted + report.parked);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * `npm run drill`: the chaos test's scenario, longer and configurable. Starts
+ * its own redis-server (when `redis-server` is on PATH), both built services
+ * (builds `dist/` first when stale) sharing an embedded retry queue, runs
+ * concurrent clients against ingestion while processing answers random 503s
+ * and is SIGKILLed and restarted, waits for the retry queue to drain, and
+ * prints accepted / parked / processed / dead-lettered / lost / duplicated and
+ * the client-observed latency. Exit 0 when nothing was lost, duplicated,
+ * dead-lettered or left unacknowledged; 1 otherwise; 2 on a usage error.
+ *
+ *   npm run drill -- [--events 5000] [--duration S] [--clients 8] [--vehicles 100]
+ *                    [--fault-rate 0.2] [--kills 4] [--think-ms 5] [--seed N]
+ *                    [--drain-timeout S] [--no-redis]
+ */
+import { parseArgs } from 'node:util';
+import { chaosSummaryLine, runChaos, type ChaosReport } from './drill/chaos';
+import { probe503Rate } from './drill/client';
+import { startPipelineCluster, type PipelineCluster } from './drill/cluster';
+import { loadTestLauncher } from './drill/launcher';
+import { formatTable, ms } from './drill/stats';
+
+const USAGE = `Usage: npm run drill -- [options]
+  --events N         distinct events to send (5000; with --duration: a cap, default none)
+  --duration S       send for S seconds instead of a fixed count; kills are spread over them
+  --clients N        concurrent clients (8)
+  --vehicles N       vehicles the events are spread over (100)
+  --fault-rate P     processing's FAULT_503_RATE, 0..1 (0.2)
+  --kills N          SIGKILLs of processing at random moments, each followed by a restart (4)
+  --think-ms N       pause of each client between events (5)
+  --seed N           seed of event order, back-offs and kill moments (random)
+  --drain-timeout S  how long to wait for the retry queue to drain (60)
+  --no-redis         memory mode even when redis-server is installed (kills must be 0)`;
+
+class UsageError extends Error {}
+
+interface DrillArgs {
+  readonly events: number | undefined;
+  readonly durationMs: number | undefined;
+  readonly clients: number;
+  readonly vehicles: number;
+  readonly faultRate: number;
+  readonly kills: number;
+  readonly killsGiven: boolean;
+  readonly thinkMs: number;
+  readonly seed: number | undefined;
+  readonly drainTimeoutMs: number;
+  readonly redis: boolean;
+}
+
+function number(values: Record<string, string | boolean | undefined>, name: string, min: number, max: number, integer: boolean): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} ${String(raw)}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
+  const option = { type: 'string' } as const;
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: option,
+      duration: option,
+      clients: option,
+      vehicles: option,
+      'fault-rate': option,
+      kills: option,
+      'think-ms': option,
+      seed: option,
+      'drain-timeout': option,
+      'no-redis': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) return 'help';
+  const duration = number(values, 'duration', 1, 3_600, false);
+  const kills = number(values, 'kills', 0, 1_000, true);
+  return {
+    events: number(values, 'events', 1, 10_000_000, true) ?? (duration === undefined ? 5_000 : undefined),
+    durationMs: duration === undefined ? undefined : duration * 1_000,
+    clients: number(values, 'clients', 1, 1_000, true) ?? 8,
+    vehicles: number(values, 'vehicles', 1, 100_000, true) ?? 100,
+    faultRate: number(values, 'fault-rate', 0, 1, false) ?? 0.2,
+    kills: kills ?? 4,
+    killsGiven: kills !== undefined,
+    thinkMs: number(values, 'think-ms', 0, 10_000, false) ?? 5,
+    seed: number(values, 'seed', 0, 2 ** 31 - 1, true),
+    drainTimeoutMs: (number(values, 'drain-timeout', 1, 3_600, false) ?? 60) * 1_000,
+    redis: values['no-redis'] !== true,
+  };
+}
+
+function drillTable(report: ChaosReport): string {
+  const byStatus = Object.entries(report.callsByStatus)
+    .sort()
+    .map(([status, count]) => `${status}: ${count}`)
+    .join(', ');
+  const kills = report.kills.map((kill) => `${Math.round(kill.progress * 100)} %`).join(', ');
+  return formatTable(
+    ['drill', 'value'],
+    [
+      ['events sent', report.sent],
+      ['accepted (200)', report.accepted],
+      ['parked (202)', report.parked],
+      ['processed (sum of events)', report.processed],
+      ['dead-lettered', report.queue.deadLetters],
+      ['lost', report.lost],
+      ['duplicated', report.duplicated],
+      ['unacknowledged', report.unacknowledged],
+      ['replayed answers', report.replays],
+      ['client calls', `${report.calls} (${byStatus})`],
+      ['call latency p50 / p99 / max (ms)', `${ms(report.callLatency.p50)} / ${ms(report.callLatency.p99)} / ${ms(report.callLatency.max)}`],
+      ['ack latency p50 / p99 / max (ms)', `${ms(report.ackLatency.p50)} / ${ms(report.ackLatency.p99)} / ${ms(report.ackLatency.max)}`],
+      ['kills of processing', report.kills.length === 0 ? '0' : `${report.kills.length} (at ${kills} of the run)`],
+      ['send phase / drain (s)', `${(report.sendMs / 1000).toFixed(1)} / ${(report.drainMs / 1000).toFixed(1)}`],
+    ],
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: DrillArgs;
+  try {
+    const parsed = parseDrillArgs(argv);
+    if (parsed === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    args = parsed;
+  } catch (error) {
+    console.error(`drill: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+
+  const launcher = loadTestLauncher();
+  let redis = args.redis;
+  let kills = args.kills;
+  if (redis && !launcher.redisAvailable()) {
+    console.error('drill: warning: redis-server is not on PATH (apt-get install redis-server): memory mode, processing keeps its state in memory');
+    redis = false;
+  }
+  if (!redis && kills > 0) {
+    if (args.killsGiven) {
+      console.error(`drill: --kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`);
+      return 2;
+    }
+    console.error('drill: warning: memory mode: a kill would lose processing\'s state, so kills are off (--kills 0)');
+    kills = 0;
+  }
+
+  let cluster: PipelineCluster | undefined;
+  const interrupt = () => {
+    console.error('drill: interrupted; stopping the processes');
+    void (cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  const scope = args.durationMs === undefined ? `${args.events} events` : `${args.durationMs / 1000} s${args.events === undefined ? '' : ` (at most ${args.events} events)`}`;
+  console.log(
+    `drill: ${scope}, ${args.clients} clients, ${args.vehicles} vehicles, FAULT_503_RATE ${args.faultRate}, ${kills} kills of processing, ` +
+      `RETRY_MODE=app, ${redis ? 'Redis' : 'memory mode'}, embedded retry queue`,
+  );
+  try {
+    cluster = await startPipelineCluster(launcher, { faultRate: args.faultRate, redis, retryMode: 'app' });
+    const direct503Share = await probe503Rate(cluster.processingUrl, `PROBE${Date.now().toString(36)}`, 200);
+    console.log(`drill: processing answered 503 to ${Math.round(direct503Share * 100)} % of 200 direct calls (FAULT_503_RATE ${args.faultRate})`);
+    const report = await runChaos(cluster, {
+      events: args.events,
+      durationMs: args.durationMs,
+      clients: args.clients,
+      vehicles: args.vehicles,
+      kills,
+      thinkTimeMs: args.thinkMs,
+      seed: args.seed,
+      drainTimeoutMs: args.drainTimeoutMs,
+      sendDeadlineMs: (args.durationMs ?? 600_000) + 60_000,
+      log: (line) => console.log(`drill: ${line}`),
+    });
+    console.log('');
+    console.log(drillTable(report));
+    console.log('');
+    console.log(chaosSummaryLine(report, args.faultRate));
+    const problems = [
+      ...(args.faultRate > 0 && direct503Share === 0 ? [`FAULT_503_RATE ${args.faultRate} is not in effect: no 503 in 200 direct calls to processing`] : []),
+      ...(report.lost > 0 ? [`${report.lost} lost`] : []),
+      ...(report.duplicated > 0 ? [`${report.duplicated} duplicated`] : []),
+      ...(report.queue.deadLetters > 0 ? [`${report.queue.deadLetters} dead-lettered`] : []),
+      ...(report.unacknowledged > 0 ? [`${report.unacknowledged} unacknowledged`] : []),
+      ...(report.drained ? [] : [`queue not drained (${report.queue.visible} visible, ${report.queue.inFlight} in flight)`]),
+      ...(report.kills.length < kills ? [`only ${report.kills.length} of ${kills} kills happened`] : []),
+      ...report.contractViolations.map((violation) => `contract: ${violation}`),
+      ...report.unexpectedAnswers.map((answer) => `unexpected answer: ${answer}`),
+    ];
+    for (const vehicle of report.mismatches.slice(0, 10)) problems.push(`${vehicle.vehicleId}: acknowledged ${vehicle.acknowledged}, applied ${vehicle.applied}`);
+    if (problems.length === 0) {
+      console.log('drill: OK — every acknowledged event applied exactly once');
+      return 0;
+    }
+    console.log(`drill: FAILED\n  ${problems.join('\n  ')}`);
+    console.log(cluster.outputs(1_500));
+    return 1;
+  } catch (error) {
+    console.error(`drill: ${(error as Error).stack ?? String(error)}`);
+    if (cluster !== undefined) console.error(cluster.outputs(1_500));
+    return 1;
+  } finally {
+    await cluster?.stop().catch((error: unknown) => console.error(`drill: stopping: ${String(error)}`));
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
