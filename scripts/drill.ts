@@ -99,7 +99,7 @@ function drillTable(report: ChaosReport): string {
     .sort()
     .map(([status, count]) => `${status}: ${count}`)
     .join(', ');
-  const kills = report.kills.map((kill) => `${Math.round(kill.progress * 100)} %`).join(', ');
+  const kills = report.kills.map((kill) => `${Math.round(kill.progress * 100)} % / ${kill.callsInFlight}`).join(', ');
   return formatTable(
     ['drill', 'value'],
     [
@@ -115,7 +115,7 @@ function drillTable(report: ChaosReport): string {
       ['client calls', `${report.calls} (${byStatus})`],
       ['call latency p50 / p99 / max (ms)', `${ms(report.callLatency.p50)} / ${ms(report.callLatency.p99)} / ${ms(report.callLatency.max)}`],
       ['ack latency p50 / p99 / max (ms)', `${ms(report.ackLatency.p50)} / ${ms(report.ackLatency.p99)} / ${ms(report.ackLatency.max)}`],
-      ['kills of processing', report.kills.length === 0 ? '0' : `${report.kills.length} (at ${kills} of the run)`],
+      ['kills of processing', report.kills.length === 0 ? '0' : `${report.kills.length} (at % of the run / calls in flight: ${kills})`],
       ['send phase / drain (s)', `${(report.sendMs / 1000).toFixed(1)} / ${(report.drainMs / 1000).toFixed(1)}`],
     ],
   );

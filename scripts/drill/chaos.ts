@@ -48,6 +48,8 @@ export interface KillRecord {
   readonly atMs: number;
   /** Fraction of the run done then (0..1). */
   readonly progress: number;
+  /** Client calls waiting for an answer from ingestion at that moment. */
+  readonly callsInFlight: number;
   /** Time processing was down before its restart began (ms). */
   readonly downMs: number;
   /** Time the restart took until the health check answered (ms). */
@@ -146,6 +148,7 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
   let parked = 0;
   let unacknowledged = 0;
   let replays = 0;
+  let callsInFlight = 0;
 
   const pool = new Pool(cluster.ingestionUrl, { connections: clients });
 
@@ -155,7 +158,9 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
     sentVehicles.add(event.vehicleId);
     const first = performance.now();
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      callsInFlight += 1;
       const outcome = await postEvent(pool, event);
+      callsInFlight -= 1;
       callLatencies.push(outcome.latencyMs);
       const label = outcome.kind === 'answer' ? String(outcome.status) : 'conn-error';
       callsByStatus[label] = (callsByStatus[label] ?? 0) + 1;
@@ -198,13 +203,14 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
       if (sendingDone) return;
       const atMs = elapsed();
       const at = progress();
+      const inFlight = callsInFlight;
       await cluster.killProcessing();
       const downMs = downMin + random() * (downMax - downMin);
-      log(`kill ${k}: processing SIGKILLed at ${(atMs / 1000).toFixed(1)} s (${Math.round(at * 100)} % of the run), down ${Math.round(downMs)} ms`);
+      log(`kill ${k}: processing SIGKILLed at ${(atMs / 1000).toFixed(1)} s (${Math.round(at * 100)} % of the run), ${inFlight} client calls in flight, down ${Math.round(downMs)} ms`);
       await sleep(downMs);
       const restartStarted = performance.now();
       await cluster.restartProcessing();
-      kills.push({ atMs, progress: at, downMs, restartMs: performance.now() - restartStarted });
+      kills.push({ atMs, progress: at, callsInFlight: inFlight, downMs, restartMs: performance.now() - restartStarted });
       log(`kill ${k}: processing restarted in ${Math.round(performance.now() - restartStarted)} ms`);
     }
   };
