@@ -1,42 +1,48 @@
 /**
  * `POST /ev` of data-processing. The `x-503` header answers 503 before the
- * body is read (the article's fault switch); otherwise the validated event is
- * applied to its vehicle through the idempotent store, once per idempotency
- * key, and the answer lists the anomalies found. A replayed key answers the
- * first result again with `idempotent-replayed: true`.
+ * body is read (the article's fault switch), and so does a random share of
+ * calls when a transient fault rate is set (`FAULT_503_RATE`); otherwise the
+ * validated event is applied to its vehicle through the {@link EventApplier},
+ * once per idempotency key, and the answer lists the anomalies found. A
+ * replayed key answers the first result again with `idempotent-replayed: true`.
+ * With a retry queue, the queue's drain is registered in this context too.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  EvPayload,
-  FAULT_503_HEADER,
-  IDEMPOTENCY_KEY_HEADER,
-  IDEMPOTENT_REPLAY_HEADER,
-  idempotencyKeyOf,
-} from '../../contract/ev-payload';
+import { EvPayload, FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
-import type { IdempotentStore } from '../resilience/idempotent-store';
+import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { ErrorBody, errorBody } from '../http/error-reply';
+import { countEvAnswers } from '../http/ev-metrics';
 import { Anomaly } from './anomaly';
-import type { AnomalyThresholds } from './anomaly-thresholds';
-import { applyEvent, type EvResult, type VehicleState } from './vehicle-state';
+import { UnappliableEventError, type EventApplier } from './event-applier';
+import { retryQueueDrain, type RetryQueueDrainOptions } from './retry-queue-drain';
 
 /** The article's answer to a call with the `x-503` header. */
 export const FAULT_503_MESSAGE = 'Data Processing Service will return 503 ==> called with x-503 header set.';
 
+/** The answer to a call picked by the transient fault rate. */
+export const TRANSIENT_FAULT_MESSAGE = 'Data Processing Service injected a transient fault (FAULT_503_RATE); retry later.';
+
 /** Options of {@link evRoute}. */
 export interface EvRouteOptions {
-  readonly store: IdempotentStore<VehicleState, EvResult>;
-  readonly thresholds: AnomalyThresholds;
+  readonly applier: EventApplier;
+  /** Share of calls (0..1) answered 503 before the event is applied. */
+  readonly fault503Rate: number;
+  /** Uniform random source in [0, 1) for the fault rate. */
+  readonly random: () => number;
+  /** EMF counters of the answers (Requests, Errors). @default none */
+  readonly metrics?: EmbeddedMetrics;
+  /** The retry queue to drain through the same applier (a child context, so it validates with this route's schema). @default none */
+  readonly drain?: Omit<RetryQueueDrainOptions, 'applier' | 'metrics'>;
 }
-
-/** Longest accepted `idempotency-key` header. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
 const EvAnswer = Type.Object({ status: Type.Literal('processed'), anomalies: Type.Array(Anomaly) });
 
 /** Registers `POST /ev`. */
-export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { store, thresholds }) => {
+export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { applier, fault503Rate, random, metrics, drain }) => {
+  const faultBody = errorBody(503, FAULT_503_MESSAGE);
+  const transientFaultBody = errorBody(503, TRANSIENT_FAULT_MESSAGE);
   app.post(
     EV_PATH,
     {
@@ -46,27 +52,28 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
       },
       onRequest(request, reply, done) {
         if (request.headers[FAULT_503_HEADER] !== undefined) {
-          reply.code(503).send(errorBody(503, FAULT_503_MESSAGE));
+          reply.code(503).send(faultBody);
+          return;
+        }
+        if (fault503Rate > 0 && random() < fault503Rate) {
+          reply.code(503).send(transientFaultBody);
           return;
         }
         done();
       },
+      ...(metrics === undefined ? {} : { onResponse: countEvAnswers(metrics) }),
     },
     async (request, reply) => {
-      const event = request.body;
-      const timestampMs = Date.parse(event.timestamp);
-      if (Number.isNaN(timestampMs)) {
-        return reply.code(400).send(errorBody(400, `body.timestamp ${event.timestamp} is not a representable instant`, 'timestamp'));
-      }
       const keyHeader = request.headers[IDEMPOTENCY_KEY_HEADER];
-      if (typeof keyHeader === 'string' && keyHeader.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        const message = `${IDEMPOTENCY_KEY_HEADER} header is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`;
-        return reply.code(400).send(errorBody(400, message, IDEMPOTENCY_KEY_HEADER));
+      try {
+        const outcome = await applier.apply(request.body, typeof keyHeader === 'string' ? keyHeader : undefined);
+        if (outcome.replayed) reply.header(IDEMPOTENT_REPLAY_HEADER, 'true');
+        return outcome.result;
+      } catch (error) {
+        if (!(error instanceof UnappliableEventError)) throw error;
+        return reply.code(400).send(errorBody(400, error.message, error.field));
       }
-      const key = idempotencyKeyOf(event, typeof keyHeader === 'string' ? keyHeader : undefined);
-      const outcome = await store.applyOnce(key, event.vehicle_id, (state) => applyEvent(state, event, timestampMs, thresholds));
-      if (outcome.replayed) reply.header(IDEMPOTENT_REPLAY_HEADER, 'true');
-      return outcome.result;
     },
   );
+  if (drain !== undefined) app.register(retryQueueDrain, { ...drain, applier, metrics });
 };
