@@ -21,9 +21,10 @@ export interface EvRouteOptions {
 export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { processing }) => {
   keepRawJsonBody(app);
   app.post(EV_PATH, { schema: { body: EvPayload } }, async (request, reply) => {
+    if (request.rawJsonBody === null) throw new Error('POST /ev body was not read by the raw JSON parser');
     try {
       const answer = await processing.send({
-        body: request.rawJsonBody ?? Buffer.from(JSON.stringify(request.body)),
+        body: request.rawJsonBody,
         headers: forwardedRequestHeaders(request.headers),
       });
       return reply.code(answer.statusCode).headers(relayedAnswerHeaders(answer.headers)).send(answer.body);
