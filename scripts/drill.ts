@@ -115,9 +115,10 @@ function drillTable(report: ChaosReport): string {
       ['client calls', `${report.calls} (${byStatus})`],
       ['call latency p50 / p99 / max (ms)', `${ms(report.callLatency.p50)} / ${ms(report.callLatency.p99)} / ${ms(report.callLatency.max)}`],
       ['ack latency p50 / p99 / max (ms)', `${ms(report.ackLatency.p50)} / ${ms(report.ackLatency.p99)} / ${ms(report.ackLatency.max)}`],
-      ['kills of processing', report.kills.length === 0 ? '0' : `${report.kills.length} (at % of the run / calls in flight: ${kills})`],
+      ['kills of processing', report.kills.length === 0 ? '0' : `${report.kills.length} (% of the run / client calls in flight: ${kills})`],
       ['send phase / drain (s)', `${(report.sendMs / 1000).toFixed(1)} / ${(report.drainMs / 1000).toFixed(1)}`],
     ],
+    'left',
   );
 }
 

@@ -200,6 +200,9 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
       // Kill k lands at a random point of its own slice of the run, so the kills are spread out.
       const target = (k - 0.5 + random()) / (killsWanted + 1);
       while (!sendingDone && progress() < target) await sleep(10);
+      // Then strike while a call is on its way (clients may all be pausing between events), waiting at most 2 s.
+      const strikeBy = elapsed() + 2_000;
+      while (!sendingDone && callsInFlight === 0 && elapsed() < strikeBy) await sleep(1);
       if (sendingDone) return;
       const atMs = elapsed();
       const at = progress();
