@@ -1,7 +1,10 @@
 /**
  * `npm run dev`: both services from source (tsx), wired together on one host:
  * processing on PROCESSING_PORT (3001), ingestion on INGESTION_PORT (3000)
- * forwarding to it. Other settings (LOG_LEVEL, BODY_LIMIT_BYTES, ...) pass
+ * forwarding to it, both sharing the embedded retry queue in
+ * `.tmp/retry-queue` (git-ignored; `RETRY_QUEUE_DIR` or `RETRY_QUEUE_URL`
+ * override it, `RETRY_QUEUE_DIR=` empty runs without a queue), so events ingestion cannot deliver are parked and processing
+ * drains them. Other settings (LOG_LEVEL, REDIS_URL, RETRY_MODE, ...) pass
  * through the environment. Ctrl-C (or SIGTERM) stops both gracefully; if one
  * exits on its own, the other is stopped and the exit code is 1.
  */
@@ -12,6 +15,9 @@ import { DATA_INGESTION, DATA_PROCESSING } from '../contract/services';
 const root = join(__dirname, '..');
 const processingPort = process.env.PROCESSING_PORT ?? String(DATA_PROCESSING.port);
 const ingestionPort = process.env.INGESTION_PORT ?? String(DATA_INGESTION.port);
+/** The local retry queue, unless the environment names one (or sets `RETRY_QUEUE_DIR=` empty: no queue). */
+const retryQueue: Record<string, string> =
+  'RETRY_QUEUE_DIR' in process.env || 'RETRY_QUEUE_URL' in process.env ? {} : { RETRY_QUEUE_DIR: join(root, '.tmp', 'retry-queue') };
 
 function start(service: 'ingestion' | 'processing', env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', service, 'server.ts')], {
@@ -22,8 +28,8 @@ function start(service: 'ingestion' | 'processing', env: Record<string, string>)
 }
 
 const children = [
-  start('processing', { APP_PORT: processingPort }),
-  start('ingestion', { APP_PORT: ingestionPort, DATA_PROCESSING_URL: `http://127.0.0.1:${processingPort}/ev` }),
+  start('processing', { ...retryQueue, APP_PORT: processingPort }),
+  start('ingestion', { ...retryQueue, APP_PORT: ingestionPort, DATA_PROCESSING_URL: `http://127.0.0.1:${processingPort}/ev` }),
 ];
 
 let stopping = false;

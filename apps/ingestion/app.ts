@@ -1,12 +1,30 @@
-/** `buildApp` of data-ingestion: health check and `POST /ev`, forwarded to data-processing. */
-import { DATA_INGESTION } from '../../contract/services';
+/**
+ * `buildApp` of data-ingestion: health check and `POST /ev`, forwarded to
+ * data-processing through the resilience chain
+ * parking → circuit breaker → app-mode retries (`RETRY_MODE=app`) → HTTP pool.
+ */
+import { PipelineMetric } from '../../contract/metrics';
+import { ENVOY_DEFAULT_BACKOFF, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
+import { DATA_INGESTION, RetryMode } from '../../contract/services';
+import { CircuitBreaker } from '../resilience/circuit-breaker/circuit-breaker';
+import type { CircuitBreakerStore } from '../resilience/circuit-breaker/circuit-breaker-store';
+import { MemoryCircuitBreakerStore } from '../resilience/circuit-breaker/memory-circuit-breaker-store';
+import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
+import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
+import { countEvAnswers } from '../http/ev-metrics';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import { CircuitBreakingProcessingClient } from './circuit-breaking-processing-client';
 import { evRoute } from './ev-route';
+import { ParkingProcessingClient } from './parking-processing-client';
 import type { ProcessingClient } from './processing-client';
+import { RetryingProcessingClient } from './retrying-processing-client';
 import { UndiciProcessingClient } from './undici-processing-client';
 
 /** Default `DATA_PROCESSING_URL`: processing on the same host. */
 export const DEFAULT_DATA_PROCESSING_URL = 'http://127.0.0.1:3001/ev';
+
+/** Default deadline over all app-mode attempts: the per-request timeout the stack sets on the processing route. */
+export const DEFAULT_RETRY_OVERALL_TIMEOUT_MS = 70_000;
 
 /** Options of the ingestion app. */
 export interface IngestionAppOptions extends ServiceAppOptions {
@@ -14,23 +32,73 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly dataProcessingUrl?: URL;
   /** Connections to processing, used when no `processing` client is given. @default 128 */
   readonly processingConnections?: number;
-  /** Per-call timeout towards processing, in milliseconds. @default 5000 */
+  /** Timeout of one call to processing, in milliseconds; in app mode at most the policy's per-retry timeout. @default 5000 */
   readonly processingTimeoutMs?: number;
-  /** The client that forwards events (e.g. wrapped with retries); the app closes it on close. @default an UndiciProcessingClient */
+  /** The client that carries one call to processing, wrapped by the app's resilience chain; the app closes it on close. @default an UndiciProcessingClient */
   readonly processing?: ProcessingClient;
+  /** Who retries: the app (`PROCESSING_RETRY_POLICY` in-process), the mesh, or nobody. @default RetryMode.APP */
+  readonly retryMode?: RetryMode;
+  /** App-mode back-off. @default ENVOY_DEFAULT_BACKOFF (25 ms base, 250 ms cap) */
+  readonly retryBackoff?: RetryBackoffSpec;
+  /** App-mode deadline over all attempts and back-offs, in milliseconds. @default DEFAULT_RETRY_OVERALL_TIMEOUT_MS */
+  readonly retryOverallTimeoutMs?: number;
+  /** State of the circuit breaker around the (retried) call; the app closes it on close. @default a MemoryCircuitBreakerStore (per process) */
+  readonly circuitBreakerStore?: CircuitBreakerStore;
+  /** Where events that cannot be delivered are parked (202); without one they get a 5xx. @default none */
+  readonly retryQueue?: RetryQueue;
+  /** EMF counters (Requests, Errors, Parked); the app stops (flushes) them on close. @default none */
+  readonly metrics?: EmbeddedMetrics;
 }
 
 /** Builds the data-ingestion app (not listening; call `listen` or use `inject`). */
 export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
-  const processing =
+  const retryMode = options.retryMode ?? RetryMode.APP;
+  const policy = PROCESSING_RETRY_POLICY;
+  const timeoutMs = options.processingTimeoutMs ?? policy.perRetryTimeoutMs;
+  const transport =
     options.processing ??
     new UndiciProcessingClient({
       url: options.dataProcessingUrl ?? new URL(DEFAULT_DATA_PROCESSING_URL),
       connections: options.processingConnections,
-      timeoutMs: options.processingTimeoutMs,
+      timeoutMs: retryMode === RetryMode.APP ? Math.min(timeoutMs, policy.perRetryTimeoutMs) : timeoutMs,
     });
   const app = createServiceApp(DATA_INGESTION, options);
-  app.register(evRoute, { processing });
-  app.addHook('onClose', async () => processing.close());
+  const { metrics, retryQueue } = options;
+  const breakerStore = options.circuitBreakerStore ?? new MemoryCircuitBreakerStore();
+
+  let processing: ProcessingClient = transport;
+  if (retryMode === RetryMode.APP) {
+    processing = new RetryingProcessingClient(processing, {
+      policy,
+      backoff: options.retryBackoff ?? ENVOY_DEFAULT_BACKOFF,
+      overallTimeoutMs: options.retryOverallTimeoutMs ?? DEFAULT_RETRY_OVERALL_TIMEOUT_MS,
+    });
+  }
+  const breaker = new CircuitBreaker(breakerStore, {
+    onStoreError: (error) => app.log.warn({ err: error }, 'circuit breaker store failed; calling data-processing without it'),
+  });
+  processing = new CircuitBreakingProcessingClient(processing, breaker);
+  if (retryQueue !== undefined) {
+    processing = new ParkingProcessingClient(processing, retryQueue, (outcome) => {
+      if (!outcome.parked) {
+        app.log.error({ idempotencyKey: outcome.idempotencyKey, reason: outcome.reason, err: outcome.error }, 'event neither processed nor parked');
+        return;
+      }
+      metrics?.count(PipelineMetric.PARKED);
+      app.log.warn({ idempotencyKey: outcome.idempotencyKey, reason: outcome.reason }, 'event parked in the retry queue');
+    });
+  }
+
+  const forwarding = processing;
+  app.register(async function countedEvRoute(scope) {
+    // Hooks of this scope apply to the routes of the plugins it registers: POST /ev only.
+    if (metrics !== undefined) scope.addHook('onResponse', countEvAnswers(metrics));
+    await scope.register(evRoute, { processing: forwarding });
+  });
+  app.addHook('onClose', async () => {
+    await processing.close();
+    await breakerStore.close();
+    metrics?.stop();
+  });
   return app;
 }

@@ -4,9 +4,11 @@
  * failure rejects with {@link ProcessingUnreachableError}, classified the way
  * the retry policy's events are (connection error, reset, timeout).
  *
- * Resilience wraps this interface without changing the route: a retry
- * executor (`RETRY_MODE=app`), a circuit breaker, a parking fallback are
- * each a `ProcessingClient` around another one.
+ * Resilience wraps this interface without changing the route: the retry
+ * executor (`RETRY_MODE=app`, {@link RetryingProcessingClient}), the circuit
+ * breaker ({@link CircuitBreakingProcessingClient}) and the parking fallback
+ * ({@link ParkingProcessingClient}) are each a `ProcessingClient` around
+ * another one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -41,6 +43,8 @@ export enum TransportFailure {
   RESET = 'reset',
   /** No complete answer within the per-call timeout. */
   TIMEOUT = 'timeout',
+  /** Not called: the circuit breaker is open. */
+  CIRCUIT_OPEN = 'circuit-open',
 }
 
 /** data-processing gave no answer. */
@@ -48,8 +52,11 @@ export class ProcessingUnreachableError extends Error {
   constructor(
     readonly failure: TransportFailure,
     cause: unknown,
+    /** Calls made before giving up (more than 1 with app-mode retries; 0 when the circuit was open). */
+    readonly attempts = 1,
   ) {
-    super(`data-processing unreachable (${failure}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+    super(`data-processing unreachable (${failure})${after}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'ProcessingUnreachableError';
   }
 }

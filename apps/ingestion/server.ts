@@ -1,11 +1,11 @@
 /** Server entry of data-ingestion: reads the environment, listens, shuts down gracefully. */
 import { serve } from '../http/serve';
 import { startOrExit } from '../http/start-or-exit';
-import { buildApp } from './app';
+import { buildConfiguredApp } from './configured-app';
 import { readIngestionSettings } from './settings';
 
 startOrExit(async () => {
   const settings = readIngestionSettings(process.env);
-  const app = buildApp(settings);
+  const app = await buildConfiguredApp(settings);
   await serve(app, settings);
 });

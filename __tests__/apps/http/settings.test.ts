@@ -1,6 +1,7 @@
 import { readIngestionSettings } from '../../../apps/ingestion/settings';
 import { readProcessingSettings } from '../../../apps/processing/settings';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../../../apps/processing/anomaly-thresholds';
+import { RETRY_QUEUE_SETTINGS } from '../../../contract/retry-queue';
 
 describe('settings from the environment', () => {
   test('defaults: contract ports, all interfaces, info, 64 KiB, local processing', () => {
@@ -13,8 +14,86 @@ describe('settings from the environment', () => {
       dataProcessingUrl: new URL('http://127.0.0.1:3001/ev'),
       processingConnections: 128,
       processingTimeoutMs: 5_000,
+      retryMode: 'app',
+      retryBackoff: { baseIntervalMs: 25, maxIntervalMs: 250 },
+      retryOverallTimeoutMs: 70_000,
+      redisUrl: undefined,
+      retryQueueUrl: undefined,
+      retryQueueDir: undefined,
+      metricsFlushIntervalMs: 60_000,
     });
-    expect(readProcessingSettings({})).toMatchObject({ port: 3001, thresholds: DEFAULT_ANOMALY_THRESHOLDS });
+    expect(readProcessingSettings({})).toMatchObject({
+      port: 3001,
+      thresholds: DEFAULT_ANOMALY_THRESHOLDS,
+      fault503Rate: 0,
+      idempotencyKeyTtlSeconds: 86_400,
+      retryQueueSettings: RETRY_QUEUE_SETTINGS,
+      metricsFlushIntervalMs: 60_000,
+    });
+  });
+
+  test('reads the resilience variables', () => {
+    const shared = { REDIS_URL: 'redis://127.0.0.1:6380', RETRY_QUEUE_DIR: '.tmp/retry-queue', METRICS_FLUSH_INTERVAL_MS: '0' };
+    expect(
+      readIngestionSettings({ ...shared, RETRY_MODE: 'off', RETRY_BACKOFF_BASE_MS: '10', RETRY_BACKOFF_MAX_MS: '100', RETRY_OVERALL_TIMEOUT_MS: '15000' }),
+    ).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6380',
+      retryQueueDir: '.tmp/retry-queue',
+      metricsFlushIntervalMs: 0,
+      retryMode: 'off',
+      retryBackoff: { baseIntervalMs: 10, maxIntervalMs: 100 },
+      retryOverallTimeoutMs: 15_000,
+      processingTimeoutMs: 5_000,
+    });
+    expect(
+      readProcessingSettings({
+        ...shared,
+        RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry',
+        FAULT_503_RATE: '0.3',
+        IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
+        RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS: '5',
+        RETRY_QUEUE_BACKOFF_BASE_SECONDS: '0.5',
+        RETRY_QUEUE_BACKOFF_MAX_SECONDS: '4',
+      }),
+    ).toMatchObject({
+      retryQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry',
+      fault503Rate: 0.3,
+      idempotencyKeyTtlSeconds: 3600,
+      retryQueueSettings: { ...RETRY_QUEUE_SETTINGS, visibilityTimeoutSeconds: 5, backoffBaseSeconds: 0.5, backoffMaxSeconds: 4 },
+    });
+  });
+
+  test('RETRY_MODE=mesh: one call to processing may last the whole overall timeout (Envoy retries inside it)', () => {
+    expect(readIngestionSettings({ RETRY_MODE: 'mesh' }).processingTimeoutMs).toBe(70_000);
+    expect(readIngestionSettings({ RETRY_MODE: 'mesh', RETRY_OVERALL_TIMEOUT_MS: '20000' }).processingTimeoutMs).toBe(20_000);
+    expect(readIngestionSettings({ RETRY_MODE: 'mesh', PROCESSING_TIMEOUT_MS: '9000' }).processingTimeoutMs).toBe(9_000);
+  });
+
+  test.each([
+    ['RETRY_MODE', 'envoy', /RETRY_MODE="envoy" is invalid: expected one of mesh, app, off/],
+    ['RETRY_BACKOFF_BASE_MS', 'fast', /RETRY_BACKOFF_BASE_MS="fast" is invalid: expected an integer/],
+    ['RETRY_BACKOFF_MAX_MS', '-1', /RETRY_BACKOFF_MAX_MS="-1" is invalid/],
+    ['RETRY_BACKOFF_MAX_MS', '10', /RETRY_BACKOFF_MAX_MS="10" is invalid: expected an integer of at least RETRY_BACKOFF_BASE_MS \(25\)/],
+    ['RETRY_OVERALL_TIMEOUT_MS', '0', /RETRY_OVERALL_TIMEOUT_MS="0" is invalid/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL="localhost:6379" is invalid: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['REDIS_URL', 'not a url', /REDIS_URL="not a url" is invalid: expected an absolute URL/],
+    ['RETRY_QUEUE_URL', 'ev-retry', /RETRY_QUEUE_URL="ev-retry" is invalid/],
+    ['METRICS_FLUSH_INTERVAL_MS', '1m', /METRICS_FLUSH_INTERVAL_MS="1m" is invalid/],
+  ])('ingestion: %s=%s is rejected with a message naming it', (name, value, message) => {
+    expect(() => readIngestionSettings({ [name]: value })).toThrow(message);
+  });
+
+  test.each([
+    ['FAULT_503_RATE', '1.5', /FAULT_503_RATE="1.5" is invalid: expected a number from 0 to 1/],
+    ['FAULT_503_RATE', 'often', /FAULT_503_RATE="often" is invalid: expected a finite number/],
+    ['FAULT_503_RATE', '-0.1', /FAULT_503_RATE="-0.1" is invalid/],
+    ['IDEMPOTENCY_KEY_TTL_SECONDS', '0', /IDEMPOTENCY_KEY_TTL_SECONDS="0" is invalid/],
+    ['RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS', '50000', /RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS="50000" is invalid/],
+    ['RETRY_QUEUE_BACKOFF_BASE_SECONDS', 'x', /RETRY_QUEUE_BACKOFF_BASE_SECONDS="x" is invalid/],
+    ['RETRY_QUEUE_BACKOFF_MAX_SECONDS', '1', /RETRY_QUEUE_BACKOFF_MAX_SECONDS="1" is invalid: expected a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS \(2\)/],
+    ['REDIS_URL', 'http://cache:6379', /REDIS_URL="http:\/\/cache:6379" is invalid/],
+  ])('processing: %s=%s is rejected with a message naming it', (name, value, message) => {
+    expect(() => readProcessingSettings({ [name]: value })).toThrow(message);
   });
 
   test('reads every variable', () => {

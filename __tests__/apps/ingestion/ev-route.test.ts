@@ -5,6 +5,7 @@ import { buildApp as buildIngestion } from '../../../apps/ingestion/app';
 import { buildApp as buildProcessing } from '../../../apps/processing/app';
 import { FAULT_503_MESSAGE } from '../../../apps/processing/ev-route';
 import type { ServiceApp } from '../../../apps/http/service-app';
+import { RetryMode } from '../../../contract/services';
 import { SAMPLE_EVENT } from '../sample-event';
 
 /** Collects a service's JSON log lines. */
@@ -78,6 +79,7 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
   });
 });
 
+/** One call (RETRY_MODE=off): how a missing answer maps to 503 / 504; app-mode retries are tested in __tests__/wiring. */
 describe('ingestion POST /ev without an answer from processing', () => {
   test('processing unreachable (connection refused) → 503 JSON', async () => {
     // GIVEN a port that was just free
@@ -85,7 +87,7 @@ describe('ingestion POST /ev without an answer from processing', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
-    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`) });
+    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`), retryMode: RetryMode.OFF });
     // WHEN
     const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
     // THEN
@@ -99,7 +101,7 @@ describe('ingestion POST /ev without an answer from processing', () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`), processingTimeoutMs: 200 });
+    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`), processingTimeoutMs: 200, retryMode: RetryMode.OFF });
     // WHEN
     const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
     // THEN
