@@ -72,6 +72,7 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
       policy,
       backoff: options.retryBackoff ?? ENVOY_DEFAULT_BACKOFF,
       overallTimeoutMs: options.retryOverallTimeoutMs ?? DEFAULT_RETRY_OVERALL_TIMEOUT_MS,
+      onRetry: (retry) => app.log.debug(retry, 'retrying data-processing'),
     });
   }
   const breaker = new CircuitBreaker(breakerStore, {
