@@ -2,7 +2,8 @@
  * Chaos test (issue 4, section 7): a real redis-server, both built services as
  * processes on loopback sharing an embedded retry queue, `REDIS_URL` on both,
  * processing answering random transient 503s (`FAULT_503_RATE` 0.2) and killed
- * with SIGKILL twice at random moments and restarted. Eight clients send 480
+ * with SIGKILL twice at random moments and restarted (down 0.1–1 s, which
+ * ingestion's retries ride out, then 3–4 s, which parks events). Eight clients send 480
  * distinct events over 40 vehicles, each retrying an event on a 503 or a
  * connection error with the same `Idempotency-Key` until acknowledged.
  * Afterwards, once the retry queue has drained: every vehicle's `events` at
@@ -40,7 +41,11 @@ describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis 
         clients: 8,
         vehicles: 40,
         kills: 2,
-        downtimeMs: [100, 1_000],
+        // The first outage is short: ingestion's retries ride it out. The second outlasts them and opens the breaker: events are parked.
+        downtimesMs: [
+          [100, 1_000],
+          [3_000, 4_000],
+        ],
         thinkTimeMs: 10,
         clientMaxAttempts: 20,
         sendDeadlineMs: 45_000,
@@ -67,6 +72,10 @@ describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis 
   test('processing was killed twice during the run, and events were sent and answered', () => {
     expect({ kills: report.kills.length, sent: report.sent }).toEqual({ kills: 2, sent: EVENTS });
     for (const kill of report.kills) expect(kill.progress).toBeLessThan(1);
+  });
+
+  test('the long outage parked events (202), so the retry queue and its drain were part of the run', () => {
+    expect(report.parked).toBeGreaterThan(0);
   });
 
   test('every event was acknowledged (200 or 202) with a body that keeps the contract', () => {

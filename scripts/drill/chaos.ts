@@ -26,8 +26,14 @@ export interface ChaosOptions {
   readonly vehicles?: number;
   /** SIGKILLs of processing, at random moments of the run. @default 2 */
   readonly kills?: number;
-  /** Processing stays down for a uniform random time in this range (ms) before its restart. @default [100, 1000] */
-  readonly downtimeMs?: readonly [number, number];
+  /**
+   * How long processing stays down before its restart: kill k draws uniformly from range k (ms), cycling
+   * through the list. The default alternates a short outage, which ingestion's in-process retries
+   * (about 1.3 s of back-off on average, 2.5 s at most) ride out, and a long one, which exhausts them and
+   * opens the circuit breaker, so events are parked (202) and drained later.
+   * @default [[100, 1000], [3000, 4000]]
+   */
+  readonly downtimesMs?: ReadonlyArray<readonly [number, number]>;
   /** Pause of each client between two events (ms), so the run lasts long enough for the kills. @default 0 */
   readonly thinkTimeMs?: number;
   /** Calls per event before the client gives up (the event stays unacknowledged). @default 20 */
@@ -110,6 +116,11 @@ export interface ChaosReport {
 
 const MAX_SAMPLES = 10;
 
+const DEFAULT_DOWNTIMES_MS: ReadonlyArray<readonly [number, number]> = [
+  [100, 1_000],
+  [3_000, 4_000],
+];
+
 /** Runs the scenario against a started cluster; the cluster stays up (the caller stops it). */
 export async function runChaos(cluster: PipelineCluster, options: ChaosOptions = {}): Promise<ChaosReport> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -118,7 +129,7 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
   const vehicles = options.vehicles ?? 40;
   const eventCap = options.events ?? (options.durationMs === undefined ? 500 : Number.POSITIVE_INFINITY);
   const killsWanted = options.kills ?? 2;
-  const [downMin, downMax] = options.downtimeMs ?? [100, 1_000];
+  const downtimes = options.downtimesMs ?? DEFAULT_DOWNTIMES_MS;
   const maxAttempts = options.clientMaxAttempts ?? 20;
   const sendDeadline = options.sendDeadlineMs ?? 120_000;
   const log = options.log ?? (() => undefined);
@@ -208,6 +219,7 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
       const at = progress();
       const inFlight = callsInFlight;
       await cluster.killProcessing();
+      const [downMin, downMax] = downtimes[(k - 1) % downtimes.length];
       const downMs = downMin + random() * (downMax - downMin);
       log(`kill ${k}: processing SIGKILLed at ${(atMs / 1000).toFixed(1)} s (${Math.round(at * 100)} % of the run), ${inFlight} client calls in flight, down ${Math.round(downMs)} ms`);
       await sleep(downMs);
