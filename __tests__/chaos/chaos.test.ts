@@ -5,7 +5,9 @@
  * with SIGKILL twice at random moments and restarted (down 0.1–1 s, which
  * ingestion's retries ride out, then 3–4 s, which parks events). Eight clients send 480
  * distinct events over 40 vehicles, each retrying an event on a 503 or a
- * connection error with the same `Idempotency-Key` until acknowledged.
+ * connection error with the same `Idempotency-Key` until acknowledged, and
+ * sending about 5 % of acknowledged events once more (a client whose
+ * acknowledgement was lost).
  * Afterwards, once the retry queue has drained: every vehicle's `events` at
  * processing equals its acknowledged events (none lost, none counted twice),
  * and nothing was dead-lettered.
@@ -78,9 +80,15 @@ describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis 
     expect(report.parked).toBeGreaterThan(0);
   });
 
+  test('events sent again after their acknowledgement were answered as replays', () => {
+    expect(report.resent).toBeGreaterThan(0);
+    expect(report.replays).toBeGreaterThan(0);
+  });
+
   test('every event was acknowledged (200 or 202) with a body that keeps the contract', () => {
-    expect({ unacknowledged: report.unacknowledged, unexpected: report.unexpectedAnswers, violations: report.contractViolations }).toEqual({
+    expect({ unacknowledged: report.unacknowledged, resendsUnacknowledged: report.resendsUnacknowledged, unexpected: report.unexpectedAnswers, violations: report.contractViolations }).toEqual({
       unacknowledged: 0,
+      resendsUnacknowledged: 0,
       unexpected: [],
       violations: [],
     });

@@ -36,6 +36,11 @@ export interface ChaosOptions {
   readonly downtimesMs?: ReadonlyArray<readonly [number, number]>;
   /** Pause of each client between two events (ms), so the run lasts long enough for the kills. @default 0 */
   readonly thinkTimeMs?: number;
+  /**
+   * Share of acknowledged events a client sends once more, same key and body, as a client does whose
+   * acknowledgement was lost (a timeout after processing applied the event). @default 0.05
+   */
+  readonly resendShare?: number;
   /** Calls per event before the client gives up (the event stays unacknowledged). @default 20 */
   readonly clientMaxAttempts?: number;
   /** No new event and no client retry after this (ms from the start). @default 120 000 */
@@ -84,8 +89,12 @@ export interface ChaosReport {
   readonly parked: number;
   /** Events never acknowledged: the client gave up, or ingestion answered a status other than 200/202/503. */
   readonly unacknowledged: number;
-  /** 200 answers marked `idempotent-replayed: true`. */
+  /** Answers marked `idempotent-replayed: true`. */
   readonly replays: number;
+  /** Acknowledged events sent once more (see {@link ChaosOptions.resendShare}). */
+  readonly resent: number;
+  /** Of those, resends the client gave up on. */
+  readonly resendsUnacknowledged: number;
   /** Answers whose body broke the contract (a 200 not `processed`, a 202 without this event's key), at most 10. */
   readonly contractViolations: readonly string[];
   /** Answers other than 200/202/503, at most 10 (status and body). */
@@ -131,6 +140,7 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
   const killsWanted = options.kills ?? 2;
   const downtimes = options.downtimesMs ?? DEFAULT_DOWNTIMES_MS;
   const maxAttempts = options.clientMaxAttempts ?? 20;
+  const resendShare = options.resendShare ?? 0.05;
   const sendDeadline = options.sendDeadlineMs ?? 120_000;
   const log = options.log ?? (() => undefined);
   const runId = `DRILL${seed.toString(36).toUpperCase()}`;
@@ -159,15 +169,17 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
   let parked = 0;
   let unacknowledged = 0;
   let replays = 0;
+  let resent = 0;
+  let resendsUnacknowledged = 0;
   let callsInFlight = 0;
 
   const pool = new Pool(cluster.ingestionUrl, { connections: clients });
 
-  /** Sends one event until it is acknowledged, like a real client: retry on 503 or no answer, with back-off. */
-  const deliver = async (event: DrillEvent): Promise<void> => {
-    sent += 1;
-    sentVehicles.add(event.vehicleId);
-    const first = performance.now();
+  /**
+   * Sends one event until it is acknowledged, like a real client: retry on 503 or no answer, with back-off.
+   * The acknowledging status, or undefined when the client gave up.
+   */
+  const sendUntilAcknowledged = async (event: DrillEvent): Promise<200 | 202 | undefined> => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       callsInFlight += 1;
       const outcome = await postEvent(pool, event);
@@ -178,21 +190,38 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
       if (outcome.kind === 'answer' && (outcome.status === 200 || outcome.status === 202)) {
         const violation = contractViolation(outcome.status, outcome.body, event);
         if (violation !== undefined && contractViolations.length < MAX_SAMPLES) contractViolations.push(violation);
-        if (outcome.status === 200) accepted += 1;
-        else parked += 1;
         if (outcome.replayed) replays += 1;
-        acknowledgedByVehicle.set(event.vehicleId, (acknowledgedByVehicle.get(event.vehicleId) ?? 0) + 1);
-        ackLatencies.push(performance.now() - first);
-        return;
+        return outcome.status;
       }
       if (outcome.kind === 'answer' && outcome.status !== 503) {
         if (unexpectedAnswers.length < MAX_SAMPLES) unexpectedAnswers.push(`${event.idempotencyKey}: ${outcome.status} ${outcome.body.slice(0, 300)}`);
-        break;
+        return undefined;
       }
-      if (elapsed() >= sendDeadline) break;
+      if (elapsed() >= sendDeadline) return undefined;
       await sleep(random() * Math.min(1_000, 50 * 2 ** attempt));
     }
-    unacknowledged += 1;
+    return undefined;
+  };
+
+  /** One distinct event: sent until acknowledged, then (sometimes) sent again as if the acknowledgement had been lost. */
+  const deliver = async (event: DrillEvent): Promise<void> => {
+    sent += 1;
+    sentVehicles.add(event.vehicleId);
+    const first = performance.now();
+    const status = await sendUntilAcknowledged(event);
+    if (status === undefined) {
+      unacknowledged += 1;
+      return;
+    }
+    ackLatencies.push(performance.now() - first);
+    if (status === 200) accepted += 1;
+    else parked += 1;
+    acknowledgedByVehicle.set(event.vehicleId, (acknowledgedByVehicle.get(event.vehicleId) ?? 0) + 1);
+    if (random() < resendShare) {
+      resent += 1;
+      // Already acknowledged: whatever the resend gets, the event counts once.
+      if ((await sendUntilAcknowledged(event)) === undefined) resendsUnacknowledged += 1;
+    }
   };
 
   const client = async (): Promise<void> => {
@@ -270,6 +299,8 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
     parked,
     unacknowledged,
     replays,
+    resent,
+    resendsUnacknowledged,
     contractViolations,
     unexpectedAnswers,
     kills,
@@ -312,7 +343,7 @@ export function chaosSummaryLine(report: ChaosReport, faultRate: number): string
     .join(' ');
   return (
     `chaos seed=${report.seed} fault=${faultRate} sent=${report.sent} acked=${report.accepted + report.parked} (200:${report.accepted} 202:${report.parked}) ` +
-    `unacked=${report.unacknowledged} replays=${report.replays} calls=${report.calls} [${calls}] kills=${report.kills.length} ` +
+    `unacked=${report.unacknowledged} resent=${report.resent} replays=${report.replays} calls=${report.calls} [${calls}] kills=${report.kills.length} ` +
     `processed=${report.processed} lost=${report.lost} duplicated=${report.duplicated} dead-letters=${report.queue.deadLetters} ` +
     `drained=${report.drained} in ${(report.drainMs / 1000).toFixed(1)} s, send ${(report.sendMs / 1000).toFixed(1)} s`
   );
