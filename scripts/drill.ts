@@ -26,6 +26,8 @@ const USAGE = `Usage: npm run drill -- [options]
   --vehicles N       vehicles the events are spread over (100)
   --fault-rate P     processing's FAULT_503_RATE, 0..1 (0.2)
   --kills N          SIGKILLs of processing at random moments, each followed by a restart (4)
+  --downtimes LIST   seconds processing stays down after kill 1, 2, ... (cycling), as ranges: "0.1-1,3-4"
+                     (a short outage ingestion's retries ride out, a long one that parks events)
   --think-ms N       pause of each client between events (5)
   --seed N           seed of event order, back-offs and kill moments (random)
   --drain-timeout S  how long to wait for the retry queue to drain (60)
@@ -42,6 +44,7 @@ interface DrillArgs {
   readonly kills: number;
   readonly killsGiven: boolean;
   readonly thinkMs: number;
+  readonly downtimesMs: ReadonlyArray<readonly [number, number]> | undefined;
   readonly seed: number | undefined;
   readonly drainTimeoutMs: number;
   readonly redis: boolean;
@@ -57,6 +60,18 @@ function number(values: Record<string, string | boolean | undefined>, name: stri
   return value;
 }
 
+/** `"0.1-1,3-4"` → `[[100, 1000], [3000, 4000]]` (ms). */
+function parseDowntimes(raw: string): Array<[number, number]> {
+  return raw.split(',').map((part) => {
+    const bounds = part.split('-').map((bound) => Number(bound.trim()));
+    const [low, high] = bounds.length === 1 ? [bounds[0], bounds[0]] : bounds;
+    if (bounds.length > 2 || !Number.isFinite(low) || !Number.isFinite(high) || low < 0 || high < low || high > 600) {
+      throw new UsageError(`--downtimes ${raw}: expected ranges of seconds such as 0.1-1,3-4 (each 0 to 600)`);
+    }
+    return [low * 1_000, high * 1_000];
+  });
+}
+
 function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
   const option = { type: 'string' } as const;
   const { values } = parseArgs({
@@ -69,6 +84,7 @@ function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
       'fault-rate': option,
       kills: option,
       'think-ms': option,
+      downtimes: option,
       seed: option,
       'drain-timeout': option,
       'no-redis': { type: 'boolean' },
@@ -88,6 +104,7 @@ function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
     kills: kills ?? 4,
     killsGiven: kills !== undefined,
     thinkMs: number(values, 'think-ms', 0, 10_000, false) ?? 5,
+    downtimesMs: values.downtimes === undefined ? undefined : parseDowntimes(values.downtimes),
     seed: number(values, 'seed', 0, 2 ** 31 - 1, true),
     drainTimeoutMs: (number(values, 'drain-timeout', 1, 3_600, false) ?? 60) * 1_000,
     redis: values['no-redis'] !== true,
@@ -177,6 +194,7 @@ async function main(argv: string[]): Promise<number> {
       vehicles: args.vehicles,
       kills,
       thinkTimeMs: args.thinkMs,
+      downtimesMs: args.downtimesMs,
       seed: args.seed,
       drainTimeoutMs: args.drainTimeoutMs,
       sendDeadlineMs: (args.durationMs ?? 600_000) + 60_000,
