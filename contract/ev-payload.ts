@@ -47,6 +47,9 @@ export type EvPayload = Static<typeof EvPayload>;
 /** Request header carrying a client-chosen idempotency key. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
+/** Longest accepted `Idempotency-Key` (both services answer 400 beyond it, before anything is forwarded or parked). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
+
 /** Response header set to `true` when processing answers from a key it already applied. */
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 

@@ -5,13 +5,10 @@
  * the same store as one posted directly (and a key applied by either is not
  * applied again by the other).
  */
-import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, type EvPayload } from '../../contract/ev-payload';
+import { IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH, idempotencyKeyOf, type EvPayload } from '../../contract/ev-payload';
 import type { ApplyOutcome, IdempotentStore } from '../resilience/idempotent-store';
 import type { AnomalyThresholds } from './anomaly-thresholds';
 import { applyEvent, type EvResult, type VehicleState } from './vehicle-state';
-
-/** Longest accepted idempotency key. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
 /** A schema-valid event that still cannot be applied (a client mistake: 400 on `POST /ev`, a dead letter in the queue). */
 export class UnappliableEventError extends Error {

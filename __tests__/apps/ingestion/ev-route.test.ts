@@ -77,6 +77,16 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
     expect(response.statusCode).toBe(400);
     expect(processingLog.lines.filter((line) => line.msg === 'request')).toHaveLength(0);
   });
+
+  test('an idempotency key over 256 characters → 400 naming the header, never forwarded (nor parked)', async () => {
+    const headers = { ...json, 'idempotency-key': 'k'.repeat(257) };
+    const response = await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(SAMPLE_EVENT) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'Bad Request', field: 'idempotency-key' });
+    expect(processingLog.lines.filter((line) => line.msg === 'request')).toHaveLength(0);
+    const longest = await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'idempotency-key': 'k'.repeat(256) }, payload: JSON.stringify(SAMPLE_EVENT) });
+    expect(longest.statusCode).toBe(200);
+  });
 });
 
 /** One call (RETRY_MODE=off): how a missing answer maps to 503 / 504; app-mode retries are tested in __tests__/wiring. */
