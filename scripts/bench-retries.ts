@@ -3,23 +3,25 @@
  * fault rate (processing's `FAULT_503_RATE`), starts the pipeline fresh
  * (redis-server when installed, both built services, `RETRY_MODE=app`, no
  * kills), runs a closed loop of distinct events against ingestion on loopback
- * and prints p50 / p90 / p99 / max latency and requests per second.
+ * and prints p50 / p90 / p99 / max latency and requests per second, as medians
+ * of interleaved rounds.
  *
- *   npm run bench:retries -- [--rates 0,0.1,0.3] [--modes app] [--concurrency 8]
- *                            [--duration 5] [--warmup 1] [--no-redis]
+ *   npm run bench:retries -- [--rates 0,0.1,0.3] [--modes app] [--rounds 3] [--concurrency 2]
+ *                            [--duration 4] [--warmup 1] [--no-redis]
  */
 import { parseArgs } from 'node:util';
 import { probe503Rate } from './drill/client';
 import { startPipelineCluster } from './drill/cluster';
 import { loadTestLauncher } from './drill/launcher';
 import { measureLatency, type LatencyResult } from './drill/latency';
-import { formatTable, ms } from './drill/stats';
+import { formatTable, ms, percentile } from './drill/stats';
 
 const USAGE = `Usage: npm run bench:retries -- [options]
   --rates 0,0.1,0.3   FAULT_503_RATE values, one fresh pipeline each
   --modes app         RETRY_MODE values to compare (app, off)
-  --concurrency N     calls in flight (8)
-  --duration S        measured seconds per row (5)
+  --rounds N          interleaved rounds; the table gives medians (3)
+  --concurrency N     calls in flight (2: on a small machine more measures CPU queueing, not retries)
+  --duration S        measured seconds per case and round (4)
   --warmup S          unmeasured seconds before each row (1)
   --no-redis          processing and the breaker in memory even when redis-server is installed`;
 
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   let rates: number[];
   let modes: Mode[];
   let concurrency: number;
+  let rounds: number;
   let durationMs: number;
   let warmupMs: number;
   let redis: boolean;
@@ -49,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     const option = { type: 'string' } as const;
     const { values } = parseArgs({
       args: argv,
-      options: { rates: option, modes: option, concurrency: option, duration: option, warmup: option, 'no-redis': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { rates: option, modes: option, rounds: option, concurrency: option, duration: option, warmup: option, 'no-redis': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     });
     if (values.help === true) {
@@ -61,8 +64,9 @@ async function main(argv: string[]): Promise<number> {
       if (mode !== 'app' && mode !== 'off') throw new Error(`--modes ${values.modes}: expected app and/or off`);
       return mode;
     });
-    concurrency = Math.round(positive(values.concurrency, 'concurrency', 8));
-    durationMs = positive(values.duration, 'duration', 5) * 1_000;
+    concurrency = Math.round(positive(values.concurrency, 'concurrency', 2));
+    rounds = Math.round(positive(values.rounds, 'rounds', 3));
+    durationMs = positive(values.duration, 'duration', 4) * 1_000;
     warmupMs = positive(values.warmup, 'warmup', 1) * 1_000;
     redis = values['no-redis'] !== true;
   } catch (error) {
@@ -76,47 +80,63 @@ async function main(argv: string[]): Promise<number> {
     redis = false;
   }
   console.log(
-    `bench:retries: closed loop, ${concurrency} in flight, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up per row, ` +
+    `bench:retries: closed loop, ${concurrency} in flight, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up, ${rounds} interleaved rounds, ` +
       `distinct events, ${redis ? 'Redis' : 'memory mode'}, loopback, no kills`,
   );
-  const rows: Array<Array<string | number>> = [];
-  for (const mode of modes) {
-    for (const rate of rates) {
+  // Rounds interleave the cases in a rotated order, so that the drifts of a shared machine hit all alike; the table gives medians.
+  const cases = modes.flatMap((mode) => rates.map((rate) => ({ mode, rate })));
+  const runs = cases.map(() => ({ direct: [] as number[], results: [] as LatencyResult[] }));
+  for (let round = 0; round < rounds; round++) {
+    for (let step = 0; step < cases.length; step++) {
+      const index = (step + round) % cases.length;
+      const { mode, rate } = cases[index];
       const cluster = await startPipelineCluster(launcher, { faultRate: rate, redis, retryMode: mode });
-      let result: LatencyResult;
-      let direct503Share: number;
       try {
-        direct503Share = await probe503Rate(cluster.processingUrl, `PROBE-${mode}-${rate}`, 200);
-        result = await measureLatency(cluster, { concurrency, durationMs, warmupMs, runId: `BENCH-${mode}-${rate}` });
+        const direct = await probe503Rate(cluster.processingUrl, `PROBE-${mode}-${rate}-${round}`, 200);
+        const result = await measureLatency(cluster, { concurrency, durationMs, warmupMs, runId: `BENCH-${mode}-${rate}-${round}` });
+        runs[index].direct.push(direct);
+        runs[index].results.push(result);
+        console.log(
+          `bench:retries: round ${round + 1}/${rounds} RETRY_MODE=${mode} FAULT_503_RATE=${rate}: direct 503 ${Math.round(direct * 100)} %, ` +
+            `${result.calls} calls, ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms`,
+        );
+        if (rate > 0 && direct === 0) console.error(`bench:retries: warning: FAULT_503_RATE ${rate} is not in effect (no 503 in 200 direct calls to processing)`);
       } finally {
         await cluster.stop();
       }
-      const others = Object.entries(result.byStatus)
-        .filter(([status]) => !['200', '202', '503'].includes(status))
-        .map(([status, count]) => `${status}:${count}`)
-        .join(' ');
-      const row = [
-        `${mode}`,
-        rate,
-        `${Math.round(direct503Share * 100)} %`,
-        result.calls,
-        result.requestsPerSecond.toFixed(0),
-        ms(result.p50),
-        ms(result.p90),
-        ms(result.p99),
-        ms(result.max),
-        result.byStatus['200'] ?? 0,
-        result.byStatus['202'] ?? 0,
-        result.byStatus['503'] ?? 0,
-        others === '' ? '-' : others,
-      ];
-      rows.push(row);
-      console.log(`bench:retries: RETRY_MODE=${mode} FAULT_503_RATE=${rate}: ${result.calls} calls, ${row[4]} req/s, p50 ${row[5]} ms, p99 ${row[7]} ms`);
-      if (rate > 0 && direct503Share === 0) console.error(`bench:retries: warning: FAULT_503_RATE ${rate} is not in effect (no 503 in 200 direct calls to processing)`);
     }
   }
+  const rows = cases.map(({ mode, rate }, index) => {
+    const { direct, results } = runs[index];
+    const median = (pick: (result: LatencyResult) => number) => percentile(results.map(pick), 50);
+    const total = (status: string) => results.reduce((sum, result) => sum + (result.byStatus[status] ?? 0), 0);
+    const others = [...new Set(results.flatMap((result) => Object.keys(result.byStatus)))]
+      .filter((status) => !['200', '202', '503'].includes(status))
+      .map((status) => `${status}:${total(status)}`)
+      .join(' ');
+    const p99s = results.map((result) => result.p99);
+    return [
+      mode,
+      rate,
+      `${Math.round((direct.reduce((a, b) => a + b, 0) / direct.length) * 100)} %`,
+      results.reduce((sum, result) => sum + result.calls, 0),
+      median((result) => result.requestsPerSecond).toFixed(0),
+      ms(median((result) => result.p50)),
+      ms(median((result) => result.p90)),
+      ms(median((result) => result.p99)),
+      `${ms(Math.min(...p99s))}–${ms(Math.max(...p99s))}`,
+      ms(Math.max(...results.map((result) => result.max))),
+      total('200'),
+      total('202'),
+      total('503'),
+      others === '' ? '-' : others,
+    ];
+  });
   console.log('');
-  console.log(formatTable(['RETRY_MODE', 'FAULT_503_RATE', 'direct 503', 'calls', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', '200', '202', '503', 'other'], rows));
+  console.log(`medians of ${rounds} rounds (calls and statuses: totals; max: the largest)`);
+  console.log(
+    formatTable(['RETRY_MODE', 'FAULT_503_RATE', 'direct 503', 'calls', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99 range', 'max ms', '200', '202', '503', 'other'], rows),
+  );
   return 0;
 }
 

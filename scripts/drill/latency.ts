@@ -13,7 +13,7 @@ import { percentile } from './stats';
 
 /** Options of {@link measureLatency}. */
 export interface LatencyOptions {
-  /** Workers, each with one call in flight. @default 8 */
+  /** Workers, each with one call in flight. @default 2 */
   readonly concurrency?: number;
   /** Measured window (ms). @default 5000 */
   readonly durationMs?: number;
@@ -40,7 +40,7 @@ export interface LatencyResult {
 
 /** Runs the closed loop against the cluster's ingestion. */
 export async function measureLatency(cluster: PipelineCluster, options: LatencyOptions): Promise<LatencyResult> {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 2;
   const warmupMs = options.warmupMs ?? 1_000;
   const durationMs = options.durationMs ?? 5_000;
   const vehicles = options.vehicles ?? 200;
