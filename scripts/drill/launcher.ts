@@ -50,6 +50,5 @@ export interface PipelineLauncher {
 /** The launcher of the test helpers, for the CLIs (tsx resolves the `.ts` file). */
 export function loadTestLauncher(): PipelineLauncher {
   const modulePath = join(__dirname, '..', '..', '__tests__', 'helpers', 'pipeline-launcher');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time load on purpose, see the file comment
   return (require(modulePath) as { testLauncher: PipelineLauncher }).testLauncher;
 }
