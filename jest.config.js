@@ -11,5 +11,7 @@ module.exports = {
     '/node_modules/cookie/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  // Builds dist/ once for the suites that start the built services as processes.
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
   testTimeout: 30_000,
 };
