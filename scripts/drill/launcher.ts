@@ -15,14 +15,19 @@ import { join } from 'node:path';
 /** The two services. */
 export type ServiceName = 'ingestion' | 'processing';
 
-/** A running service process (the shape of `ServiceProcess` in `__tests__/helpers/processes.ts`). */
+/** A running service process. */
 export interface LaunchedService {
+  /** `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
   readonly pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** Sends `signal`. */
   signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
   exited(): Promise<number | null>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. Harmless once exited. */
   stop(): Promise<number | null>;
 }
 
