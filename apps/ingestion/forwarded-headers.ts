@@ -14,20 +14,20 @@ export const RELAYED_ANSWER_HEADERS = ['content-type', IDEMPOTENT_REPLAY_HEADER,
 
 /** The propagated subset of `headers`. */
 export function forwardedRequestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const forwarded: Record<string, string> = {};
-  for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = headers[name];
-    if (value !== undefined) forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return forwarded;
+  return pickHeaders(headers, FORWARDED_REQUEST_HEADERS);
 }
 
 /** The relayed subset of processing's answer headers. */
 export function relayedAnswerHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const relayed: Record<string, string> = {};
-  for (const name of RELAYED_ANSWER_HEADERS) {
+  return pickHeaders(headers, RELAYED_ANSWER_HEADERS);
+}
+
+/** The headers of `names` present in `headers`, repeated values joined as one. */
+function pickHeaders(headers: IncomingHttpHeaders, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
     const value = headers[name];
-    if (value !== undefined) relayed[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) picked[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return relayed;
+  return picked;
 }
