@@ -1,5 +1,8 @@
 import { InvalidPropError } from '../core/prop-error';
 
+/** Conditions of a statement: operator → condition key → value(s), e.g. `{ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }`. */
+export type PolicyConditions = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
 /** One statement of an IAM policy: named actions (no wildcards) on resources. */
 export interface PolicyStatement {
   /** Statement ID, for readers of the policy. */
@@ -8,6 +11,8 @@ export interface PolicyStatement {
   readonly actions: readonly string[];
   /** Resource ARNs; `*` only for actions that support no resource-level permissions. */
   readonly resources: readonly string[];
+  /** Conditions under which the statement applies. @default none */
+  readonly conditions?: PolicyConditions;
 }
 
 /** Renders `statements` as an IAM policy document (JSON); rejects wildcard actions (FSBP IAM.21). */
@@ -18,7 +23,13 @@ export function renderPolicyDocument(owner: string, statements: readonly PolicyS
   }
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: statements.map((s) => ({ Sid: s.sid, Effect: 'Allow', Action: [...s.actions], Resource: [...s.resources] })),
+    Statement: statements.map((s) => ({
+      Sid: s.sid,
+      Effect: 'Allow',
+      Action: [...s.actions],
+      Resource: [...s.resources],
+      ...(s.conditions === undefined ? {} : { Condition: s.conditions }),
+    })),
   });
 }
 
