@@ -5,7 +5,9 @@
  * commits; the application pipeline builds every service image and deploys
  * only configured services.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../config/environments';
@@ -96,6 +98,38 @@ describe('actionlint itself', () => {
     expect(problems).toEqual([
       expect.objectContaining({ kind: 'expression', message: expect.stringContaining('property "application" is not defined') }),
     ]);
+  }, 60_000);
+});
+
+describe('infrastructure.yml', () => {
+  const workflow = parse(workflowText('infrastructure.yml'));
+
+  /** The stacks `npm run synth` writes for environment `env` (main.ts reads EV_PIPELINE_ENV). */
+  function synthesizedStacks(env: string): string[] {
+    const outDir = mkdtempSync(join(tmpdir(), 'workflow-synth-'));
+    try {
+      const synth = spawnSync(process.execPath, ['scripts/synth-app.cjs'], {
+        cwd: ROOT,
+        env: { ...process.env, EV_PIPELINE_ENV: env, CDKTF_OUTDIR: outDir, CHECKPOINT_DISABLE: '1' },
+        encoding: 'utf8',
+      });
+      if (synth.status !== 0) throw new Error(`synth failed\n${synth.stdout}\n${synth.stderr}`);
+      return readdirSync(join(outDir, 'stacks'));
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }
+
+  test('diffs and deploys, per environment, a stack that `npm run synth` writes for it', () => {
+    const diff = workflow.jobs.diff;
+    const environments: string[] = diff.strategy.matrix.include.map((entry: { env: string }) => entry.env);
+    expect(environments).toEqual(Object.keys(ENVIRONMENTS));
+    for (const env of environments) {
+      const stacks = synthesizedStacks(env);
+      expect(stacks).toContain(String(diff.env.STACK).replace('${{ matrix.env }}', env));
+      expect(stacks).toContain(workflow.jobs[`deploy-${env}`].env.STACK);
+      expect(workflow.jobs[`deploy-${env}`].env.EV_PIPELINE_ENV).toBe(env);
+    }
   }, 60_000);
 });
 
