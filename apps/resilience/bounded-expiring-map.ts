@@ -59,7 +59,6 @@ export class BoundedExpiringMap<K, V> {
   private readonly ttlMs: number;
   private readonly sweepStep: number;
   private readonly now: () => number;
-  private evictedUnexpired = 0;
 
   constructor(options: BoundedExpiringMapOptions) {
     const { maxEntries, ttlMs, sweepStep = 4 } = options;
@@ -86,7 +85,7 @@ export class BoundedExpiringMap<K, V> {
   set(key: K, value: V): void {
     const now = this.now();
     this.sweep(now);
-    if (this.count === this.maxEntries) this.dropOldest(now);
+    if (this.count === this.maxEntries) this.dropOldest();
     const slot = this.serial % this.maxEntries;
     const serial = ++this.serial;
     if (slot === this.ringKeys.length) {
@@ -117,7 +116,7 @@ export class BoundedExpiringMap<K, V> {
       if (live && this.ringExpiries[this.head] > now) break;
       examined++;
       if (live) expired++;
-      this.dropOldest(now);
+      this.dropOldest();
     }
     return { examined, expired };
   }
@@ -125,11 +124,6 @@ export class BoundedExpiringMap<K, V> {
   /** Entries held, expired ones not yet swept included (at most `maxEntries`). */
   get size(): number {
     return this.serials.size;
-  }
-
-  /** Entries evicted by the bound before they had expired, since construction. */
-  get evictedBeforeExpiry(): number {
-    return this.evictedUnexpired;
   }
 
   /** Drops every entry. */
@@ -150,13 +144,10 @@ export class BoundedExpiringMap<K, V> {
   }
 
   /** Frees the oldest slot, deleting its entry unless the key was set again since. */
-  private dropOldest(now: number): void {
+  private dropOldest(): void {
     const { head } = this;
     const key = this.ringKeys[head];
-    if (this.serials.get(key) === this.ringSerials[head]) {
-      this.serials.delete(key);
-      if (this.ringExpiries[head] > now) this.evictedUnexpired++;
-    }
+    if (this.serials.get(key) === this.ringSerials[head]) this.serials.delete(key);
     this.ringKeys[head] = undefined as K;
     this.ringValues[head] = undefined as V;
     this.head = head + 1 === this.maxEntries ? 0 : head + 1;
