@@ -5,7 +5,7 @@
 import Redis from 'ioredis';
 import { BrokenCircuitError, CircuitBreaker } from '../../apps/resilience/circuit-breaker/circuit-breaker';
 import { CircuitState, type CircuitBreakerSettings, type CircuitBreakerStore } from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
-import { MemoryCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/memory-circuit-breaker-store';
+import { MAX_WINDOW_BUCKETS, MemoryCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/memory-circuit-breaker-store';
 import { RedisCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/redis-circuit-breaker-store';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
@@ -214,5 +214,40 @@ describe('CircuitBreaker with an unreachable store', () => {
     const breaker = new CircuitBreaker(new RedisCircuitBreakerStore(connection, { settings: SETTINGS }), { onStoreError: (e) => errors.push(e) });
     expect(await breaker.execute(succeed)).toBe('ok');
     expect(errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('MemoryCircuitBreakerStore window (a fixed ring of buckets)', () => {
+  const NORMAL = { kind: 'normal' } as const;
+  const T0 = 1_763_900_000_000;
+
+  it('a slot reused one window later counts only its new bucket', async () => {
+    const store = new MemoryCircuitBreakerStore(SETTINGS);
+    for (let i = 0; i < SETTINGS.minimumCalls - 1; i++) await store.record(NORMAL, false, T0);
+    // exactly one window later: the same ring slot, a new bucket; the 5 old failures are out of the window
+    expect(await store.record(NORMAL, false, T0 + SETTINGS.windowMs)).toBe(CircuitState.CLOSED);
+    for (let i = 0; i < SETTINGS.minimumCalls - 2; i++) await store.record(NORMAL, false, T0 + SETTINGS.windowMs);
+    expect(await store.record(NORMAL, false, T0 + SETTINGS.windowMs + 1)).toBe(CircuitState.OPEN);
+  });
+
+  it('after hours of traffic decides on the last window only', async () => {
+    const store = new MemoryCircuitBreakerStore(SETTINGS);
+    const end = T0 + 2 * 3_600_000;
+    let calls = 0;
+    const states = new Set<CircuitState>();
+    for (let t = T0; t < end; t += 997) states.add(await store.record(NORMAL, ++calls % 3 !== 0, t)); // 33 % failures
+    expect([...states]).toEqual([CircuitState.CLOSED]);
+    // successes spread over the last window: 10 of them, then failures in the newest bucket
+    for (let i = 0; i < 10; i++) await store.record(NORMAL, true, end + i * 1_000);
+    const last = end + 9_000;
+    for (let i = 0; i < 9; i++) expect(await store.record(NORMAL, false, last)).toBe(CircuitState.CLOSED);
+    expect(await store.record(NORMAL, false, last)).toBe(CircuitState.OPEN); // 10 failures of 20 calls: 50 %
+  });
+
+  it('rejects a window of more than MAX_WINDOW_BUCKETS buckets, or no window at all', () => {
+    expect(() => new MemoryCircuitBreakerStore({ ...SETTINGS, windowMs: 60_000, bucketMs: 1 })).toThrow(
+      new RegExp(`windowMs / bucketMs \\(60000 / 1\\) must be at most ${MAX_WINDOW_BUCKETS} buckets`),
+    );
+    expect(() => new MemoryCircuitBreakerStore({ ...SETTINGS, bucketMs: 0 })).toThrow(/windowMs \(10000\) and bucketMs \(0\) must be positive/);
   });
 });

@@ -136,3 +136,45 @@ describe('RedisIdempotentStore durability', () => {
     await server.stop();
   });
 });
+
+describe('MemoryIdempotentStore bounds', () => {
+  it('forgets the oldest key once maxKeys are held, so a duplicate of it is applied again (documented double apply)', async () => {
+    const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ maxKeys: 2 });
+    await store.applyOnce('k1', 'car-7', countEvent('k1'));
+    await store.applyOnce('k2', 'car-7', countEvent('k2'));
+    expect((await store.applyOnce('k1', 'car-7', countEvent('k1'))).replayed).toBe(true);
+    await store.applyOnce('k3', 'car-7', countEvent('k3'));
+    expect(await store.applyOnce('k2', 'car-7', countEvent('k2'))).toEqual({ result: { eventNumber: 2 }, replayed: true });
+    const again = await store.applyOnce('k1', 'car-7', countEvent('k1'));
+    expect(again).toEqual({ result: { eventNumber: 4 }, replayed: false });
+    expect(await store.get('car-7')).toEqual({ events: 4, keys: ['k1', 'k2', 'k3', 'k1'] });
+  });
+
+  it('keeps state for at most maxEntities entities, dropping the one updated least recently', async () => {
+    const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ maxEntities: 2 });
+    await store.applyOnce('a1', 'car-a', countEvent('a1'));
+    await store.applyOnce('b1', 'car-b', countEvent('b1'));
+    await store.get('car-a'); // reading does not count as an update
+    await store.applyOnce('b2', 'car-b', countEvent('b2'));
+    await store.applyOnce('c1', 'car-c', countEvent('c1'));
+    expect(await store.get('car-a')).toBeUndefined();
+    expect(await store.get('car-b')).toEqual({ events: 2, keys: ['b1', 'b2'] });
+    expect(await store.get('car-c')).toEqual({ events: 1, keys: ['c1'] });
+    expect(await store.applyOnce('a2', 'car-a', countEvent('a2'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
+  });
+
+  it('expires keys by its clock: a key past its TTL applies again', async () => {
+    const clock = { now: 1_763_900_000_000 };
+    const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ keyTtlMs: 60_000, now: () => clock.now });
+    await store.applyOnce('t1', 'car-8', countEvent('t1'));
+    clock.now += 59_999;
+    expect((await store.applyOnce('t1', 'car-8', countEvent('t1'))).replayed).toBe(true);
+    clock.now += 1;
+    expect(await store.applyOnce('t1', 'car-8', countEvent('t1'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
+  });
+
+  it('rejects a bound that cannot hold anything', () => {
+    expect(() => new MemoryIdempotentStore({ maxKeys: 0 })).toThrow(/maxKeys \(0\) must be a positive integer/);
+    expect(() => new MemoryIdempotentStore({ maxEntities: 0 })).toThrow(/maxEntities \(0\) must be a positive integer/);
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The processing app as its settings configure it: vehicle state in Redis
  * when `REDIS_URL` is set (shared by replicas, surviving restarts), else in
- * memory; the retry queue drained when one is configured; EMF metrics on
- * stdout unless turned off.
+ * memory within `IDEMPOTENCY_MEMORY_MAX_KEYS` and `MEMORY_MAX_VEHICLES`;
+ * the retry queue drained when one is configured; EMF metrics on stdout
+ * unless turned off.
  */
 import { PipelineMetric } from '../../contract/metrics';
 import { DATA_PROCESSING } from '../../contract/services';
@@ -19,7 +20,9 @@ export async function buildConfiguredApp(settings: ProcessingSettings): Promise<
   const retryQueue = await openConfiguredRetryQueue(settings);
   const keyTtlMs = settings.idempotencyKeyTtlSeconds * 1000;
   const store: IdempotentStore<VehicleState, EvResult> =
-    settings.redisUrl === undefined ? new MemoryIdempotentStore({ keyTtlMs }) : RedisIdempotentStore.connect(settings.redisUrl, { keyTtlMs });
+    settings.redisUrl === undefined
+      ? new MemoryIdempotentStore({ keyTtlMs, maxKeys: settings.idempotencyMemoryMaxKeys, maxEntities: settings.memoryMaxVehicles })
+      : RedisIdempotentStore.connect(settings.redisUrl, { keyTtlMs });
   return buildApp({
     ...settings,
     store,

@@ -4,10 +4,14 @@ import { DATA_PROCESSING } from '../../contract/services';
 import { EnvError, readInteger, readNumber, type Env } from '../http/env';
 import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../http/server-settings';
+import { DEFAULT_MEMORY_MAX_ENTITIES, DEFAULT_MEMORY_MAX_KEYS } from '../resilience/idempotent-store';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 
 /** Applied idempotency keys are remembered this long by default: 24 h, well past the retry queue's schedule. */
 export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
+
+/** Upper limit of the in-memory bounds: 50 million keys is already ~12 GB of heap, past V8's default limit. */
+const MAX_MEMORY_ENTRIES = 50_000_000;
 
 /** SQS's longest visibility timeout, in seconds (12 h). */
 const MAX_VISIBILITY_SECONDS = 43_200;
@@ -19,6 +23,22 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
   readonly fault503Rate: number;
   /** `IDEMPOTENCY_KEY_TTL_SECONDS`: how long an applied key is remembered. @default 86400 */
   readonly idempotencyKeyTtlSeconds: number;
+  /**
+   * `IDEMPOTENCY_MEMORY_MAX_KEYS`: without `REDIS_URL`, the most applied keys
+   * kept in memory. When full the oldest key is forgotten before its TTL, so
+   * the deduplication window is the shorter of the TTL and the time this many
+   * events take to arrive; a duplicate arriving later is applied twice. With
+   * `REDIS_URL` (production) keys live their full TTL and this is not used.
+   * @default 500000 (about 120 MB of heap at ~240 bytes a key)
+   */
+  readonly idempotencyMemoryMaxKeys: number;
+  /**
+   * `MEMORY_MAX_VEHICLES`: without `REDIS_URL`, the most vehicles whose
+   * aggregates are kept in memory; beyond it the vehicle updated least
+   * recently loses its aggregates (its next event starts them again).
+   * @default 100000 (about 40 MB at ~400 bytes a vehicle)
+   */
+  readonly memoryMaxVehicles: number;
   /**
    * The drain's settings: `RETRY_QUEUE_SETTINGS` with `RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS`,
    * `RETRY_QUEUE_BACKOFF_BASE_SECONDS` and `RETRY_QUEUE_BACKOFF_MAX_SECONDS` over it.
@@ -63,6 +83,8 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
     }),
     fault503Rate: readNumberFrom(env, 'FAULT_503_RATE', 0, 0, 1),
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
+    idempotencyMemoryMaxKeys: readInteger(env, 'IDEMPOTENCY_MEMORY_MAX_KEYS', DEFAULT_MEMORY_MAX_KEYS, 1, MAX_MEMORY_ENTRIES),
+    memoryMaxVehicles: readInteger(env, 'MEMORY_MAX_VEHICLES', DEFAULT_MEMORY_MAX_ENTITIES, 1, MAX_MEMORY_ENTRIES),
     retryQueueSettings: readRetryQueueSettings(env),
   };
 }

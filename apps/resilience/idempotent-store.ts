@@ -4,6 +4,8 @@
  * implementation serves one instance, the Redis one (`redis-idempotent-store.ts`)
  * is shared by replicas and survives restarts.
  */
+import { LRUCache } from 'lru-cache';
+import { BoundedExpiringMap } from './bounded-expiring-map';
 
 /** A transition: from the entity's current state (undefined when new) to its next state and the answer. */
 export type Transition<S, R> = (state: S | undefined) => { readonly state: S; readonly result: R };
@@ -30,58 +32,73 @@ export interface IdempotentStore<S, R> {
   close(): Promise<void>;
 }
 
+/** Applied idempotency keys a {@link MemoryIdempotentStore} remembers at most, by default. */
+export const DEFAULT_MEMORY_MAX_KEYS = 500_000;
+
+/** Entities (vehicles) a {@link MemoryIdempotentStore} keeps state for at most, by default. */
+export const DEFAULT_MEMORY_MAX_ENTITIES = 100_000;
+
 /** Options of {@link MemoryIdempotentStore}. */
 export interface MemoryIdempotentStoreOptions {
   /** How long an applied key is remembered, in milliseconds. @default 86_400_000 (24 h) */
   readonly keyTtlMs?: number;
+  /**
+   * Most applied keys remembered. When full, the oldest key is forgotten even
+   * before its TTL: the deduplication window is the shorter of `keyTtlMs` and
+   * the time the last `maxKeys` keys took to arrive, and a duplicate arriving
+   * after its key was forgotten is applied again. Production runs with Redis
+   * (`RedisIdempotentStore`, `REDIS_URL`) for that reason: there every key
+   * lives its full TTL.
+   * @default DEFAULT_MEMORY_MAX_KEYS (500,000)
+   */
+  readonly maxKeys?: number;
+  /**
+   * Most entities with a state. When full, the entity updated least recently
+   * loses its state (its next application starts from undefined).
+   * @default DEFAULT_MEMORY_MAX_ENTITIES (100,000)
+   */
+  readonly maxEntities?: number;
   /** Clock, for tests. @default Date.now */
   readonly now?: () => number;
 }
 
 /**
- * One process's store. Atomic because `applyOnce` never yields between reading
- * and writing (no await in between).
+ * One process's store, bounded: at most `maxKeys` applied keys, dropped
+ * oldest first when full or once expired (a few per application, never in one
+ * pass over all of them: {@link BoundedExpiringMap}), and at most
+ * `maxEntities` states, dropped least recently updated first (`lru-cache`).
+ * Results must not be undefined (an undefined result reads as "not applied").
+ * Atomic because `applyOnce` never yields between reading and writing (no
+ * await in between).
  */
 export class MemoryIdempotentStore<S, R> implements IdempotentStore<S, R> {
-  private readonly states = new Map<string, S>();
-  private readonly results = new Map<string, { readonly result: R; readonly expiresAt: number }>();
-  private readonly keyTtlMs: number;
-  private readonly now: () => number;
-  private lastSweepAt: number;
+  private readonly states: LRUCache<string, { readonly state: S }>;
+  private readonly results: BoundedExpiringMap<string, R>;
 
   constructor(options: MemoryIdempotentStoreOptions = {}) {
-    this.keyTtlMs = options.keyTtlMs ?? 86_400_000;
-    this.now = options.now ?? Date.now;
-    this.lastSweepAt = this.now();
+    const { maxKeys = DEFAULT_MEMORY_MAX_KEYS, maxEntities = DEFAULT_MEMORY_MAX_ENTITIES } = options;
+    for (const [name, value] of Object.entries({ maxKeys, maxEntities })) {
+      if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} (${value}) must be a positive integer`);
+    }
+    this.results = new BoundedExpiringMap({ maxEntries: maxKeys, ttlMs: options.keyTtlMs ?? 86_400_000, now: options.now });
+    this.states = new LRUCache({ max: maxEntities });
   }
 
   async applyOnce(key: string, entityId: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>> {
-    const now = this.now();
-    this.sweepExpiredKeys(now);
     const previous = this.results.get(key);
-    if (previous !== undefined && previous.expiresAt > now) {
-      return { result: previous.result, replayed: true };
-    }
-    const next = transition(this.states.get(entityId));
-    this.states.set(entityId, next.state);
-    this.results.set(key, { result: next.result, expiresAt: now + this.keyTtlMs });
+    if (previous !== undefined) return { result: previous, replayed: true };
+    const next = transition(this.states.get(entityId)?.state);
+    this.states.set(entityId, { state: next.state });
+    this.results.set(key, next.result);
     return { result: next.result, replayed: false };
   }
 
   async get(entityId: string): Promise<S | undefined> {
-    return this.states.get(entityId);
+    return this.states.peek(entityId)?.state;
   }
 
   async close(): Promise<void> {
     this.results.clear();
-  }
-
-  /** Drops expired keys at most once per TTL/10, so memory stays bounded by the key rate × TTL. */
-  private sweepExpiredKeys(now: number): void {
-    if (now - this.lastSweepAt < this.keyTtlMs / 10) return;
-    this.lastSweepAt = now;
-    for (const [key, entry] of this.results) {
-      if (entry.expiresAt <= now) this.results.delete(key);
-    }
+    this.states.clear();
   }
 }

@@ -10,7 +10,17 @@ import {
   type CircuitBreakerStore,
 } from './circuit-breaker-store';
 
-/** In-process {@link CircuitBreakerStore}; atomic because no method awaits. */
+/** Most buckets a window may have (`windowMs / bucketMs`): the ring is summed on every failure, so it stays small. */
+export const MAX_WINDOW_BUCKETS = 1_000;
+
+/**
+ * In-process {@link CircuitBreakerStore}; atomic because no method awaits.
+ * The sliding window is a fixed ring of `ceil(windowMs / bucketMs)` buckets,
+ * allocated once: a bucket's slot is its number modulo the ring's length, and
+ * a slot still holding an older bucket counts nothing, so memory does not
+ * grow with traffic or time. A success costs one increment; a failure also
+ * sums the ring to decide whether the circuit opens.
+ */
 export class MemoryCircuitBreakerStore implements CircuitBreakerStore {
   private current = CircuitState.CLOSED;
   private generation = 0;
@@ -18,10 +28,20 @@ export class MemoryCircuitBreakerStore implements CircuitBreakerStore {
   private halfOpenSince = 0;
   private permitsLeft = 0;
   private scoutSuccesses = 0;
-  /** Bucket number → [successes, failures]. */
-  private readonly buckets = new Map<number, [number, number]>();
+  /** Number (time / `bucketMs`) of the bucket each slot holds; -Infinity when empty. */
+  private readonly bucketNumbers: Float64Array;
+  private readonly successes: Float64Array;
+  private readonly failures: Float64Array;
 
-  constructor(private readonly settings: CircuitBreakerSettings = DEFAULT_CIRCUIT_BREAKER_SETTINGS) {}
+  constructor(private readonly settings: CircuitBreakerSettings = DEFAULT_CIRCUIT_BREAKER_SETTINGS) {
+    const { windowMs, bucketMs } = settings;
+    if (!(bucketMs > 0) || !(windowMs > 0)) throw new RangeError(`windowMs (${windowMs}) and bucketMs (${bucketMs}) must be positive`);
+    const length = Math.ceil(windowMs / bucketMs);
+    if (length > MAX_WINDOW_BUCKETS) throw new RangeError(`windowMs / bucketMs (${windowMs} / ${bucketMs}) must be at most ${MAX_WINDOW_BUCKETS} buckets`);
+    this.bucketNumbers = new Float64Array(length).fill(Number.NEGATIVE_INFINITY);
+    this.successes = new Float64Array(length);
+    this.failures = new Float64Array(length);
+  }
 
   async acquire(now: number): Promise<CallPermit> {
     const { openDurationMs, halfOpenScoutCalls } = this.settings;
@@ -47,22 +67,29 @@ export class MemoryCircuitBreakerStore implements CircuitBreakerStore {
       return this.current;
     }
     if (this.current !== CircuitState.CLOSED) return this.current;
+    const { bucketNumbers } = this;
+    const length = bucketNumbers.length;
     const bucket = Math.floor(now / this.settings.bucketMs);
-    const counts = this.buckets.get(bucket) ?? [0, 0];
-    counts[succeeded ? 0 : 1]++;
-    this.buckets.set(bucket, counts);
-    const oldest = bucket - Math.ceil(this.settings.windowMs / this.settings.bucketMs) + 1;
+    const slot = ((bucket % length) + length) % length;
+    if (bucketNumbers[slot] !== bucket) {
+      bucketNumbers[slot] = bucket;
+      this.successes[slot] = 0;
+      this.failures[slot] = 0;
+    }
+    if (succeeded) {
+      this.successes[slot]++;
+      return this.current;
+    }
+    this.failures[slot]++;
+    const oldest = bucket - length + 1;
     let calls = 0;
     let failures = 0;
-    for (const [number, [ok, failed]] of this.buckets) {
-      if (number < oldest) {
-        this.buckets.delete(number);
-        continue;
-      }
-      calls += ok + failed;
-      failures += failed;
+    for (let i = 0; i < length; i++) {
+      if (bucketNumbers[i] < oldest) continue;
+      calls += this.successes[i] + this.failures[i];
+      failures += this.failures[i];
     }
-    if (!succeeded && calls >= this.settings.minimumCalls && failures / calls >= this.settings.failureRateThreshold) {
+    if (calls >= this.settings.minimumCalls && failures / calls >= this.settings.failureRateThreshold) {
       this.open(now);
     }
     return this.current;
@@ -85,11 +112,15 @@ export class MemoryCircuitBreakerStore implements CircuitBreakerStore {
     this.current = CircuitState.OPEN;
     this.openedAt = now;
     this.generation++;
-    this.buckets.clear();
+    this.clearWindow();
   }
 
   private closeCircuit(): void {
     this.current = CircuitState.CLOSED;
-    this.buckets.clear();
+    this.clearWindow();
+  }
+
+  private clearWindow(): void {
+    this.bucketNumbers.fill(Number.NEGATIVE_INFINITY);
   }
 }
