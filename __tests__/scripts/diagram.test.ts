@@ -3,8 +3,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { label, mermaidFlowchart, nodeId } from '../../scripts/diagram/mermaid';
 import { readSection, replaceSection, SECTION_END, SECTION_START } from '../../scripts/diagram/readme-section';
-import { serviceGraph, type TerraformJson } from '../../scripts/diagram/service-graph';
+import { serviceGraph } from '../../scripts/diagram/service-graph';
 import { stackDiagrams } from '../../scripts/diagram/stack-diagrams';
+import type { TerraformJson } from '../../scripts/diagram/terraform-json';
 import { tempDir } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
