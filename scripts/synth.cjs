@@ -28,7 +28,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const { basename, join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
-const { prepareApp } = require('./synth/app-bundle.cjs');
+const { BundleError, prepareApp } = require('./synth/app-bundle.cjs');
 
 const ROOT = resolve(__dirname, '..');
 /** cdktf.json's app when it is this script; group 1 is the entry. */
@@ -172,6 +172,7 @@ function runInFreshTurn(app) {
 }
 
 main().catch((error) => {
-  console.error(error instanceof SynthError ? paint(STYLE.ERROR, `synth: ${error.message}`) : error);
+  const expected = error instanceof SynthError || error instanceof BundleError;
+  console.error(expected ? paint(STYLE.ERROR, `synth: ${error.message}`) : error);
   process.exitCode = 1;
 });

@@ -5,6 +5,7 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import { axisScale, benchChart, xmlText } from '../../scripts/bench/bench-chart';
 import { parseRows, summarise, type Row } from '../../scripts/bench/bench-rows';
 import { benchReport } from '../../scripts/bench/bench-text-report';
+import { SAMPLE_EVENT } from '../apps/sample-event';
 import { freeLoopbackPort } from '../helpers/redis-server';
 import { tempDir } from '../helpers/terraform';
 
@@ -156,6 +157,10 @@ describe('the text report', () => {
 
 const wrk = spawnSync('sh', ['-c', 'command -v wrk && command -v curl'], { encoding: 'utf8' }).status === 0;
 if (!wrk) console.warn('SKIPPED npm run bench without the Go reference: wrk or curl not found.');
+
+test("the bench's payload is the article's sample event", () => {
+  expect(JSON.parse(readFileSync(join(ROOT, 'scripts', 'bench', 'payload.json'), 'utf8'))).toEqual(SAMPLE_EVENT);
+});
 
 (wrk ? describe : describe.skip)('npm run bench without GO_REFERENCE_DIR', () => {
   const env = () => {

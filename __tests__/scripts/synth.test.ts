@@ -134,6 +134,21 @@ describe('npm run synth on the terminal', () => {
     expect(run.stdout).not.toMatch(/Generated Terraform code/);
   }, 60_000);
 
+  test("fails when the app does not compile, with esbuild's message and no stack trace", () => {
+    const dir = join(ROOT, '.tmp', `synth-test-bad-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, 'app.ts'), "import { App } from 'cdktf';\nconst broken: = 1;\nnew App().synth();\n");
+      const run = synth(['--output', join(scratch, 'bad'), '--app', ownApp(relative(ROOT, join(dir, 'app.ts')))]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/app\.ts:2:\d+: ERROR: Unexpected "="|Unexpected "="/);
+      expect(run.stderr).toMatch(/synth: esbuild could not bundle the app: 1 error\(s\), shown above/);
+      expect(run.stderr).not.toMatch(/at failureErrorWithLog/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   test('runs any other app command through the shell, with the same environment', () => {
     const out = join(scratch, 'spawned');
     const run = expectSuccess(synth(['--output', out, '--app', `node --import tsx ${FIXTURES}/annotated-app.ts`]));

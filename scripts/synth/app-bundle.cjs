@@ -50,6 +50,9 @@ const ESBUILD_OPTIONS = {
   absWorkingDir: ROOT,
 };
 
+/** The app's sources do not bundle (esbuild has printed why). */
+class BundleError extends Error {}
+
 const hash = (text) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /** `[size, mtimeMs]` of each path (null when missing). */
@@ -98,7 +101,13 @@ async function buildLayer(name, options, extra) {
   const esbuild = require('esbuild');
   const previous = JSON.parse(readIfPresent(join(CACHE_DIR, `${name}.json`), 'utf8') ?? 'null');
   const started = Date.now();
-  const result = await esbuild.build({ ...ESBUILD_OPTIONS, ...options, outfile: join(CACHE_DIR, `${name}.cjs`) });
+  const result = await esbuild
+    .build({ ...ESBUILD_OPTIONS, ...options, outfile: join(CACHE_DIR, `${name}.cjs`) })
+    .catch((error) => {
+      // esbuild has printed its errors (logLevel 'error'); its stack trace would add nothing.
+      if (!Array.isArray(error.errors)) throw error;
+      throw new BundleError(`esbuild could not bundle the app: ${error.errors.length} error(s), shown above`);
+    });
   const source = result.outputFiles[0].text;
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith('<')) // <stdin>
@@ -261,4 +270,4 @@ async function prepareApp(entry) {
   };
 }
 
-module.exports = { prepareApp, CACHE_DIR };
+module.exports = { prepareApp, BundleError, CACHE_DIR };
