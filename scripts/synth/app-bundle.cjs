@@ -127,7 +127,22 @@ async function buildLayer(name, options, extra) {
   writeAtomically(join(CACHE_DIR, meta.bundle), source);
   writeAtomically(join(CACHE_DIR, `${name}.json`), JSON.stringify(meta));
   if (previous !== null && previous.bundle !== meta.bundle) removeBundle(previous.bundle);
+  removeLeftovers();
   return { name, meta, source };
+}
+
+/**
+ * Removes what a race or a crash can leave: a code cache whose bundle was
+ * replaced by another process meanwhile, a temporary file older than a minute.
+ */
+function removeLeftovers() {
+  const files = new Set(fs.readdirSync(CACHE_DIR));
+  for (const file of files) {
+    const path = join(CACHE_DIR, file);
+    const orphanCodeCache = file.endsWith('.v8') && !files.has(file.replace(/\.v8$/, '.cjs'));
+    const staleTemporary = file.endsWith('.tmp') && Date.now() - (fs.statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 60_000;
+    if (orphanCodeCache || staleTemporary) fs.rmSync(path, { force: true });
+  }
 }
 
 function removeBundle(bundle) {
