@@ -1,114 +1,37 @@
 /**
- * Summarises the rows of `scripts/bench.sh`: per load, connection count and
- * implementation the median req/s, p50 and p99 over the rounds with the req/s
- * range; then Fastify's ratios to each Go variant, computed per round (the
- * implementations ran back to back) and summarised as median and min–max;
- * then the issue's targets at 64 connections.
+ * Summarises the rows of `scripts/bench.sh` (scripts/bench/bench-text-report.ts)
+ * and, with --chart, draws their medians as an SVG chart
+ * (scripts/bench/bench-chart.ts).
  *
- * Usage: node --import tsx scripts/bench-report.ts bench-results/bench-<time>.tsv
+ * Usage: node --import tsx scripts/bench-report.ts ROWS.tsv [--chart FILE.svg] [--setup "how it was measured"]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { benchChart } from './bench/bench-chart';
+import { distinct, FASTIFY, parseRows, summarise } from './bench/bench-rows';
+import { benchReport } from './bench/bench-text-report';
 
-/** One measured wrk run. */
-interface Row {
-  readonly load: string;
-  readonly impl: string;
-  readonly conns: number;
-  readonly round: number;
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-}
-
-/** The median of `values` (mean of the middle two for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function parseRows(text: string): Row[] {
-  return text
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split('\t'))
-    .map(([load, impl, , conns, round, rps, p50, p99, errors]) => ({
-      load,
-      impl,
-      conns: Number(conns),
-      round: Number(round),
-      rps: Number(rps),
-      p50: Number(p50),
-      p99: Number(p99),
-      errors: Number(errors),
-    }));
-}
-
-const unique = <T>(values: T[]): T[] => [...new Set(values)];
-const range = (values: number[], digits: number): string =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
-const pad = (text: string, width: number): string => text.padEnd(width);
-
-function report(rows: Row[]): string[] {
-  const lines: string[] = [];
-  const rounds = unique(rows.map((row) => row.round)).length;
-  lines.push(`Medians over ${rounds} interleaved round(s); ranges are min–max over the rounds.`);
-  lines.push('');
-  lines.push(`${pad('load', 7)}${pad('conns', 6)}${pad('impl', 13)}${pad('req/s', 8)}${pad('(min–max)', 14)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('(min–max)', 14)}errors`);
-  for (const load of unique(rows.map((row) => row.load))) {
-    for (const conns of unique(rows.map((row) => row.conns))) {
-      for (const impl of unique(rows.map((row) => row.impl))) {
-        const runs = rows.filter((row) => row.load === load && row.conns === conns && row.impl === impl);
-        if (runs.length === 0) continue;
-        const rps = runs.map((run) => run.rps);
-        const p99 = runs.map((run) => run.p99);
-        lines.push(
-          `${pad(load, 7)}${pad(String(conns), 6)}${pad(impl, 13)}${pad(median(rps).toFixed(0), 8)}${pad(`(${range(rps, 0)})`, 14)}` +
-            `${pad(median(runs.map((run) => run.p50)).toFixed(2), 8)}${pad(median(p99).toFixed(2), 8)}${pad(`(${range(p99, 1)})`, 14)}` +
-            `${runs.reduce((sum, run) => sum + run.errors, 0)}`,
-        );
-      }
-    }
-  }
-  lines.push('');
-  lines.push('Fastify / Go, per round (req/s ratio: higher is better; p99 ratio: lower is better)');
-  const targets: string[] = [];
-  for (const load of unique(rows.map((row) => row.load))) {
-    for (const conns of unique(rows.map((row) => row.conns))) {
-      for (const go of ['go-faithful', 'go-tuned']) {
-        const pairs = unique(rows.map((row) => row.round)).flatMap((round) => {
-          const find = (impl: string) => rows.find((row) => row.load === load && row.conns === conns && row.round === round && row.impl === impl);
-          const fastify = find('fastify');
-          const other = find(go);
-          return fastify !== undefined && other !== undefined ? [{ rps: fastify.rps / other.rps, p99: fastify.p99 / other.p99 }] : [];
-        });
-        if (pairs.length === 0) continue;
-        const rpsRatio = median(pairs.map((pair) => pair.rps));
-        const p99Ratio = median(pairs.map((pair) => pair.p99));
-        lines.push(
-          `${pad(load, 7)}${pad(String(conns), 6)}vs ${pad(go, 12)} req/s ×${rpsRatio.toFixed(2)} (${range(pairs.map((pair) => pair.rps), 2)})` +
-            `   p99 ×${p99Ratio.toFixed(2)} (${range(pairs.map((pair) => pair.p99), 2)})`,
-        );
-        if (conns === 64 && go === 'go-faithful') {
-          const met = rpsRatio >= 1.2 && p99Ratio <= 1;
-          targets.push(`${load}: throughput ×${rpsRatio.toFixed(2)} (target ≥ 1.20), p99 ×${p99Ratio.toFixed(2)} (target ≤ 1.00): ${met ? 'met' : 'NOT met'}`);
-        }
-      }
-    }
-  }
-  if (targets.length > 0) {
-    lines.push('');
-    lines.push('Targets at 64 connections against the Go reference as the article wrote it:');
-    lines.push(...targets.map((target) => `  ${target}`));
-  }
-  return lines;
-}
-
-const file = process.argv[2];
-if (file === undefined) {
-  process.stderr.write('usage: bench-report.ts ROWS.tsv\n');
+const { values, positionals } = parseArgs({
+  options: { chart: { type: 'string' }, setup: { type: 'string', default: '' } },
+  allowPositionals: true,
+});
+if (positionals.length !== 1) {
+  process.stderr.write('usage: bench-report.ts ROWS.tsv [--chart FILE.svg] [--setup TEXT]\n');
   process.exit(2);
 }
-process.stdout.write(`${report(parseRows(readFileSync(file, 'utf8'))).join('\n')}\n`);
+const rows = parseRows(readFileSync(positionals[0], 'utf8'));
+if (rows.length === 0) {
+  process.stderr.write(`bench-report: ${positionals[0]} holds no measurement\n`);
+  process.exit(1);
+}
+process.stdout.write(`${benchReport(rows).join('\n')}\n`);
+if (values.chart !== undefined) {
+  const rounds = distinct(rows.map((row) => row.round)).length;
+  const alone = rows.every((row) => row.impl === FASTIFY);
+  const title = alone
+    ? 'npm run bench: the Fastify pipeline alone (no Go reference measured)'
+    : 'npm run bench: the Fastify pipeline against the Go reference';
+  const subtitle = `Medians of ${rounds} interleaved round(s), whiskers min–max; ${values.setup}`.replace(/; $/, '');
+  writeFileSync(values.chart, benchChart(summarise(rows), { title, subtitle }));
+  process.stdout.write(`\nChart: ${values.chart}\n`);
+}

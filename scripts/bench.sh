@@ -1,103 +1,181 @@
 #!/usr/bin/env bash
-# Benchmarks the Fastify pipeline (ingestion → processing) against the Go
-# reference on loopback, as interleaved rounds in one run, and prints medians,
-# min–max and the Fastify/Go ratios (scripts/bench-report.ts).
+# Benchmarks the Fastify pipeline (ingestion → processing) on loopback with
+# wrk and, when GO_REFERENCE_DIR names a checkout of the article's Go services
+# (its build.sh builds bin/ingestion and bin/processing), the Go pipeline as
+# the article wrote it (go-faithful) and with connection reuse tuned
+# (go-tuned, GO_MAX_IDLE_PER_HOST=128) — as interleaved rounds in one run.
+# Without GO_REFERENCE_DIR it measures the Fastify pipeline alone and says so.
+# Prints medians, min–max and the Fastify/Go ratios, and draws the medians as
+# an SVG chart (scripts/bench-report.ts; docs/benchmark.svg by default).
 #
-# Every measurement is one call of the Go reference's own harness,
-# ../shared/reference/go-ev-pipeline/bench.sh (same wrk, same warm-up, same
-# RESULT line), with --runs 1. Each round runs every implementation once per
-# load, in a rotated order, so that drifts of a shared machine hit all alike.
+# Every measurement starts processing, then ingestion pointed at it, on
+# 127.0.0.1 (logs to /dev/null), waits for GET /health-check, warms up at the
+# highest connection count, runs wrk once per connection count, and stops
+# both. Each round runs every implementation once per load, in a rotated
+# order, so that drifts of a shared machine hit all alike.
 #
-# Loads: `post` is the harness's bench/ev-post.lua (the article's one sample
-# payload on every request: processing replays one idempotency key); `unique`
-# is bench/ev-unique.lua (a distinct event per request over 1,000 vehicles:
-# processing does its real work). The harness always runs bench/ev-post.lua,
-# so the `unique` load runs a copy of it whose ev-post.lua is ev-unique.lua.
+# Loads (wrk scripts in scripts/bench/): `post` sends the article's sample
+# event (payload.json) on every request, so processing replays one
+# idempotency key; `unique` sends a distinct event per request over 1,000
+# vehicles, so processing does its real work.
 #
-# Needs wrk and curl; go + gorilla/mux for the Go side (skipped without go).
+# Needs wrk and curl; go for the Go side.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-reference="${GO_REFERENCE_DIR:-$root/../shared/reference/go-ev-pipeline}"
+bench_dir="$root/scripts/bench"
+reference="${GO_REFERENCE_DIR:-}"
 
 usage() {
   cat <<'USAGE'
 Usage: npm run bench -- [options]
   --rounds N            interleaved rounds (3)
   --duration S          seconds per measured wrk run (10)
+  --warmup S            seconds of load before measuring, at the highest connection count (2)
   --connections "16 64" wrk connection counts
   --loads "post unique" loads to run
-  --impls "fastify go-faithful go-tuned"
+  --impls LIST          fastify, go-faithful, go-tuned (all three when GO_REFERENCE_DIR is set, else fastify)
   --ingestion-port P    (13000)   --processing-port P (13001)
   --out DIR             where the raw rows go (bench-results/, git-ignored)
+  --chart FILE          the SVG chart of the medians (docs/benchmark.svg)
   --no-build            do not run `npm run build` first
+Environment: GO_REFERENCE_DIR  directory of the Go reference (with build.sh); unset: Fastify alone
 USAGE
 }
 
 rounds=3
 duration=10
+warmup=2
 connections="16 64"
 loads="post unique"
-impls="fastify go-faithful go-tuned"
+impls=""
 ingestion_port=13000
 processing_port=13001
 out="$root/bench-results"
+chart="$root/docs/benchmark.svg"
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --loads) loads="$2"; shift 2 ;;
     --impls) impls="$2"; shift 2 ;;
     --ingestion-port) ingestion_port="$2"; shift 2 ;;
     --processing-port) processing_port="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --chart) chart="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
-[ -x "$reference/bench.sh" ] || { echo "bench: Go reference harness not found at $reference (set GO_REFERENCE_DIR)" >&2; exit 1; }
-if ! command -v go >/dev/null 2>&1; then
-  echo "bench: go not installed; measuring Fastify only (apt-get install golang-go golang-github-gorilla-mux-dev)" >&2
-  impls="fastify"
+for tool in wrk curl; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool not found (apt-get install -y wrk curl)" >&2; exit 1; }
+done
+for load in $loads; do
+  [ -f "$bench_dir/$load.lua" ] || { echo "bench: unknown load $load (scripts/bench/$load.lua)" >&2; exit 2; }
+done
+
+if [ -z "$impls" ]; then
+  if [ -z "$reference" ]; then
+    echo "bench: GO_REFERENCE_DIR is not set: measuring the Fastify pipeline alone, with no comparison to the Go reference" >&2
+    impls="fastify"
+  elif ! command -v go >/dev/null 2>&1; then
+    echo "bench: go is not installed: measuring the Fastify pipeline alone (apt-get install golang-go golang-github-gorilla-mux-dev)" >&2
+    impls="fastify"
+  else
+    impls="fastify go-faithful go-tuned"
+  fi
+fi
+go_bin="$out/go-bin"
+if [[ " $impls " == *" go-"* ]]; then
+  [ -n "$reference" ] && [ -x "$reference/build.sh" ] || {
+    echo "bench: Go variants need GO_REFERENCE_DIR, the Go reference's directory with build.sh (now: '${reference}')" >&2
+    exit 2
+  }
 fi
 [ "$build" -eq 0 ] || (cd "$root" && npm run --silent build)
-
 mkdir -p "$out"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-go_bin="$out/go-bin"
 if [[ " $impls " == *" go-"* ]] && [ ! -x "$go_bin/ingestion" ]; then "$reference/build.sh" "$go_bin" >&2; fi
 
-# The harness copy for the `unique` load.
-mkdir -p "$work/unique/bench"
-cp "$reference/bench.sh" "$work/unique/"
-cp "$reference/bench/payload.json" "$work/unique/bench/"
-cp "$reference/bench/ev-unique.lua" "$work/unique/bench/ev-post.lua"
+pids=()
+stop_services() {
+  local pid i
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || continue
+    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+trap stop_services EXIT
+trap 'exit 130' INT TERM
 
+# start_service NAME PORT CMD [VAR=VALUE...]: starts CMD on 127.0.0.1:PORT
+# and waits until GET /health-check answers 200 (15 s at most).
+start_service() {
+  local name="$1" port="$2" cmd="$3" pid i
+  shift 3
+  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+    echo "bench: something already answers on 127.0.0.1:$port; stop it first" >&2
+    exit 1
+  fi
+  env -u GO_MAX_IDLE_PER_HOST APP_HOST=127.0.0.1 APP_PORT="$port" "$@" bash -c "exec $cmd" >/dev/null 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for i in $(seq 150); do
+    if curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/health-check"; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "bench: $name exited before answering /health-check" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "bench: $name did not answer /health-check on port $port within 15 s" >&2
+  exit 1
+}
+
+# run_wrk LOAD CONNECTIONS SECONDS: prints wrk's RESULT line.
+run_wrk() {
+  local load="$1" c="$2" seconds="$3" output
+  output="$(timeout $((seconds + 30)) wrk -t 1 -c "$c" -d "${seconds}s" --timeout 5s -s "$bench_dir/$load.lua" \
+    "http://127.0.0.1:$ingestion_port/ev" -- "$bench_dir/payload.json" 2>&1)" || {
+    echo "bench: wrk failed: $output" >&2
+    exit 1
+  }
+  grep '^RESULT ' <<<"$output" || { echo "bench: no RESULT from wrk: $output" >&2; exit 1; }
+}
+
+# field NAME LINE: the value of NAME=value in a RESULT line.
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+
+max_c=0
+for c in $connections; do [ "$c" -le "$max_c" ] || max_c="$c"; done
 rows="$out/bench-$(date +%Y%m%d-%H%M%S).tsv"
 printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\n' >"$rows"
 
-# measure LOAD IMPL ROUND: one harness call, its rows appended to $rows.
+# measure LOAD IMPL ROUND: one start of the pair, its rows appended to $rows.
 measure() {
-  local load="$1" impl="$2" round="$3" harness="$reference/bench.sh" args=() result="$work/result.tsv"
-  [ "$load" = post ] || harness="$work/unique/bench.sh"
+  local load="$1" impl="$2" round="$3" ingestion processing ingestion_env line errors c
+  ingestion_env=(DATA_PROCESSING_URL="http://127.0.0.1:$processing_port/ev")
   case "$impl" in
-    fastify) args=(--label fastify
-      --ingestion-cmd "node $root/dist/apps/ingestion/server.js"
-      --processing-cmd "node $root/dist/apps/processing/server.js") ;;
-    go-faithful) args=(--bin "$go_bin" --variant faithful) ;;
-    go-tuned) args=(--bin "$go_bin" --variant tuned) ;;
+    fastify) processing="node $root/dist/apps/processing/server.js"; ingestion="node $root/dist/apps/ingestion/server.js" ;;
+    go-faithful) processing="$go_bin/processing"; ingestion="$go_bin/ingestion" ;;
+    go-tuned) processing="$go_bin/processing"; ingestion="$go_bin/ingestion"; ingestion_env+=(GO_MAX_IDLE_PER_HOST=128) ;;
     *) echo "bench: unknown implementation $impl" >&2; exit 2 ;;
   esac
-  : >"$result"
-  "$harness" "${args[@]}" --runs 1 --warmup 2 --duration "$duration" --connections "$connections" \
-    --ingestion-port "$ingestion_port" --processing-port "$processing_port" --results "$result" >/dev/null
-  awk -F'\t' -v load="$load" -v impl="$impl" -v round="$round" 'BEGIN { OFS = "\t" }
-    { print load, impl, $2, $3, round, $5, $6, $7, $8 }' "$result" | tee -a "$rows"
+  start_service processing "$processing_port" "$processing"
+  start_service ingestion "$ingestion_port" "$ingestion" "${ingestion_env[@]}"
+  if [ "$warmup" -gt 0 ]; then run_wrk "$load" "$max_c" "$warmup" >/dev/null; fi
+  for c in $connections; do
+    line="$(run_wrk "$load" "$c" "$duration")"
+    errors=$(( $(field non2xx "$line") + $(field connect_err "$line") + $(field read_err "$line") \
+      + $(field write_err "$line") + $(field timeouts "$line") ))
+    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
+      "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" | tee -a "$rows"
+  done
+  stop_services
 }
 
 read -r -a impl_list <<<"$impls"
@@ -110,4 +188,5 @@ for round in $(seq "$rounds"); do
   done
 done
 echo
-node --import tsx "$root/scripts/bench-report.ts" "$rows"
+node --import tsx "$root/scripts/bench-report.ts" "$rows" --chart "$chart" \
+  --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $(nproc) cores, Node $(node --version)"

@@ -35,9 +35,9 @@ function expectSuccess(result: TerraformResult): void {
   const tf = (...args: string[]) => runTerraform(terraform!, cliConfig, stackDir, args);
 
   beforeAll(() => {
-    // GIVEN the app synthesized exactly as `cdktf synth` runs it (cdktf.json: scripts/synth-app.cjs)
+    // GIVEN the app synthesized exactly as `cdktf synth` runs it (cdktf.json: node scripts/synth.cjs --app-only)
     workDir = tempDir('ev-pipeline-tf-');
-    const synth = spawnSync(process.execPath, ['scripts/synth-app.cjs'], {
+    const synth = spawnSync(process.execPath, ['scripts/synth.cjs', '--app-only'], {
       cwd: ROOT,
       env: { ...process.env, CDKTF_OUTDIR: workDir, CHECKPOINT_DISABLE: '1' },
       encoding: 'utf8',

@@ -1,0 +1,205 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { axisScale, benchChart, xmlText } from '../../scripts/bench/bench-chart';
+import { parseRows, summarise, type Row } from '../../scripts/bench/bench-rows';
+import { benchReport } from '../../scripts/bench/bench-text-report';
+import { SAMPLE_EVENT } from '../apps/sample-event';
+import { freeLoopbackPort } from '../helpers/redis-server';
+import { tempDir } from '../helpers/terraform';
+
+const ROOT = resolve(__dirname, '..', '..');
+const HEADER = 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors';
+
+/** Rows as bench.sh writes them: for every load, connection count and round, each implementation's rps and p99. */
+function rowsText(measurements: Record<string, Record<string, [number, number][]>>): string {
+  const lines = [HEADER];
+  for (const [group, byImpl] of Object.entries(measurements)) {
+    const [load, conns] = group.split('/');
+    for (const [impl, rounds] of Object.entries(byImpl)) {
+      rounds.forEach(([rps, p99], i) => lines.push([load, impl, 'pipeline', conns, i + 1, rps, (p99 / 2).toFixed(3), p99, 0].join('\t')));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const WITH_GO = rowsText({
+  'post/16': { fastify: [[6000, 9], [6200, 10], [5800, 11]], 'go-faithful': [[5000, 12], [5100, 12], [4900, 13]], 'go-tuned': [[9000, 6], [9100, 6], [8900, 7]] },
+  'post/64': { fastify: [[8000, 15], [8600, 14], [7400, 16]], 'go-faithful': [[7000, 20], [7100, 21], [6900, 19]], 'go-tuned': [[15000, 11], [15200, 12], [14800, 11]] },
+  'unique/16': { fastify: [[6500, 9], [6600, 9], [6400, 10]], 'go-faithful': [[5000, 14], [5200, 14], [4800, 15]], 'go-tuned': [[9500, 6], [9600, 6], [9400, 6]] },
+  'unique/64': { fastify: [[9000, 16], [9400, 15], [8800, 17]], 'go-faithful': [[7000, 22], [7100, 22], [6900, 23]], 'go-tuned': [[15000, 11], [15100, 11], [14900, 12]] },
+});
+const FASTIFY_ALONE = rowsText({
+  'post/64': { fastify: [[8000, 15], [8600, 14], [7400, 16]] },
+  'unique/64': { fastify: [[9000, 16], [9400, 15], [8800, 17]] },
+});
+
+/** The chart as a DOM; a document that is not well-formed XML fails the test. */
+function parseSvg(svg: string) {
+  const document = new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(`SVG is not well-formed: ${message}`);
+    },
+  }).parseFromString(svg, 'image/svg+xml');
+  const all = (tag: string) => Array.from(document.getElementsByTagName(tag)) as Element[];
+  const byClass = (tag: string, name: string) => all(tag).filter((element) => element.getAttribute('class') === name);
+  return { document, all, byClass };
+}
+
+const panelOf = (element: Element): string | null => {
+  for (let node = element.parentNode as Element | null; node; node = node.parentNode as Element | null) {
+    if (node.getAttribute?.('class') === 'panel') return node.getAttribute('data-metric');
+  }
+  return null;
+};
+
+describe('the chart of a bench run', () => {
+  const rows = parseRows(WITH_GO);
+  const summaries = summarise(rows);
+  const svg = benchChart(summaries, { title: 'A title & more', subtitle: 'measured <here>' });
+  const { all, byClass } = parseSvg(svg);
+
+  test('one bar per panel, load and connection count, and implementation, each holding its median', () => {
+    const bars = byClass('rect', 'bar');
+    expect(bars).toHaveLength(2 * 4 * 3);
+    for (const metric of ['rps', 'p99'] as const) {
+      for (const s of summaries) {
+        const bar = bars.find(
+          (b) => panelOf(b) === metric && b.getAttribute('data-impl') === s.impl && b.getAttribute('data-group') === `${s.load}, ${s.conns} connections`,
+        );
+        expect(Number(bar?.getAttribute('data-value'))).toBe(s[metric].median);
+      }
+    }
+  });
+
+  test('bar heights are proportional to the values, and the axis covers the largest round', () => {
+    for (const metric of ['rps', 'p99']) {
+      const bars = byClass('rect', 'bar').filter((bar) => panelOf(bar) === metric);
+      const perUnit = bars.map((bar) => Number(bar.getAttribute('height')) / Number(bar.getAttribute('data-value')));
+      for (const ratio of perUnit) expect(ratio).toBeCloseTo(perUnit[0], 2);
+      const ticks = byClass('text', 'tick').filter((tick) => panelOf(tick) === metric).map((tick) => Number(tick.textContent!.replace(/,/g, '')));
+      const largest = Math.max(...summaries.map((s) => s[metric as 'rps' | 'p99'].max));
+      expect(Math.max(...ticks)).toBeGreaterThanOrEqual(largest);
+      expect(Math.min(...ticks)).toBe(0);
+    }
+    // 15,200 req/s (go-tuned, post, 64) is the largest round: an axis to 20,000 in steps of 5,000 (the plot's 200 px)
+    const tallest = byClass('rect', 'bar').find((bar) => panelOf(bar) === 'rps' && bar.getAttribute('data-value') === '15000')!;
+    expect(Number(tallest.getAttribute('height'))).toBeCloseTo((15000 / 20000) * 200, 0);
+  });
+
+  test('medians are written above the bars, with the legend, the group labels and the escaped title', () => {
+    const values = byClass('text', 'value').map((text) => text.textContent);
+    expect(values).toEqual(expect.arrayContaining(['8,000', '15,000', '15.0', '22.0']));
+    expect(values).toHaveLength(24);
+    expect(byClass('g', 'legend').map((g) => g.getAttribute('data-impl'))).toEqual(['fastify', 'go-faithful', 'go-tuned']);
+    expect(byClass('text', 'group-label').map((text) => text.textContent)).toEqual(
+      Array(2).fill(['post, 16 connections', 'post, 64 connections', 'unique, 16 connections', 'unique, 64 connections']).flat(),
+    );
+    expect(byClass('text', 'title')[0].textContent).toBe('A title & more');
+    expect(byClass('text', 'subtitle')[0].textContent).toBe('measured <here>');
+    // a whisker wherever the rounds differ (unique, 16 connections, go-tuned: p99 6 ms in every round, none)
+    const spreads = summaries.flatMap((s) => [s.rps, s.p99]).filter((spread) => spread.max > spread.min);
+    expect(spreads).toHaveLength(23);
+    expect(all('path').filter((path) => path.getAttribute('class') === 'range')).toHaveLength(spreads.length);
+  });
+});
+
+describe('chart helpers', () => {
+  test('the axis ends on a round step above the largest value', () => {
+    expect(axisScale(15200)).toEqual({ max: 20000, step: 5000 });
+    expect(axisScale(9000)).toEqual({ max: 10000, step: 2000 });
+    expect(axisScale(23)).toEqual({ max: 25, step: 5 });
+    expect(axisScale(0.9)).toEqual({ max: 1, step: 0.2 });
+    expect(axisScale(0)).toEqual({ max: 1, step: 0.2 });
+  });
+
+  test('text is escaped for XML', () => {
+    expect(xmlText(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
+  });
+});
+
+describe('the text report', () => {
+  test('with the Go reference: ratios per round and the targets at 64 connections', () => {
+    const lines = benchReport(parseRows(WITH_GO));
+    expect(lines).toContain('Fastify / Go, per round (req/s ratio: higher is better; p99 ratio: lower is better)');
+    expect(lines.find((line) => line.startsWith('post   64    vs go-faithful'))).toMatch(/req\/s ×1\.14 .* p99 ×0\.75/);
+    expect(lines).toContain('  post: throughput ×1.14 (target ≥ 1.20), p99 ×0.75 (target ≤ 1.00): NOT met');
+    expect(lines).toContain('  unique: throughput ×1.29 (target ≥ 1.20), p99 ×0.73 (target ≤ 1.00): met');
+  });
+
+  test('without it: the Fastify pipeline alone, said so, with no ratio and no target', () => {
+    const lines = benchReport(parseRows(FASTIFY_ALONE));
+    expect(lines[1]).toMatch(/^The Fastify pipeline alone: no Go reference was measured \(set GO_REFERENCE_DIR to compare\)/);
+    expect(lines.some((line) => /Fastify \/ Go|Targets/.test(line))).toBe(false);
+    expect(lines.filter((line) => /^(post|unique) +64 +fastify +(8000|9000) /.test(line))).toHaveLength(2);
+  });
+
+  test('bench-report.ts draws the chart of the Fastify pipeline alone, titled so', () => {
+    const dir = tempDir('bench-report-');
+    try {
+      writeFileSync(join(dir, 'rows.tsv'), FASTIFY_ALONE);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-report.ts', join(dir, 'rows.tsv'), '--chart', join(dir, 'chart.svg'), '--setup', '10 s runs'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/The Fastify pipeline alone/);
+      const { byClass } = parseSvg(readFileSync(join(dir, 'chart.svg'), 'utf8'));
+      expect(byClass('text', 'title')[0].textContent).toBe('npm run bench: the Fastify pipeline alone (no Go reference measured)');
+      expect(byClass('text', 'subtitle')[0].textContent).toBe('Medians of 3 interleaved round(s), whiskers min–max; 10 s runs');
+      expect(new Set(byClass('rect', 'bar').map((bar) => bar.getAttribute('data-impl')))).toEqual(new Set(['fastify']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+const wrk = spawnSync('sh', ['-c', 'command -v wrk && command -v curl'], { encoding: 'utf8' }).status === 0;
+if (!wrk) console.warn('SKIPPED npm run bench without the Go reference: wrk or curl not found.');
+
+test("the bench's payload is the article's sample event", () => {
+  expect(JSON.parse(readFileSync(join(ROOT, 'scripts', 'bench', 'payload.json'), 'utf8'))).toEqual(SAMPLE_EVENT);
+});
+
+(wrk ? describe : describe.skip)('npm run bench without GO_REFERENCE_DIR', () => {
+  const env = () => {
+    const copy = { ...process.env };
+    delete copy.GO_REFERENCE_DIR;
+    return copy;
+  };
+
+  test('measures the Fastify pipeline alone, says so, and writes its rows and chart', async () => {
+    const out = tempDir('bench-no-go-');
+    try {
+      const [ingestion, processing] = [await freeLoopbackPort(), await freeLoopbackPort()];
+      const run = spawnSync(
+        'bash',
+        [
+          'scripts/bench.sh', '--no-build', '--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', '--loads', 'post unique',
+          '--ingestion-port', String(ingestion), '--processing-port', String(processing), '--out', out, '--chart', join(out, 'chart.svg'),
+        ],
+        { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stderr).toMatch(/GO_REFERENCE_DIR is not set: measuring the Fastify pipeline alone/);
+      expect(run.stdout).toMatch(/The Fastify pipeline alone/);
+      const rowsFile = readdirSync(out).find((file) => file.endsWith('.tsv'))!;
+      const rows: Row[] = parseRows(readFileSync(join(out, rowsFile), 'utf8'));
+      expect(rows.map((row) => [row.load, row.impl, row.conns, row.errors])).toEqual([
+        ['post', 'fastify', 4, 0],
+        ['unique', 'fastify', 4, 0],
+      ]);
+      expect(rows.every((row) => row.rps > 0)).toBe(true);
+      expect(existsSync(join(out, 'chart.svg'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('asking for a Go variant without GO_REFERENCE_DIR is a usage error', () => {
+    const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], { cwd: ROOT, env: env(), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/Go variants need GO_REFERENCE_DIR/);
+  });
+});

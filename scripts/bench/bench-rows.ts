@@ -1,0 +1,97 @@
+/**
+ * The rows `npm run bench` writes (one per wrk run: load, implementation,
+ * connections, round, req/s, p50, p99, errors) and their summary per load,
+ * connection count and implementation over the rounds.
+ */
+
+/** One measured wrk run. */
+export interface Row {
+  readonly load: string;
+  readonly impl: string;
+  readonly conns: number;
+  readonly round: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+/** A median with the range it summarises. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The runs of one implementation at one load and connection count. */
+export interface Summary {
+  readonly load: string;
+  readonly conns: number;
+  readonly impl: string;
+  readonly runs: number;
+  readonly rps: Spread;
+  readonly p50: Spread;
+  readonly p99: Spread;
+  readonly errors: number;
+}
+
+/** The Fastify pipeline's name in the rows; every other implementation is a Go variant. */
+export const FASTIFY = 'fastify';
+
+/** The median of `values` (mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/** The distinct values, in order of first appearance. */
+export const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** Parses the tab-separated rows (with their header line). */
+export function parseRows(text: string): Row[] {
+  return text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split('\t'))
+    .map(([load, impl, , conns, round, rps, p50, p99, errors]) => ({
+      load,
+      impl,
+      conns: Number(conns),
+      round: Number(round),
+      rps: Number(rps),
+      p50: Number(p50),
+      p99: Number(p99),
+      errors: Number(errors),
+    }));
+}
+
+/** One summary per load, connection count and implementation, in the order of the rows. */
+export function summarise(rows: readonly Row[]): Summary[] {
+  return distinct(rows.map((row) => row.load)).flatMap((load) =>
+    distinct(rows.map((row) => row.conns)).flatMap((conns) =>
+      distinct(rows.map((row) => row.impl)).flatMap((impl) => {
+        const runs = rows.filter((row) => row.load === load && row.conns === conns && row.impl === impl);
+        if (runs.length === 0) return [];
+        return [
+          {
+            load,
+            conns,
+            impl,
+            runs: runs.length,
+            rps: spread(runs.map((run) => run.rps)),
+            p50: spread(runs.map((run) => run.p50)),
+            p99: spread(runs.map((run) => run.p99)),
+            errors: runs.reduce((sum, run) => sum + run.errors, 0),
+          },
+        ];
+      }),
+    ),
+  );
+}
