@@ -6,7 +6,7 @@
 import { buildApp as buildIngestion } from '../../apps/ingestion/app';
 import { buildApp as buildProcessing } from '../../apps/processing/app';
 import { FAULT_503_MESSAGE } from '../../apps/processing/ev-route';
-import type { ServiceApp } from '../../apps/http/service-app';
+import type { ServiceApp } from '../../apps/service-kit/service-app';
 import { PROCESSING_RETRY_POLICY } from '../../contract/retry-policy';
 import { RetryMode } from '../../contract/services';
 import { SAMPLE_EVENT } from '../apps/sample-event';

@@ -11,8 +11,8 @@ import type { CircuitBreakerStore } from '../resilience/circuit-breaker/circuit-
 import { MemoryCircuitBreakerStore } from '../resilience/circuit-breaker/memory-circuit-breaker-store';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
-import { countEvAnswers } from '../http/ev-metrics';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import { countEvAnswers } from '../service-kit/ev-metrics';
+import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
 import { CircuitBreakingProcessingClient } from './circuit-breaking-processing-client';
 import { evRoute } from './ev-route';
 import { ParkingProcessingClient } from './parking-processing-client';

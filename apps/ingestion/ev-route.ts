@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EvPayload, IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
-import { errorBody } from '../http/error-reply';
+import { errorBody } from '../service-kit/error-reply';
 import { forwardedRequestHeaders, relayedAnswerHeaders } from './forwarded-headers';
 import { ProcessingUnreachableError, TransportFailure, type ProcessingClient } from './processing-client';
 import { keepRawJsonBody } from './raw-json-body';

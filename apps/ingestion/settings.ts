@@ -1,9 +1,9 @@
 /** Environment of the data-ingestion server entry. */
 import { ENVOY_DEFAULT_BACKOFF, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
 import { DATA_INGESTION, RetryMode } from '../../contract/services';
-import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../http/env';
-import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
-import { readServerSettings, type ServerSettings } from '../http/server-settings';
+import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../service-kit/env';
+import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
+import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_DATA_PROCESSING_URL, DEFAULT_RETRY_OVERALL_TIMEOUT_MS } from './app';
 
 /** Everything the ingestion server reads from the environment. */

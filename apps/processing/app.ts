@@ -7,7 +7,7 @@ import { DATA_PROCESSING } from '../../contract/services';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idempotent-store';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { EventApplier } from './event-applier';
 import { evRoute } from './ev-route';

@@ -21,7 +21,7 @@ import { EV_PATH } from '../../contract/services';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { RetryQueueDrainer } from '../resilience/retry-queue-drainer';
 import type { ReceivedMessage, RetryQueue } from '../resilience/retry-queue/retry-queue';
-import { describeValidationError } from '../http/validation-message';
+import { describeValidationError } from '../service-kit/validation-message';
 import { UnappliableEventError, type EventApplier } from './event-applier';
 
 /** Options of {@link retryQueueDrain}. */

@@ -1,9 +1,9 @@
 /** Environment of the data-processing server entry. */
 import { RETRY_QUEUE_SETTINGS, type RetryQueueSettings } from '../../contract/retry-queue';
 import { DATA_PROCESSING } from '../../contract/services';
-import { EnvError, readInteger, readNumber, type Env } from '../http/env';
-import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
-import { readServerSettings, type ServerSettings } from '../http/server-settings';
+import { EnvError, readInteger, readNumber, type Env } from '../service-kit/env';
+import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
+import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 
 /** Applied idempotency keys are remembered this long by default: 24 h, well past the retry queue's schedule. */
