@@ -5,7 +5,7 @@
  * (a timeout a 504) with a JSON error.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { EvPayload, IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from '../../contract/ev-payload';
+import { EvPayload, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
 import { errorBody } from '../service-kit/error-reply';
 import { forwardedRequestHeaders, relayedAnswerHeaders } from './forwarded-headers';
@@ -23,11 +23,8 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
   app.post(EV_PATH, { schema: { body: EvPayload } }, async (request, reply) => {
     if (request.rawJsonBody === null) throw new Error('POST /ev body was not read by the raw JSON parser');
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-    if (typeof key === 'string' && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      // Checked here too: an event parked while the breaker is open never meets processing's check.
-      const message = `${IDEMPOTENCY_KEY_HEADER} header is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`;
-      return reply.code(400).send(errorBody(400, message, IDEMPOTENCY_KEY_HEADER));
-    }
+    const keyProblem = idempotencyKeyProblem(typeof key === 'string' ? key : undefined);
+    if (keyProblem !== undefined) return reply.code(400).send(errorBody(400, keyProblem, IDEMPOTENCY_KEY_HEADER));
     try {
       const answer = await processing.send({
         body: request.rawJsonBody,

@@ -5,9 +5,7 @@ import { EnvError, readInteger, readNumber, type Env } from '../service-kit/env'
 import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
-
-/** Applied idempotency keys are remembered this long by default: 24 h, well past the retry queue's schedule. */
-export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './app';
 
 /** SQS's longest visibility timeout, in seconds (12 h). */
 const MAX_VISIBILITY_SECONDS = 43_200;

@@ -13,7 +13,7 @@ import { installCloseConnectionsOnShutdown } from './close-connections-on-shutdo
 import { installErrorHandling } from './error-handling';
 import { healthCheck } from './health-check';
 import { installRequestLog } from './request-log';
-import { DEFAULT_BODY_LIMIT_BYTES, type LogLevel } from './server-settings';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_LOG_LEVEL, type LogLevel } from './server-settings';
 
 /** A Fastify instance with the TypeBox type provider. */
 export type ServiceApp = FastifyInstance<
@@ -38,7 +38,7 @@ export interface ServiceAppOptions {
 export function createServiceApp(service: ServiceIdentity, options: ServiceAppOptions = {}): ServiceApp {
   const app = Fastify({
     logger: {
-      level: options.logLevel ?? 'info',
+      level: options.logLevel ?? DEFAULT_LOG_LEVEL,
       base: { service: service.name },
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
