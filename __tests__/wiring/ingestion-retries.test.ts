@@ -80,4 +80,23 @@ describe('app-mode retries on transport failures', () => {
     await ingestion.close();
     await unavailable.close();
   });
+
+  test('slow attempts until the overall deadline: 504 naming the deadline', async () => {
+    const silent = await startCountingServer(() => undefined);
+    const ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(silent.url),
+      processingTimeoutMs: 100,
+      retryBackoff: { baseIntervalMs: 1, maxIntervalMs: 2 },
+      retryOverallTimeoutMs: 350,
+    });
+    try {
+      const response = await postEvent(ingestion, SAMPLE_EVENT);
+      expect(response.statusCode).toBe(504);
+      expect(response.json().message).toMatch(/^data-processing unreachable \(deadline\)/);
+    } finally {
+      await ingestion.close();
+      await silent.close();
+    }
+  });
 });

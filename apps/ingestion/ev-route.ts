@@ -2,14 +2,15 @@
  * `POST /ev` of data-ingestion: validates the event against the shared
  * schema, forwards its bytes to processing with the propagated headers, and
  * relays processing's status and body. No answer from processing is a 503
- * (a timeout a 504) with a JSON error.
+ * (a timeout or the deadline over all attempts: 504) with a JSON error.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EvPayload, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
 import { errorBody } from '../service-kit/error-reply';
 import { forwardedRequestHeaders, relayedAnswerHeaders } from './forwarded-headers';
-import { ProcessingUnreachableError, TransportFailure, type ProcessingClient } from './processing-client';
+import { UpstreamFailure } from '../resilience/upstream-failure';
+import { ProcessingUnreachableError, type ProcessingClient } from './processing-client';
 import { keepRawJsonBody } from './raw-json-body';
 
 /** Options of {@link evRoute}. */
@@ -34,7 +35,8 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
     } catch (error) {
       if (!(error instanceof ProcessingUnreachableError)) throw error;
       request.log.warn({ err: error }, 'data-processing unreachable');
-      const statusCode = error.failure === TransportFailure.TIMEOUT ? 504 : 503;
+      const timedOut = error.failure === UpstreamFailure.TIMEOUT || error.failure === UpstreamFailure.DEADLINE;
+      const statusCode = timedOut ? 504 : 503;
       return reply.code(statusCode).send(errorBody(statusCode, error.message));
     }
   });

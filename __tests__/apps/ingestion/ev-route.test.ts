@@ -102,7 +102,7 @@ describe('ingestion POST /ev without an answer from processing', () => {
     const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
     // THEN
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/data-processing unreachable \(connect\)/) });
+    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/data-processing unreachable \(connection-error\)/) });
     await app.close();
   });
 
