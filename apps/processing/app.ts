@@ -11,6 +11,7 @@ import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../se
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { EventApplier } from './event-applier';
 import { evRoute } from './ev-route';
+import { retryQueueDrain } from './retry-queue-drain';
 import { vehicleRoute } from './vehicle-route';
 import type { EvResult, VehicleState } from './vehicle-state';
 
@@ -46,13 +47,12 @@ export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
   if (!(fault503Rate >= 0 && fault503Rate <= 1)) throw new Error(`fault503Rate (${fault503Rate}) must be from 0 to 1`);
   const { metrics, retryQueue } = options;
   const app = createServiceApp(DATA_PROCESSING, options);
-  app.register(evRoute, {
-    applier: new EventApplier(store, thresholds),
-    fault503Rate,
-    random: options.random ?? Math.random,
-    metrics,
-    drain: retryQueue === undefined ? undefined : { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS },
-  });
+  // One applier for both paths: a key applied by either is not applied again by the other.
+  const applier = new EventApplier(store, thresholds);
+  app.register(evRoute, { applier, fault503Rate, random: options.random ?? Math.random, metrics });
+  if (retryQueue !== undefined) {
+    app.register(retryQueueDrain, { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS, applier, metrics });
+  }
   app.register(vehicleRoute, { store });
   app.addHook('onClose', async () => {
     await store.close();
