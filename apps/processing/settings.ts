@@ -24,17 +24,10 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
   readonly retryQueueSettings: RetryQueueSettings;
 }
 
-/** A number in `[min, max]`, or `fallback` when unset. */
-function readNumberFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = readNumber(env, name, fallback);
-  if (value < min || value > max) throw new EnvError(name, String(env[name]).trim(), `a number from ${min} to ${max}`);
-  return value;
-}
-
 function readRetryQueueSettings(env: Env): RetryQueueSettings {
   const defaults = RETRY_QUEUE_SETTINGS;
-  const backoffBaseSeconds = readNumberFrom(env, 'RETRY_QUEUE_BACKOFF_BASE_SECONDS', defaults.backoffBaseSeconds, 0, MAX_VISIBILITY_SECONDS);
-  const backoffMaxSeconds = readNumberFrom(env, 'RETRY_QUEUE_BACKOFF_MAX_SECONDS', defaults.backoffMaxSeconds, 0, MAX_VISIBILITY_SECONDS);
+  const backoffBaseSeconds = readNumber(env, 'RETRY_QUEUE_BACKOFF_BASE_SECONDS', defaults.backoffBaseSeconds, 0, MAX_VISIBILITY_SECONDS);
+  const backoffMaxSeconds = readNumber(env, 'RETRY_QUEUE_BACKOFF_MAX_SECONDS', defaults.backoffMaxSeconds, 0, MAX_VISIBILITY_SECONDS);
   if (backoffMaxSeconds < backoffBaseSeconds) {
     throw new EnvError('RETRY_QUEUE_BACKOFF_MAX_SECONDS', String(backoffMaxSeconds), `a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS (${backoffBaseSeconds})`);
   }
@@ -59,7 +52,7 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
       maxPlausibleSpeedKmh: readNumber(env, 'ANOMALY_MAX_PLAUSIBLE_SPEED_KMH', defaults.maxPlausibleSpeedKmh),
       positionJitterKm: readNumber(env, 'ANOMALY_POSITION_JITTER_KM', defaults.positionJitterKm),
     }),
-    fault503Rate: readNumberFrom(env, 'FAULT_503_RATE', 0, 0, 1),
+    fault503Rate: readNumber(env, 'FAULT_503_RATE', 0, 0, 1),
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
     retryQueueSettings: readRetryQueueSettings(env),
   };
