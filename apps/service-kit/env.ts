@@ -60,7 +60,7 @@ function parseUrl(name: string, value: string, protocols: readonly string[], exa
     throw new EnvError(name, value, `an absolute URL such as ${example}`);
   }
   if (!protocols.includes(url.protocol)) {
-    throw new EnvError(name, value, `a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL such as ${example}`);
+    throw new EnvError(name, value, `a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}, such as ${example}`);
   }
   return url;
 }

@@ -99,7 +99,7 @@ describe('settings from the environment', () => {
     ['RETRY_BACKOFF_MAX_MS', '-1', /RETRY_BACKOFF_MAX_MS="-1" is invalid/],
     ['RETRY_BACKOFF_MAX_MS', '10', /RETRY_BACKOFF_MAX_MS="10" is invalid: expected an integer of at least RETRY_BACKOFF_BASE_MS \(25\)/],
     ['RETRY_OVERALL_TIMEOUT_MS', '0', /RETRY_OVERALL_TIMEOUT_MS="0" is invalid/],
-    ['REDIS_URL', 'localhost:6379', /REDIS_URL="localhost:6379" is invalid: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL="localhost:6379" is invalid: expected a URL starting with redis:\/\/ or rediss:\/\//],
     ['REDIS_URL', 'not a url', /REDIS_URL="not a url" is invalid: expected an absolute URL/],
     ['RETRY_QUEUE_URL', 'ev-retry', /RETRY_QUEUE_URL="ev-retry" is invalid/],
     ['METRICS_FLUSH_INTERVAL_MS', '1m', /METRICS_FLUSH_INTERVAL_MS="1m" is invalid/],
@@ -144,7 +144,7 @@ describe('settings from the environment', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['BODY_LIMIT_BYTES', '64k', /BODY_LIMIT_BYTES="64k"/],
     ['BODY_LIMIT_BYTES', '0', /BODY_LIMIT_BYTES="0"/],
-    ['DATA_PROCESSING_URL', 'data-processing:3001', /DATA_PROCESSING_URL="data-processing:3001" is invalid: expected an http/],
+    ['DATA_PROCESSING_URL', 'data-processing:3001', /DATA_PROCESSING_URL="data-processing:3001" is invalid: expected a URL starting with http:\/\/ or https:\/\//],
     ['DATA_PROCESSING_URL', '::nope', /DATA_PROCESSING_URL="::nope" is invalid: expected an absolute URL/],
   ])('%s=%s is rejected with a message naming it', (name, value, message) => {
     expect(() => readIngestionSettings({ [name]: value })).toThrow(message);
