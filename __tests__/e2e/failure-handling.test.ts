@@ -6,7 +6,7 @@
  * metrics on stdout at shutdown; invalid settings stop the start.
  */
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { ensureBuilt, startService } from '../helpers/processes';
+import { ensureBuilt, startService } from '../../scripts/launch/service-process';
 import { tempQueueDir } from '../wiring/fixtures';
 
 jest.setTimeout(60_000);

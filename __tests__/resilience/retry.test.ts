@@ -12,7 +12,7 @@ import {
 } from '../../contract/retry-policy';
 import { envoyBackoffMs, executeWithRetry, RetryFailedError } from '../../apps/resilience/retry';
 import { UpstreamFailure, UpstreamFailureError } from '../../apps/resilience/upstream-failure';
-import { freeLoopbackPort } from '../helpers/redis-server';
+import { freeLoopbackPort } from '../../scripts/launch/redis-server';
 
 type Handler = (callNumber: number, req: IncomingMessage, res: ServerResponse) => void;
 
