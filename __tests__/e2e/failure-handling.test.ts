@@ -1,5 +1,5 @@
 /**
- * The failure handling of issue 4 with both built services as real processes,
+ * The failure handling (retries, breaker, parking, drain) with both built services as real processes,
  * configured only through the environment: processing failing every POST
  * (FAULT_503_RATE=1), ingestion retrying (RETRY_MODE=app, the default) then
  * parking in the shared embedded retry queue, processing draining it; EMF
