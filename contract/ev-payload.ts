@@ -50,6 +50,18 @@ export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** Longest accepted `Idempotency-Key` (both services answer 400 beyond it, before anything is forwarded or parked). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
+/**
+ * Why an `Idempotency-Key` header value is refused, or undefined when it is
+ * acceptable (absent, or at most {@link MAX_IDEMPOTENCY_KEY_LENGTH} characters).
+ * Both services check it: ingestion before forwarding or parking (a key
+ * parked while the breaker is open never meets processing), processing before
+ * applying (a caller may reach it directly).
+ */
+export function idempotencyKeyProblem(header: string | undefined): string | undefined {
+  if (header === undefined || header.length <= MAX_IDEMPOTENCY_KEY_LENGTH) return undefined;
+  return `${IDEMPOTENCY_KEY_HEADER} header is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`;
+}
+
 /** Response header set to `true` when processing answers from a key it already applied. */
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 

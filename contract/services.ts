@@ -30,6 +30,14 @@ export const DATA_PROCESSING: ServiceIdentity = Object.freeze({
 /** The path both services accept EV events on. */
 export const EV_PATH = '/ev';
 
+/** The URL of `path` on `service` reached at `host` (its name in the mesh, or a loopback address). */
+export function serviceUrl(service: ServiceIdentity, host: string, path: string): string {
+  return `http://${host}:${service.port}${path}`;
+}
+
+/** data-processing's `POST /ev` when both services run on one host: ingestion's default `DATA_PROCESSING_URL`. */
+export const LOCAL_DATA_PROCESSING_URL = serviceUrl(DATA_PROCESSING, '127.0.0.1', EV_PATH);
+
 /** UID that the Envoy and X-Ray sidecars run as, ignored by the APPMESH proxy's iptables rules. */
 export const ENVOY_UID = 1337;
 

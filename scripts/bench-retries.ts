@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { probe503Rate } from './drill/client';
 import { startPipelineCluster } from './drill/cluster';
-import { loadTestLauncher } from './drill/launcher';
+import { localLauncher } from './launch/pipeline-launcher';
 import { measureLatency, type LatencyResult } from './drill/latency';
 import { formatTable, ms, percentile } from './drill/stats';
 
@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const launcher = loadTestLauncher();
+  const launcher = localLauncher;
   if (redis && !launcher.redisAvailable()) {
     console.error('bench:retries: warning: redis-server is not on PATH: memory mode');
     redis = false;

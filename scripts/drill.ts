@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { chaosSummaryLine, runChaos, type ChaosReport } from './drill/chaos';
 import { probe503Rate } from './drill/client';
 import { startPipelineCluster, type PipelineCluster } from './drill/cluster';
-import { loadTestLauncher } from './drill/launcher';
+import { localLauncher } from './launch/pipeline-launcher';
 import { formatTable, ms } from './drill/stats';
 
 const USAGE = `Usage: npm run drill -- [options]
@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const launcher = loadTestLauncher();
+  const launcher = localLauncher;
   let redis = args.redis;
   let kills = args.kills;
   if (redis && !launcher.redisAvailable()) {

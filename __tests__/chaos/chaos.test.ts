@@ -17,7 +17,7 @@
 import { runChaos, chaosSummaryLine, type ChaosReport } from '../../scripts/drill/chaos';
 import { probe503Rate } from '../../scripts/drill/client';
 import { startPipelineCluster, type PipelineCluster } from '../../scripts/drill/cluster';
-import { testLauncher } from '../helpers/pipeline-launcher';
+import { localLauncher } from '../../scripts/launch/pipeline-launcher';
 
 jest.setTimeout(90_000);
 
@@ -30,7 +30,7 @@ describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis 
   let direct503Share: number;
 
   beforeAll(async () => {
-    cluster = await startPipelineCluster(testLauncher, {
+    cluster = await startPipelineCluster(localLauncher, {
       faultRate: FAULT_RATE,
       redis: true,
       retryMode: 'app',

@@ -1,12 +1,12 @@
 /**
- * The failure handling of issue 4 with both built services as real processes,
+ * The failure handling (retries, breaker, parking, drain) with both built services as real processes,
  * configured only through the environment: processing failing every POST
  * (FAULT_503_RATE=1), ingestion retrying (RETRY_MODE=app, the default) then
  * parking in the shared embedded retry queue, processing draining it; EMF
  * metrics on stdout at shutdown; invalid settings stop the start.
  */
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { ensureBuilt, startService } from '../helpers/processes';
+import { ensureBuilt, startService } from '../../scripts/launch/service-process';
 import { tempQueueDir } from '../wiring/fixtures';
 
 jest.setTimeout(60_000);

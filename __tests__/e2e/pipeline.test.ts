@@ -6,7 +6,7 @@
 import { Pool } from 'undici';
 import { FAULT_503_MESSAGE } from '../../apps/processing/ev-route';
 import { SAMPLE_EVENT, eventWith } from '../apps/sample-event';
-import { ensureBuilt, startService, type ServiceProcess } from '../helpers/processes';
+import { ensureBuilt, startService, type ServiceProcess } from '../../scripts/launch/service-process';
 
 jest.setTimeout(60_000);
 

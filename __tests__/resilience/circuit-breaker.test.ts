@@ -7,7 +7,7 @@ import { BrokenCircuitError, CircuitBreaker } from '../../apps/resilience/circui
 import { CircuitState, type CircuitBreakerSettings, type CircuitBreakerStore } from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
 import { MAX_WINDOW_BUCKETS, MemoryCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/memory-circuit-breaker-store';
 import { RedisCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/redis-circuit-breaker-store';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
 
 const SETTINGS: CircuitBreakerSettings = {
   failureRateThreshold: 0.5,

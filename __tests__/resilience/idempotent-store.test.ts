@@ -5,7 +5,7 @@
 import Redis from 'ioredis';
 import { MemoryIdempotentStore, type IdempotentStore, type Transition } from '../../apps/resilience/idempotent-store';
 import { RedisIdempotentStore } from '../../apps/resilience/redis-idempotent-store';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
 
 interface Counter {
   readonly events: number;

@@ -11,7 +11,8 @@ import {
   type RetryPolicySpec,
 } from '../../contract/retry-policy';
 import { envoyBackoffMs, executeWithRetry, RetryFailedError } from '../../apps/resilience/retry';
-import { freeLoopbackPort } from '../helpers/redis-server';
+import { UpstreamFailure, UpstreamFailureError } from '../../apps/resilience/upstream-failure';
+import { freeLoopbackPort } from '../../scripts/launch/redis-server';
 
 type Handler = (callNumber: number, req: IncomingMessage, res: ServerResponse) => void;
 
@@ -107,7 +108,7 @@ describe('executeWithRetry', () => {
     const policy: RetryPolicySpec = { ...PROCESSING_RETRY_POLICY, maxRetries: 1, perRetryTimeoutMs: 50 };
     const hang = () => new Promise<{ status: number }>(() => undefined);
     const failure = await executeWithRetry(hang, { policy, ...noSleep }).catch((e) => e);
-    expect(failure).toMatchObject({ kind: 'per-try-timeout', attempts: 2 });
+    expect(failure).toMatchObject({ kind: 'timeout', attempts: 2 });
   });
 
   it('gives up at the overall deadline even with retries left', async () => {
@@ -135,27 +136,24 @@ describe('executeWithRetry', () => {
     expect(failure).toMatchObject({ kind: 'other', attempts: 1 });
   });
 
-  it('classifies errors with a given classifier (an attempt function with its own error types)', async () => {
-    class Unreachable extends Error {
-      constructor(readonly failure: 'connect' | 'reset' | 'timeout') {
-        super(failure);
-      }
-    }
+  it('retries errors that name their failure (an attempt function with its own error types)', async () => {
+    class Unreachable extends UpstreamFailureError {}
     let calls = 0;
-    const failures = ['timeout', 'reset', 'connect'] as const;
+    const failures = [UpstreamFailure.TIMEOUT, UpstreamFailure.RESET, UpstreamFailure.CONNECTION_ERROR];
     const outcome = await executeWithRetry(
       async () => {
-        if (calls < failures.length) throw new Unreachable(failures[calls++]);
+        if (calls < failures.length) throw new Unreachable(failures[calls++], 'no answer');
         return { status: 200 };
       },
-      {
-        policy: PROCESSING_RETRY_POLICY,
-        ...noSleep,
-        classifyError: (e) =>
-          e instanceof Unreachable ? ({ connect: 'connection-error', reset: 'reset', timeout: 'per-try-timeout' } as const)[e.failure] : 'other',
-      },
+      { policy: PROCESSING_RETRY_POLICY, ...noSleep },
     );
     expect(outcome).toEqual({ response: { status: 200 }, attempts: 4 });
+  });
+
+  it('does not retry an open circuit', async () => {
+    const open = new UpstreamFailureError(UpstreamFailure.CIRCUIT_OPEN, 'circuit open');
+    const failure = await executeWithRetry(() => Promise.reject(open), { policy: PROCESSING_RETRY_POLICY, ...noSleep }).catch((e) => e);
+    expect(failure).toMatchObject({ kind: 'circuit-open', attempts: 1 });
   });
 
   it('passes the retry number and delay to onRetry', async () => {

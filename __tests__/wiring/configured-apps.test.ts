@@ -8,9 +8,9 @@ import { buildConfiguredApp as buildIngestion } from '../../apps/ingestion/confi
 import { readIngestionSettings } from '../../apps/ingestion/settings';
 import { buildConfiguredApp as buildProcessing } from '../../apps/processing/configured-app';
 import { readProcessingSettings } from '../../apps/processing/settings';
-import type { ServiceApp } from '../../apps/http/service-app';
+import type { ServiceApp } from '../../apps/service-kit/service-app';
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
 import { eventsOf, eventually, postEvent, queueFiles, startCountingServer, tempQueueDir } from './fixtures';
 
 const QUIET = { LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0' };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { ServiceApp } from '../../apps/http/service-app';
+import type { ServiceApp } from '../../apps/service-kit/service-app';
 import type { EvPayload } from '../../contract/ev-payload';
 
 /** Collects a service's JSON log lines. */

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { buildApp as buildIngestion } from '../../apps/ingestion/app';
 import { buildApp as buildProcessing } from '../../apps/processing/app';
-import type { ServiceApp } from '../../apps/http/service-app';
+import type { ServiceApp } from '../../apps/service-kit/service-app';
 import { MemoryCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/memory-circuit-breaker-store';
 import { DEFAULT_CIRCUIT_BREAKER_SETTINGS } from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
 import { EmbeddedMetrics } from '../../apps/resilience/embedded-metrics';

@@ -6,7 +6,7 @@
 import { buildApp as buildIngestion } from '../../apps/ingestion/app';
 import { buildApp as buildProcessing } from '../../apps/processing/app';
 import { FAULT_503_MESSAGE } from '../../apps/processing/ev-route';
-import type { ServiceApp } from '../../apps/http/service-app';
+import type { ServiceApp } from '../../apps/service-kit/service-app';
 import { PROCESSING_RETRY_POLICY } from '../../contract/retry-policy';
 import { RetryMode } from '../../contract/services';
 import { SAMPLE_EVENT } from '../apps/sample-event';
@@ -79,5 +79,24 @@ describe('app-mode retries on transport failures', () => {
     expect(unavailable.requests()).toBeLessThan(13);
     await ingestion.close();
     await unavailable.close();
+  });
+
+  test('slow attempts until the overall deadline: 504 naming the deadline', async () => {
+    const silent = await startCountingServer(() => undefined);
+    const ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(silent.url),
+      processingTimeoutMs: 100,
+      retryBackoff: { baseIntervalMs: 1, maxIntervalMs: 2 },
+      retryOverallTimeoutMs: 350,
+    });
+    try {
+      const response = await postEvent(ingestion, SAMPLE_EVENT);
+      expect(response.statusCode).toBe(504);
+      expect(response.json().message).toMatch(/^data-processing unreachable \(deadline\)/);
+    } finally {
+      await ingestion.close();
+      await silent.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { buildApp } from '../../apps/processing/app';
 import { TRANSIENT_FAULT_MESSAGE } from '../../apps/processing/ev-route';
-import type { ServiceApp } from '../../apps/http/service-app';
+import type { ServiceApp } from '../../apps/service-kit/service-app';
 import { EmbeddedMetrics } from '../../apps/resilience/embedded-metrics';
 import { EmbeddedRetryQueue } from '../../apps/resilience/retry-queue/embedded-retry-queue';
 import { PipelineMetric } from '../../contract/metrics';

@@ -4,15 +4,15 @@
  * parking → circuit breaker → app-mode retries (`RETRY_MODE=app`) → HTTP pool.
  */
 import { PipelineMetric } from '../../contract/metrics';
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
-import { DATA_INGESTION, RetryMode } from '../../contract/services';
+import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
+import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../contract/services';
 import { CircuitBreaker } from '../resilience/circuit-breaker/circuit-breaker';
 import type { CircuitBreakerStore } from '../resilience/circuit-breaker/circuit-breaker-store';
 import { MemoryCircuitBreakerStore } from '../resilience/circuit-breaker/memory-circuit-breaker-store';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
-import { countEvAnswers } from '../http/ev-metrics';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import { countEvAnswers } from '../service-kit/ev-metrics';
+import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
 import { CircuitBreakingProcessingClient } from './circuit-breaking-processing-client';
 import { evRoute } from './ev-route';
 import { ParkingProcessingClient } from './parking-processing-client';
@@ -20,19 +20,26 @@ import type { ProcessingClient } from './processing-client';
 import { RetryingProcessingClient } from './retrying-processing-client';
 import { UndiciProcessingClient } from './undici-processing-client';
 
-/** Default `DATA_PROCESSING_URL`: processing on the same host. */
-export const DEFAULT_DATA_PROCESSING_URL = 'http://127.0.0.1:3001/ev';
+/** Default connections to processing: as many as requests a busy ingestion has in flight, so none waits for a socket. */
+export const DEFAULT_PROCESSING_CONNECTIONS = 128;
 
-/** Default deadline over all app-mode attempts: the per-request timeout the stack sets on the processing route. */
-export const DEFAULT_RETRY_OVERALL_TIMEOUT_MS = 70_000;
+/**
+ * The default timeout of one call to processing, in milliseconds: the
+ * policy's per-retry timeout when each call is one attempt (`app`, `off`);
+ * the deadline over all attempts with `mesh`, since Envoy retries inside the
+ * one call.
+ */
+export function defaultProcessingTimeoutMs(retryMode: RetryMode, retryOverallTimeoutMs: number): number {
+  return retryMode === RetryMode.MESH ? retryOverallTimeoutMs : PROCESSING_RETRY_POLICY.perRetryTimeoutMs;
+}
 
 /** Options of the ingestion app. */
 export interface IngestionAppOptions extends ServiceAppOptions {
-  /** Processing's `POST /ev` URL, used when no `processing` client is given. @default DEFAULT_DATA_PROCESSING_URL */
+  /** Processing's `POST /ev` URL, used when no `processing` client is given. @default LOCAL_DATA_PROCESSING_URL (contract) */
   readonly dataProcessingUrl?: URL;
-  /** Connections to processing, used when no `processing` client is given. @default 128 */
+  /** Connections to processing, used when no `processing` client is given. @default DEFAULT_PROCESSING_CONNECTIONS (128) */
   readonly processingConnections?: number;
-  /** Timeout of one call to processing, in milliseconds; in app mode at most the policy's per-retry timeout. @default 5000 */
+  /** Timeout of one call to processing, in milliseconds; in app mode at most the policy's per-retry timeout. @default defaultProcessingTimeoutMs(retryMode, retryOverallTimeoutMs) */
   readonly processingTimeoutMs?: number;
   /** The client that carries one call to processing, wrapped by the app's resilience chain; the app closes it on close. @default an UndiciProcessingClient */
   readonly processing?: ProcessingClient;
@@ -40,7 +47,7 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly retryMode?: RetryMode;
   /** App-mode back-off. @default ENVOY_DEFAULT_BACKOFF (25 ms base, 250 ms cap) */
   readonly retryBackoff?: RetryBackoffSpec;
-  /** App-mode deadline over all attempts and back-offs, in milliseconds. @default DEFAULT_RETRY_OVERALL_TIMEOUT_MS */
+  /** Deadline over all attempts and back-offs, in milliseconds (app mode; the call's timeout in mesh mode). @default PROCESSING_CALL_TIMEOUT_MS (contract: the processing route's per-request timeout) */
   readonly retryOverallTimeoutMs?: number;
   /** State of the circuit breaker around the (retried) call; the app closes it on close. @default a MemoryCircuitBreakerStore (per process) */
   readonly circuitBreakerStore?: CircuitBreakerStore;
@@ -54,12 +61,13 @@ export interface IngestionAppOptions extends ServiceAppOptions {
 export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   const retryMode = options.retryMode ?? RetryMode.APP;
   const policy = PROCESSING_RETRY_POLICY;
-  const timeoutMs = options.processingTimeoutMs ?? policy.perRetryTimeoutMs;
+  const overallTimeoutMs = options.retryOverallTimeoutMs ?? PROCESSING_CALL_TIMEOUT_MS;
+  const timeoutMs = options.processingTimeoutMs ?? defaultProcessingTimeoutMs(retryMode, overallTimeoutMs);
   const transport =
     options.processing ??
     new UndiciProcessingClient({
-      url: options.dataProcessingUrl ?? new URL(DEFAULT_DATA_PROCESSING_URL),
-      connections: options.processingConnections,
+      url: options.dataProcessingUrl ?? new URL(LOCAL_DATA_PROCESSING_URL),
+      connections: options.processingConnections ?? DEFAULT_PROCESSING_CONNECTIONS,
       timeoutMs: retryMode === RetryMode.APP ? Math.min(timeoutMs, policy.perRetryTimeoutMs) : timeoutMs,
     });
   const app = createServiceApp(DATA_INGESTION, options);
@@ -71,7 +79,7 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
     processing = new RetryingProcessingClient(processing, {
       policy,
       backoff: options.retryBackoff ?? ENVOY_DEFAULT_BACKOFF,
-      overallTimeoutMs: options.retryOverallTimeoutMs ?? DEFAULT_RETRY_OVERALL_TIMEOUT_MS,
+      overallTimeoutMs,
       onRetry: (retry) => app.log.debug(retry, 'retrying data-processing'),
     });
   }

@@ -6,13 +6,8 @@
  * the call rejects with {@link ProcessingUnreachableError} `circuit-open`.
  */
 import { BrokenCircuitError, type CircuitBreaker } from '../resilience/circuit-breaker/circuit-breaker';
-import {
-  ProcessingUnreachableError,
-  TransportFailure,
-  type ProcessingAnswer,
-  type ProcessingCall,
-  type ProcessingClient,
-} from './processing-client';
+import { UpstreamFailure } from '../resilience/upstream-failure';
+import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 
 /** A 5xx answer counts as a failure of processing; 4xx are the client's mistakes. */
 function isServerError(answer: ProcessingAnswer): boolean {
@@ -30,7 +25,7 @@ export class CircuitBreakingProcessingClient implements ProcessingClient {
     try {
       return await this.breaker.execute(() => this.inner.send(call), isServerError);
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw new ProcessingUnreachableError(TransportFailure.CIRCUIT_OPEN, error, 0);
+      if (error instanceof BrokenCircuitError) throw new ProcessingUnreachableError(UpstreamFailure.CIRCUIT_OPEN, error, 0);
       throw error;
     }
   }

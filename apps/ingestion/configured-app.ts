@@ -7,8 +7,8 @@
 import { PipelineMetric } from '../../contract/metrics';
 import { DATA_INGESTION, DATA_PROCESSING } from '../../contract/services';
 import { RedisCircuitBreakerStore } from '../resilience/circuit-breaker/redis-circuit-breaker-store';
-import { openConfiguredRetryQueue, startServiceMetrics } from '../http/pipeline-settings';
-import type { ServiceApp } from '../http/service-app';
+import { openConfiguredRetryQueue, startServiceMetrics } from '../service-kit/pipeline-settings';
+import type { ServiceApp } from '../service-kit/service-app';
 import { buildApp } from './app';
 import type { IngestionSettings } from './settings';
 

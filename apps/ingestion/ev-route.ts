@@ -2,14 +2,15 @@
  * `POST /ev` of data-ingestion: validates the event against the shared
  * schema, forwards its bytes to processing with the propagated headers, and
  * relays processing's status and body. No answer from processing is a 503
- * (a timeout a 504) with a JSON error.
+ * (a timeout or the deadline over all attempts: 504) with a JSON error.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { EvPayload, IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from '../../contract/ev-payload';
+import { EvPayload, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
-import { errorBody } from '../http/error-reply';
+import { errorBody } from '../service-kit/error-reply';
 import { forwardedRequestHeaders, relayedAnswerHeaders } from './forwarded-headers';
-import { ProcessingUnreachableError, TransportFailure, type ProcessingClient } from './processing-client';
+import { UpstreamFailure } from '../resilience/upstream-failure';
+import { ProcessingUnreachableError, type ProcessingClient } from './processing-client';
 import { keepRawJsonBody } from './raw-json-body';
 
 /** Options of {@link evRoute}. */
@@ -23,11 +24,8 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
   app.post(EV_PATH, { schema: { body: EvPayload } }, async (request, reply) => {
     if (request.rawJsonBody === null) throw new Error('POST /ev body was not read by the raw JSON parser');
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-    if (typeof key === 'string' && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      // Checked here too: an event parked while the breaker is open never meets processing's check.
-      const message = `${IDEMPOTENCY_KEY_HEADER} header is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`;
-      return reply.code(400).send(errorBody(400, message, IDEMPOTENCY_KEY_HEADER));
-    }
+    const keyProblem = idempotencyKeyProblem(typeof key === 'string' ? key : undefined);
+    if (keyProblem !== undefined) return reply.code(400).send(errorBody(400, keyProblem, IDEMPOTENCY_KEY_HEADER));
     try {
       const answer = await processing.send({
         body: request.rawJsonBody,
@@ -37,7 +35,8 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
     } catch (error) {
       if (!(error instanceof ProcessingUnreachableError)) throw error;
       request.log.warn({ err: error }, 'data-processing unreachable');
-      const statusCode = error.failure === TransportFailure.TIMEOUT ? 504 : 503;
+      const timedOut = error.failure === UpstreamFailure.TIMEOUT || error.failure === UpstreamFailure.DEADLINE;
+      const statusCode = timedOut ? 504 : 503;
       return reply.code(statusCode).send(errorBody(statusCode, error.message));
     }
   });

@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/ev-payload';
-import { TRACE_ID_HEADER } from '../http/request-log';
+import { TRACE_ID_HEADER } from '../service-kit/request-log';
 
 /** Request headers propagated to processing. */
 export const FORWARDED_REQUEST_HEADERS = ['content-type', FAULT_503_HEADER, TRACE_ID_HEADER, IDEMPOTENCY_KEY_HEADER] as const;

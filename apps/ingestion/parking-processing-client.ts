@@ -12,8 +12,8 @@
  * event neither processed nor stored. 4xx answers are returned as they are.
  */
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, type EvPayload } from '../../contract/ev-payload';
-import { errorBody } from '../http/error-reply';
-import { TRACE_ID_HEADER } from '../http/request-log';
+import { errorBody } from '../service-kit/error-reply';
+import { TRACE_ID_HEADER } from '../service-kit/request-log';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 

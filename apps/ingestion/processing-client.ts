@@ -1,8 +1,8 @@
 /**
  * The seam between ingestion and data-processing: one call forwards one event
  * and resolves with processing's answer, whatever its status; a transport
- * failure rejects with {@link ProcessingUnreachableError}, classified the way
- * the retry policy's events are (connection error, reset, timeout).
+ * failure rejects with {@link ProcessingUnreachableError}, which names the
+ * {@link UpstreamFailure} (connection error, reset, timeout, ...).
  *
  * Resilience wraps this interface without changing the route: the retry
  * executor (`RETRY_MODE=app`, {@link RetryingProcessingClient}), the circuit
@@ -11,6 +11,7 @@
  * another one.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { UpstreamFailureError, type UpstreamFailure } from '../resilience/upstream-failure';
 
 /** One forward of an event. */
 export interface ProcessingCall {
@@ -35,28 +36,16 @@ export interface ProcessingClient {
   close(): Promise<void>;
 }
 
-/** Why no answer arrived (the retry policy's vocabulary). */
-export enum TransportFailure {
-  /** The connection could not be opened (refused, DNS, connect timeout): `connection-error`. */
-  CONNECT = 'connect',
-  /** The connection broke before a complete answer: Envoy's `reset`. */
-  RESET = 'reset',
-  /** No complete answer within the per-call timeout. */
-  TIMEOUT = 'timeout',
-  /** Not called: the circuit breaker is open. */
-  CIRCUIT_OPEN = 'circuit-open',
-}
-
-/** data-processing gave no answer. */
-export class ProcessingUnreachableError extends Error {
+/** data-processing gave no answer; `failure` says why. */
+export class ProcessingUnreachableError extends UpstreamFailureError {
   constructor(
-    readonly failure: TransportFailure,
+    failure: UpstreamFailure,
     cause: unknown,
     /** Calls made before giving up (more than 1 with app-mode retries; 0 when the circuit was open). */
     readonly attempts = 1,
   ) {
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    super(`data-processing unreachable (${failure})${after}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(failure, `data-processing unreachable (${failure})${after}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'ProcessingUnreachableError';
   }
 }

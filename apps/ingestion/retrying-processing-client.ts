@@ -14,14 +14,9 @@
  * client's own timeout, which the app sets to at most the per-retry timeout.
  */
 import { retryableStatusCodes, type RetryBackoffSpec, type RetryPolicySpec } from '../../contract/retry-policy';
-import { RetryFailedError, executeWithRetry, type AttemptFailureKind, type RetryOptions } from '../resilience/retry';
-import {
-  ProcessingUnreachableError,
-  TransportFailure,
-  type ProcessingAnswer,
-  type ProcessingCall,
-  type ProcessingClient,
-} from './processing-client';
+import { RetryFailedError, executeWithRetry, type RetryOptions } from '../resilience/retry';
+import { UpstreamFailure } from '../resilience/upstream-failure';
+import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 
 /** Options of {@link RetryingProcessingClient}. */
 export interface RetryingProcessingClientOptions {
@@ -38,26 +33,6 @@ export interface RetryingProcessingClientOptions {
 /** A processing answer as `executeWithRetry` needs it (with `status`). */
 type AttemptAnswer = ProcessingAnswer & { readonly status: number };
 
-/** The retry policy's name for each transport failure of the inner client. */
-const FAILURE_KIND: Readonly<Record<TransportFailure, AttemptFailureKind>> = {
-  [TransportFailure.CONNECT]: 'connection-error',
-  [TransportFailure.RESET]: 'reset',
-  [TransportFailure.TIMEOUT]: 'per-try-timeout',
-  [TransportFailure.CIRCUIT_OPEN]: 'other',
-};
-
-/** The transport failure that ends a retried call of the given kind. */
-const FAILURE_OF_KIND: Readonly<Partial<Record<AttemptFailureKind, TransportFailure>>> = {
-  'connection-error': TransportFailure.CONNECT,
-  reset: TransportFailure.RESET,
-  'per-try-timeout': TransportFailure.TIMEOUT,
-  deadline: TransportFailure.TIMEOUT,
-};
-
-function classifyProcessingError(error: unknown): AttemptFailureKind {
-  return error instanceof ProcessingUnreachableError ? FAILURE_KIND[error.failure] : 'other';
-}
-
 function withStatus(answer: ProcessingAnswer): AttemptAnswer {
   return { ...answer, status: answer.statusCode };
 }
@@ -72,7 +47,7 @@ export class RetryingProcessingClient implements ProcessingClient {
     private readonly options: RetryingProcessingClientOptions,
   ) {
     this.retryableStatuses = retryableStatusCodes(options.policy);
-    this.retryOptions = { policy: options.policy, backoff: options.backoff, classifyError: classifyProcessingError, onRetry: options.onRetry };
+    this.retryOptions = { policy: options.policy, backoff: options.backoff, onRetry: options.onRetry };
   }
 
   /** Resolves with the last answer (retryable or not); rejects with {@link ProcessingUnreachableError} when the last attempt had none. */
@@ -104,10 +79,9 @@ export class RetryingProcessingClient implements ProcessingClient {
       return response;
     } catch (error) {
       if (!(error instanceof RetryFailedError)) throw error;
-      const failure = FAILURE_OF_KIND[error.kind];
-      if (failure === undefined) throw error.cause;
+      if (error.kind === UpstreamFailure.OTHER) throw error.cause;
       const cause = error.cause instanceof ProcessingUnreachableError ? error.cause.cause : error.cause;
-      throw new ProcessingUnreachableError(failure, cause, error.attempts);
+      throw new ProcessingUnreachableError(error.kind, cause, error.attempts);
     }
   }
 }

@@ -1,46 +1,45 @@
 /** Environment of the data-ingestion server entry. */
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
-import { DATA_INGESTION, RetryMode } from '../../contract/services';
-import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../http/env';
-import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
-import { readServerSettings, type ServerSettings } from '../http/server-settings';
-import { DEFAULT_DATA_PROCESSING_URL, DEFAULT_RETRY_OVERALL_TIMEOUT_MS } from './app';
+import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, type RetryBackoffSpec } from '../../contract/retry-policy';
+import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../contract/services';
+import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../service-kit/env';
+import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
+import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
+import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from './app';
 
 /** Everything the ingestion server reads from the environment. */
 export interface IngestionSettings extends ServerSettings, PipelineSettings {
   /** `DATA_PROCESSING_URL`. @default http://127.0.0.1:3001/ev */
   readonly dataProcessingUrl: URL;
-  /** `PROCESSING_CONNECTIONS`. @default 128 */
+  /** `PROCESSING_CONNECTIONS`. @default DEFAULT_PROCESSING_CONNECTIONS (128) */
   readonly processingConnections: number;
   /**
    * `PROCESSING_TIMEOUT_MS`: timeout of one call to processing.
-   * @default the retry policy's per-retry timeout (5000); with `RETRY_MODE=mesh` the overall timeout, since Envoy retries inside the one call
+   * @default defaultProcessingTimeoutMs: the retry policy's per-retry timeout (5000); with `RETRY_MODE=mesh` the overall timeout, since Envoy retries inside the one call
    */
   readonly processingTimeoutMs: number;
   /** `RETRY_MODE`: who applies the retry policy. @default app */
   readonly retryMode: RetryMode;
   /** `RETRY_BACKOFF_BASE_MS`, `RETRY_BACKOFF_MAX_MS`: app-mode back-off. @default 25 and 250 (Envoy's) */
   readonly retryBackoff: RetryBackoffSpec;
-  /** `RETRY_OVERALL_TIMEOUT_MS`: app-mode deadline over all attempts. @default 70000 (the stack's route per-request timeout) */
+  /** `RETRY_OVERALL_TIMEOUT_MS`: deadline over all attempts. @default PROCESSING_CALL_TIMEOUT_MS (68000, the processing route's per-request timeout) */
   readonly retryOverallTimeoutMs: number;
 }
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
 export function readIngestionSettings(env: Env): IngestionSettings {
   const retryMode = readChoice(env, 'RETRY_MODE', RetryMode.APP, Object.values(RetryMode));
-  const retryOverallTimeoutMs = readInteger(env, 'RETRY_OVERALL_TIMEOUT_MS', DEFAULT_RETRY_OVERALL_TIMEOUT_MS, 1, 3_600_000);
+  const retryOverallTimeoutMs = readInteger(env, 'RETRY_OVERALL_TIMEOUT_MS', PROCESSING_CALL_TIMEOUT_MS, 1, 3_600_000);
   const baseIntervalMs = readInteger(env, 'RETRY_BACKOFF_BASE_MS', ENVOY_DEFAULT_BACKOFF.baseIntervalMs, 0, 60_000);
   const maxIntervalMs = readInteger(env, 'RETRY_BACKOFF_MAX_MS', ENVOY_DEFAULT_BACKOFF.maxIntervalMs, 0, 600_000);
   if (maxIntervalMs < baseIntervalMs) {
     throw new EnvError('RETRY_BACKOFF_MAX_MS', String(maxIntervalMs), `an integer of at least RETRY_BACKOFF_BASE_MS (${baseIntervalMs})`);
   }
-  const defaultTimeoutMs = retryMode === RetryMode.MESH ? retryOverallTimeoutMs : PROCESSING_RETRY_POLICY.perRetryTimeoutMs;
   return {
     ...readServerSettings(env, DATA_INGESTION),
     ...readPipelineSettings(env),
-    dataProcessingUrl: readHttpUrl(env, 'DATA_PROCESSING_URL', DEFAULT_DATA_PROCESSING_URL),
-    processingConnections: readInteger(env, 'PROCESSING_CONNECTIONS', 128, 1, 10_000),
-    processingTimeoutMs: readInteger(env, 'PROCESSING_TIMEOUT_MS', defaultTimeoutMs, 1, 3_600_000),
+    dataProcessingUrl: readHttpUrl(env, 'DATA_PROCESSING_URL', LOCAL_DATA_PROCESSING_URL),
+    processingConnections: readInteger(env, 'PROCESSING_CONNECTIONS', DEFAULT_PROCESSING_CONNECTIONS, 1, 10_000),
+    processingTimeoutMs: readInteger(env, 'PROCESSING_TIMEOUT_MS', defaultProcessingTimeoutMs(retryMode, retryOverallTimeoutMs), 1, 3_600_000),
     retryMode,
     retryBackoff: { baseIntervalMs, maxIntervalMs },
     retryOverallTimeoutMs,

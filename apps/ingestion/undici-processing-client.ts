@@ -8,13 +8,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { PROCESSING_RETRY_POLICY } from '../../contract/retry-policy';
-import {
-  ProcessingUnreachableError,
-  TransportFailure,
-  type ProcessingAnswer,
-  type ProcessingCall,
-  type ProcessingClient,
-} from './processing-client';
+import { UpstreamFailure, classifyUpstreamError } from '../resilience/upstream-failure';
+import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 
 /** Options of {@link UndiciProcessingClient}. */
 export interface UndiciProcessingClientOptions {
@@ -24,17 +19,6 @@ export interface UndiciProcessingClientOptions {
   readonly connections?: number;
   /** Longest wait for a complete answer, in milliseconds. @default PROCESSING_RETRY_POLICY.perRetryTimeoutMs (5000) */
   readonly timeoutMs?: number;
-}
-
-const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-const TIMEOUT_ERROR_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-/** The class of transport failure `error` is. */
-export function classifyTransportError(error: unknown): TransportFailure {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && CONNECT_ERROR_CODES.has(code)) return TransportFailure.CONNECT;
-  if (typeof code === 'string' && TIMEOUT_ERROR_CODES.has(code)) return TransportFailure.TIMEOUT;
-  return TransportFailure.RESET;
 }
 
 /** Collects one answer and settles its promise. */
@@ -66,7 +50,8 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.reject(new ProcessingUnreachableError(classifyTransportError(error), error));
+    // undici failed the exchange: an error with no known code is a reset of the upstream.
+    this.reject(new ProcessingUnreachableError(classifyUpstreamError(error, UpstreamFailure.RESET), error));
   }
 }
 

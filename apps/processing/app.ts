@@ -7,17 +7,23 @@ import { DATA_PROCESSING } from '../../contract/services';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idempotent-store';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { EventApplier } from './event-applier';
 import { evRoute } from './ev-route';
+import { retryQueueDrain } from './retry-queue-drain';
 import { vehicleRoute } from './vehicle-route';
 import type { EvResult, VehicleState } from './vehicle-state';
 
+/** Applied idempotency keys are remembered this long by default: 24 h, well past the retry queue's schedule. */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
+
 /** Options of the processing app. */
 export interface ProcessingAppOptions extends ServiceAppOptions {
-  /** Where applied keys and vehicle aggregates live; the app closes it on close. @default a new MemoryIdempotentStore */
+  /** Where applied keys and vehicle aggregates live; the app closes it on close. @default a new MemoryIdempotentStore keeping keys `idempotencyKeyTtlSeconds` */
   readonly store?: IdempotentStore<VehicleState, EvResult>;
+  /** How long the default store remembers an applied key, in seconds (a given `store` has its own). @default DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS (86400) */
+  readonly idempotencyKeyTtlSeconds?: number;
   /** Anomaly limits. @default DEFAULT_ANOMALY_THRESHOLDS */
   readonly thresholds?: AnomalyThresholds;
   /** Share of `POST /ev` calls (0..1) answered with a transient 503 before applying. @default 0 */
@@ -34,19 +40,19 @@ export interface ProcessingAppOptions extends ServiceAppOptions {
 
 /** Builds the data-processing app (not listening; call `listen` or use `inject`). */
 export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
-  const store = options.store ?? new MemoryIdempotentStore<VehicleState, EvResult>();
+  const keyTtlMs = (options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS) * 1000;
+  const store = options.store ?? new MemoryIdempotentStore<VehicleState, EvResult>({ keyTtlMs });
   const thresholds = checkAnomalyThresholds(options.thresholds ?? DEFAULT_ANOMALY_THRESHOLDS);
   const fault503Rate = options.fault503Rate ?? 0;
   if (!(fault503Rate >= 0 && fault503Rate <= 1)) throw new Error(`fault503Rate (${fault503Rate}) must be from 0 to 1`);
   const { metrics, retryQueue } = options;
   const app = createServiceApp(DATA_PROCESSING, options);
-  app.register(evRoute, {
-    applier: new EventApplier(store, thresholds),
-    fault503Rate,
-    random: options.random ?? Math.random,
-    metrics,
-    drain: retryQueue === undefined ? undefined : { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS },
-  });
+  // One applier for both paths: a key applied by either is not applied again by the other.
+  const applier = new EventApplier(store, thresholds);
+  app.register(evRoute, { applier, fault503Rate, random: options.random ?? Math.random, metrics });
+  if (retryQueue !== undefined) {
+    app.register(retryQueueDrain, { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS, applier, metrics });
+  }
   app.register(vehicleRoute, { store });
   app.addHook('onClose', async () => {
     await store.close();

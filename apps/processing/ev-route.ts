@@ -5,18 +5,16 @@
  * validated event is applied to its vehicle through the {@link EventApplier},
  * once per idempotency key, and the answer lists the anomalies found. A
  * replayed key answers the first result again with `idempotent-replayed: true`.
- * With a retry queue, the queue's drain is registered in this context too.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EvPayload, FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
-import { ErrorBody, errorBody } from '../http/error-reply';
-import { countEvAnswers } from '../http/ev-metrics';
+import { ErrorBody, errorBody } from '../service-kit/error-reply';
+import { countEvAnswers } from '../service-kit/ev-metrics';
 import { Anomaly } from './anomaly';
 import { UnappliableEventError, type EventApplier } from './event-applier';
-import { retryQueueDrain, type RetryQueueDrainOptions } from './retry-queue-drain';
 
 /** The article's answer to a call with the `x-503` header. */
 export const FAULT_503_MESSAGE = 'Data Processing Service will return 503 ==> called with x-503 header set.';
@@ -33,14 +31,12 @@ export interface EvRouteOptions {
   readonly random: () => number;
   /** EMF counters of the answers (Requests, Errors). @default none */
   readonly metrics?: EmbeddedMetrics;
-  /** The retry queue to drain through the same applier (a child context, so it validates with this route's schema). @default none */
-  readonly drain?: Omit<RetryQueueDrainOptions, 'applier' | 'metrics'>;
 }
 
 const EvAnswer = Type.Object({ status: Type.Literal('processed'), anomalies: Type.Array(Anomaly) });
 
 /** Registers `POST /ev`. */
-export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { applier, fault503Rate, random, metrics, drain }) => {
+export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { applier, fault503Rate, random, metrics }) => {
   const faultBody = errorBody(503, FAULT_503_MESSAGE);
   const transientFaultBody = errorBody(503, TRANSIENT_FAULT_MESSAGE);
   app.post(
@@ -75,5 +71,4 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
       }
     },
   );
-  if (drain !== undefined) app.register(retryQueueDrain, { ...drain, applier, metrics });
 };

@@ -5,7 +5,7 @@
  * the same store as one posted directly (and a key applied by either is not
  * applied again by the other).
  */
-import { IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH, idempotencyKeyOf, type EvPayload } from '../../contract/ev-payload';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, idempotencyKeyProblem, type EvPayload } from '../../contract/ev-payload';
 import type { ApplyOutcome, IdempotentStore } from '../resilience/idempotent-store';
 import type { AnomalyThresholds } from './anomaly-thresholds';
 import { applyEvent, type EvResult, type VehicleState } from './vehicle-state';
@@ -32,16 +32,15 @@ export class EventApplier {
   /**
    * Applies `event` under its idempotency key (`key` when given and not
    * empty, else `vehicle_id@timestamp`). Throws {@link UnappliableEventError}
-   * for a timestamp V8 cannot represent or a key over {@link MAX_IDEMPOTENCY_KEY_LENGTH}.
+   * for a timestamp V8 cannot represent or a key the contract refuses ({@link idempotencyKeyProblem}).
    */
   async apply(event: EvPayload, key: string | undefined): Promise<ApplyOutcome<EvResult>> {
     const timestampMs = Date.parse(event.timestamp);
     if (Number.isNaN(timestampMs)) {
       throw new UnappliableEventError(`body.timestamp ${event.timestamp} is not a representable instant`, 'timestamp');
     }
-    if (key !== undefined && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      throw new UnappliableEventError(`${IDEMPOTENCY_KEY_HEADER} header is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, IDEMPOTENCY_KEY_HEADER);
-    }
+    const keyProblem = idempotencyKeyProblem(key);
+    if (keyProblem !== undefined) throw new UnappliableEventError(keyProblem, IDEMPOTENCY_KEY_HEADER);
     const { thresholds } = this;
     return this.store.applyOnce(idempotencyKeyOf(event, key), event.vehicle_id, (state) => applyEvent(state, event, timestampMs, thresholds));
   }

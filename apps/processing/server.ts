@@ -1,6 +1,6 @@
 /** Server entry of data-processing: reads the environment, listens, shuts down gracefully. */
-import { serve } from '../http/serve';
-import { startOrExit } from '../http/start-or-exit';
+import { serve } from '../service-kit/serve';
+import { startOrExit } from '../service-kit/start-or-exit';
 import { buildConfiguredApp } from './configured-app';
 import { readProcessingSettings } from './settings';
 

@@ -1,14 +1,12 @@
 /** Environment of the data-processing server entry. */
 import { RETRY_QUEUE_SETTINGS, type RetryQueueSettings } from '../../contract/retry-queue';
 import { DATA_PROCESSING } from '../../contract/services';
-import { EnvError, readInteger, readNumber, type Env } from '../http/env';
-import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
-import { readServerSettings, type ServerSettings } from '../http/server-settings';
+import { EnvError, readInteger, readNumber, type Env } from '../service-kit/env';
+import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
+import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_MEMORY_MAX_ENTITIES, DEFAULT_MEMORY_MAX_KEYS } from '../resilience/idempotent-store';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
-
-/** Applied idempotency keys are remembered this long by default: 24 h, well past the retry queue's schedule. */
-export const DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS = 86_400;
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './app';
 
 /** Upper limit of the in-memory bounds: 50 million keys is already ~12 GB of heap, past V8's default limit. */
 const MAX_MEMORY_ENTRIES = 50_000_000;
@@ -46,17 +44,10 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
   readonly retryQueueSettings: RetryQueueSettings;
 }
 
-/** A number in `[min, max]`, or `fallback` when unset. */
-function readNumberFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = readNumber(env, name, fallback);
-  if (value < min || value > max) throw new EnvError(name, String(env[name]).trim(), `a number from ${min} to ${max}`);
-  return value;
-}
-
 function readRetryQueueSettings(env: Env): RetryQueueSettings {
   const defaults = RETRY_QUEUE_SETTINGS;
-  const backoffBaseSeconds = readNumberFrom(env, 'RETRY_QUEUE_BACKOFF_BASE_SECONDS', defaults.backoffBaseSeconds, 0, MAX_VISIBILITY_SECONDS);
-  const backoffMaxSeconds = readNumberFrom(env, 'RETRY_QUEUE_BACKOFF_MAX_SECONDS', defaults.backoffMaxSeconds, 0, MAX_VISIBILITY_SECONDS);
+  const backoffBaseSeconds = readNumber(env, 'RETRY_QUEUE_BACKOFF_BASE_SECONDS', defaults.backoffBaseSeconds, 0, MAX_VISIBILITY_SECONDS);
+  const backoffMaxSeconds = readNumber(env, 'RETRY_QUEUE_BACKOFF_MAX_SECONDS', defaults.backoffMaxSeconds, 0, MAX_VISIBILITY_SECONDS);
   if (backoffMaxSeconds < backoffBaseSeconds) {
     throw new EnvError('RETRY_QUEUE_BACKOFF_MAX_SECONDS', String(backoffMaxSeconds), `a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS (${backoffBaseSeconds})`);
   }
@@ -81,7 +72,7 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
       maxPlausibleSpeedKmh: readNumber(env, 'ANOMALY_MAX_PLAUSIBLE_SPEED_KMH', defaults.maxPlausibleSpeedKmh),
       positionJitterKm: readNumber(env, 'ANOMALY_POSITION_JITTER_KM', defaults.positionJitterKm),
     }),
-    fault503Rate: readNumberFrom(env, 'FAULT_503_RATE', 0, 0, 1),
+    fault503Rate: readNumber(env, 'FAULT_503_RATE', 0, 0, 1),
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
     idempotencyMemoryMaxKeys: readInteger(env, 'IDEMPOTENCY_MEMORY_MAX_KEYS', DEFAULT_MEMORY_MAX_KEYS, 1, MAX_MEMORY_ENTRIES),
     memoryMaxVehicles: readInteger(env, 'MEMORY_MAX_VEHICLES', DEFAULT_MEMORY_MAX_ENTITIES, 1, MAX_MEMORY_ENTRIES),

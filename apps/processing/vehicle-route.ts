@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { IdempotentStore } from '../resilience/idempotent-store';
-import { ErrorBody, errorBody } from '../http/error-reply';
+import { ErrorBody, errorBody } from '../service-kit/error-reply';
 import type { EvResult, VehicleState } from './vehicle-state';
 import { VehicleSummary, summarize } from './vehicle-summary';
 

@@ -17,12 +17,10 @@ import {
   type RetryBackoffSpec,
   type RetryPolicySpec,
 } from '../../contract/retry-policy';
+import { UpstreamFailure, UpstreamFailureError, classifyUpstreamError } from './upstream-failure';
 
 /** One attempt: must honour `signal` (abort the request when it fires). */
 export type RetryAttempt<T extends { readonly status: number }> = (signal: AbortSignal, attemptNumber: number) => Promise<T>;
-
-/** Why an attempt failed without a response. */
-export type AttemptFailureKind = 'connection-error' | 'reset' | 'per-try-timeout' | 'deadline' | 'other';
 
 /** Options of {@link executeWithRetry}. */
 export interface RetryOptions {
@@ -36,11 +34,6 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Waits `ms` milliseconds, for tests. @default a timer */
   readonly sleep?: (ms: number) => Promise<void>;
-  /**
-   * Classifies an attempt's error, for attempt functions with their own error
-   * types (e.g. ingestion's `ProcessingUnreachableError`). @default classifyAttemptError
-   */
-  readonly classifyError?: (error: unknown) => AttemptFailureKind;
   /** Called before each retry with the retry number (1-based), its back-off and why. */
   readonly onRetry?: (retry: { readonly retryNumber: number; readonly delayMs: number; readonly reason: string }) => void;
 }
@@ -56,8 +49,8 @@ export interface RetryOutcome<T> {
 /** Thrown when the last attempt ended without a response (or the deadline passed). */
 export class RetryFailedError extends Error {
   constructor(
-    /** Why the last attempt failed. */
-    readonly kind: AttemptFailureKind,
+    /** Why the last attempt failed ({@link classifyUpstreamError}). */
+    readonly kind: UpstreamFailure,
     /** Attempts made, including the first. */
     readonly attempts: number,
     /** The last attempt's error. */
@@ -66,20 +59,6 @@ export class RetryFailedError extends Error {
     super(`upstream call failed after ${attempts} attempt(s): ${kind}: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'RetryFailedError';
   }
-}
-
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-const RESET_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-/** Classifies an attempt's error by the `code` anywhere on its `cause` chain. */
-export function classifyAttemptError(error: unknown): AttemptFailureKind {
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return 'connection-error';
-    if (typeof code === 'string' && RESET_ERROR_CODES.has(code)) return 'reset';
-    current = (current as { cause?: unknown }).cause;
-  }
-  return 'other';
 }
 
 /**
@@ -91,9 +70,10 @@ export function envoyBackoffMs(retryNumber: number, backoff: RetryBackoffSpec, r
   return Math.min(Math.floor(random() * ceiling), backoff.maxIntervalMs);
 }
 
-class AttemptTimeout extends Error {
-  constructor(readonly kind: 'per-try-timeout' | 'deadline') {
-    super(kind === 'deadline' ? 'overall deadline passed' : 'per-try timeout expired');
+/** The timer of an attempt fired: the per-try timeout, or the overall deadline when that comes first. */
+class AttemptTimeout extends UpstreamFailureError {
+  constructor(failure: UpstreamFailure.TIMEOUT | UpstreamFailure.DEADLINE) {
+    super(failure, failure === UpstreamFailure.DEADLINE ? 'overall deadline passed' : 'per-try timeout expired');
   }
 }
 
@@ -113,11 +93,10 @@ export async function executeWithRetry<T extends { readonly status: number }>(
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const retryable = retryableStatusCodes(policy);
-  const classifyError = options.classifyError ?? classifyAttemptError;
   const deadline = options.overallTimeoutMs === undefined ? Infinity : Date.now() + options.overallTimeoutMs;
 
   for (let attemptNumber = 1; ; attemptNumber++) {
-    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline, classifyError);
+    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline);
     let reason: string;
     if ('response' in outcome) {
       if (!retryable.has(outcome.response.status) || attemptNumber > policy.maxRetries) {
@@ -127,22 +106,22 @@ export async function executeWithRetry<T extends { readonly status: number }>(
     } else {
       const { kind, error } = outcome;
       const retries =
-        (kind === 'connection-error' && retriesOnConnectionError(policy)) ||
-        ((kind === 'reset' || kind === 'per-try-timeout') && retriesOnReset(policy));
+        (kind === UpstreamFailure.CONNECTION_ERROR && retriesOnConnectionError(policy)) ||
+        ((kind === UpstreamFailure.RESET || kind === UpstreamFailure.TIMEOUT) && retriesOnReset(policy));
       if (!retries || attemptNumber > policy.maxRetries) throw new RetryFailedError(kind, attemptNumber, error);
       reason = kind;
     }
     const delayMs = envoyBackoffMs(attemptNumber, backoff, random);
     if (Date.now() + delayMs >= deadline) {
       if ('response' in outcome) return { response: outcome.response, attempts: attemptNumber };
-      throw new RetryFailedError('deadline', attemptNumber, outcome.error);
+      throw new RetryFailedError(UpstreamFailure.DEADLINE, attemptNumber, outcome.error);
     }
     options.onRetry?.({ retryNumber: attemptNumber, delayMs, reason });
     await sleep(delayMs);
   }
 }
 
-type AttemptResult<T> = { readonly response: T } | { readonly kind: AttemptFailureKind; readonly error: unknown };
+type AttemptResult<T> = { readonly response: T } | { readonly kind: UpstreamFailure; readonly error: unknown };
 
 /** One attempt bounded by the per-try timeout and the deadline, even if `attempt` ignores its signal. */
 async function runOneAttempt<T extends { readonly status: number }>(
@@ -150,11 +129,10 @@ async function runOneAttempt<T extends { readonly status: number }>(
   attemptNumber: number,
   perTryTimeoutMs: number,
   deadline: number,
-  classifyError: (error: unknown) => AttemptFailureKind,
 ): Promise<AttemptResult<T>> {
   const controller = new AbortController();
   const remainingMs = deadline - Date.now();
-  const timeout = remainingMs < perTryTimeoutMs ? new AttemptTimeout('deadline') : new AttemptTimeout('per-try-timeout');
+  const timeout = new AttemptTimeout(remainingMs < perTryTimeoutMs ? UpstreamFailure.DEADLINE : UpstreamFailure.TIMEOUT);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -165,8 +143,8 @@ async function runOneAttempt<T extends { readonly status: number }>(
   try {
     return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired]) };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: timeout.kind, error: timeout };
-    return { kind: classifyError(error), error };
+    if (controller.signal.aborted) return { kind: timeout.failure, error: timeout };
+    return { kind: classifyUpstreamError(error), error };
   } finally {
     clearTimeout(timer);
     expired.catch(() => undefined);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RETRY_QUEUE_SETTINGS } from '../../contract/retry-queue';
 import { EmbeddedRetryQueue } from '../../apps/resilience/retry-queue/embedded-retry-queue';
-import type { LaunchedRedis, LaunchedService, PipelineLauncher } from './launcher';
+import type { LaunchedRedis, LaunchedService, PipelineLauncher } from '../launch/pipeline-launcher';
 
 /** Options of {@link startPipelineCluster}. */
 export interface PipelineClusterOptions {

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { buildApp as buildIngestion } from '../../../apps/ingestion/app';
 import { buildApp as buildProcessing } from '../../../apps/processing/app';
 import { FAULT_503_MESSAGE } from '../../../apps/processing/ev-route';
-import type { ServiceApp } from '../../../apps/http/service-app';
+import type { ServiceApp } from '../../../apps/service-kit/service-app';
 import { RetryMode } from '../../../contract/services';
 import { SAMPLE_EVENT } from '../sample-event';
 
@@ -102,7 +102,7 @@ describe('ingestion POST /ev without an answer from processing', () => {
     const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
     // THEN
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/data-processing unreachable \(connect\)/) });
+    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/data-processing unreachable \(connection-error\)/) });
     await app.close();
   });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TransportFailure, ProcessingUnreachableError } from '../../../apps/ingestion/processing-client';
+import { ProcessingUnreachableError } from '../../../apps/ingestion/processing-client';
+import { UpstreamFailure } from '../../../apps/resilience/upstream-failure';
 import { UndiciProcessingClient } from '../../../apps/ingestion/undici-processing-client';
 
 /** A real HTTP server on loopback whose behaviour each test chooses. */
@@ -62,23 +63,23 @@ describe('UndiciProcessingClient', () => {
     const client = new UndiciProcessingClient({ url });
     const failure = client.send({ body: Buffer.from('{}'), headers: {} });
     await expect(failure).rejects.toBeInstanceOf(ProcessingUnreachableError);
-    await expect(failure).rejects.toMatchObject({ failure: TransportFailure.RESET });
+    await expect(failure).rejects.toMatchObject({ failure: UpstreamFailure.RESET });
     await client.close();
     await stop(server);
   });
 
-  test('a refused connection rejects as CONNECT', async () => {
+  test('a refused connection rejects as CONNECTION_ERROR', async () => {
     const { server, url } = await listen(() => undefined);
     await stop(server);
     const client = new UndiciProcessingClient({ url });
-    await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({ failure: TransportFailure.CONNECT });
+    await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({ failure: UpstreamFailure.CONNECTION_ERROR });
     await client.close();
   });
 
   test('no answer within the timeout rejects as TIMEOUT', async () => {
     const { server, url } = await listen(() => undefined);
     const client = new UndiciProcessingClient({ url, timeoutMs: 100 });
-    await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({ failure: TransportFailure.TIMEOUT });
+    await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({ failure: UpstreamFailure.TIMEOUT });
     await client.close();
     await stop(server);
   });

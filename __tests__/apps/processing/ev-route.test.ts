@@ -1,7 +1,7 @@
 import { buildApp } from '../../../apps/processing/app';
 import { FAULT_503_MESSAGE } from '../../../apps/processing/ev-route';
 import type { EvResult, VehicleState } from '../../../apps/processing/vehicle-state';
-import type { ServiceApp } from '../../../apps/http/service-app';
+import type { ServiceApp } from '../../../apps/service-kit/service-app';
 import { MemoryIdempotentStore } from '../../../apps/resilience/idempotent-store';
 import type { EvPayload } from '../../../contract/ev-payload';
 import { SAMPLE_EVENT, eventWith } from '../sample-event';

@@ -1,7 +1,7 @@
 /**
  * The Fastify instance both services start from: TypeBox type provider, strict
- * JSON Schema validation (no coercion, unknown properties rejected rather than
- * removed), JSON as the only body type (anything else is 415), one log line
+ * JSON Schema validation (`schema-validators.ts`: no coercion, unknown
+ * properties rejected rather than removed), JSON as the only body type (anything else is 415), one log line
  * per request, JSON errors with 404/405, and the health check of the contract.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -13,7 +13,8 @@ import { installCloseConnectionsOnShutdown } from './close-connections-on-shutdo
 import { installErrorHandling } from './error-handling';
 import { healthCheck } from './health-check';
 import { installRequestLog } from './request-log';
-import { DEFAULT_BODY_LIMIT_BYTES, type LogLevel } from './server-settings';
+import { installSchemaValidators } from './schema-validators';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_LOG_LEVEL, type LogLevel } from './server-settings';
 
 /** A Fastify instance with the TypeBox type provider. */
 export type ServiceApp = FastifyInstance<
@@ -38,15 +39,15 @@ export interface ServiceAppOptions {
 export function createServiceApp(service: ServiceIdentity, options: ServiceAppOptions = {}): ServiceApp {
   const app = Fastify({
     logger: {
-      level: options.logLevel ?? 'info',
+      level: options.logLevel ?? DEFAULT_LOG_LEVEL,
       base: { service: service.name },
       ...(options.logStream === undefined ? {} : { stream: options.logStream }),
     },
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  installSchemaValidators(app);
   app.removeContentTypeParser('text/plain');
   installRequestLog(app);
   installErrorHandling(app);

@@ -11,6 +11,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** A pino log level. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Log level by default. */
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+
 /** Largest accepted request body by default: 64 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -36,7 +39,7 @@ export function readServerSettings(env: Env, service: ServiceIdentity): ServerSe
   return {
     port: readInteger(env, 'APP_PORT', service.port, 0, 65_535),
     host: readString(env, 'APP_HOST', '0.0.0.0'),
-    logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    logLevel: readChoice(env, 'LOG_LEVEL', DEFAULT_LOG_LEVEL, LOG_LEVELS),
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1, 1024 * 1024 * 1024),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),
   };

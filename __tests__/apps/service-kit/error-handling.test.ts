@@ -1,6 +1,6 @@
 import { buildApp as buildIngestion } from '../../../apps/ingestion/app';
 import { buildApp as buildProcessing } from '../../../apps/processing/app';
-import type { ServiceApp } from '../../../apps/http/service-app';
+import type { ServiceApp } from '../../../apps/service-kit/service-app';
 import { SAMPLE_EVENT } from '../sample-event';
 import { ERROR_CASES } from './error-cases';
 

@@ -9,7 +9,7 @@ import type { ServiceIdentity } from '../../contract/services';
 import { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { openRetryQueue } from '../resilience/retry-queue/open-retry-queue';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
-import { EnvError, readInteger, type Env } from './env';
+import { readInteger, readOptionalString, readOptionalUrl, type Env } from './env';
 
 /** EMF metrics are flushed this often by default (CloudWatch's standard resolution). */
 export const DEFAULT_METRICS_FLUSH_INTERVAL_MS = 60_000;
@@ -26,26 +26,12 @@ export interface PipelineSettings {
   readonly metricsFlushIntervalMs: number;
 }
 
-function readUrl(env: Env, name: string, protocols: readonly string[], example: string): string | undefined {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new EnvError(name, value, `an absolute URL such as ${example}`);
-  }
-  if (!protocols.includes(url.protocol)) throw new EnvError(name, value, `a ${protocols.map((p) => `${p}//`).join(' or ')} URL such as ${example}`);
-  return value;
-}
-
 /** Reads {@link PipelineSettings}; throws {@link EnvError} naming the variable on an invalid value. */
 export function readPipelineSettings(env: Env): PipelineSettings {
-  const dir = env.RETRY_QUEUE_DIR?.trim();
   return {
-    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-    retryQueueUrl: readUrl(env, 'RETRY_QUEUE_URL', ['https:', 'http:'], 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry'),
-    retryQueueDir: dir === undefined || dir === '' ? undefined : dir,
+    redisUrl: readOptionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    retryQueueUrl: readOptionalUrl(env, 'RETRY_QUEUE_URL', ['https:', 'http:'], 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry'),
+    retryQueueDir: readOptionalString(env, 'RETRY_QUEUE_DIR'),
     metricsFlushIntervalMs: readInteger(env, 'METRICS_FLUSH_INTERVAL_MS', DEFAULT_METRICS_FLUSH_INTERVAL_MS, 0, 86_400_000),
   };
 }

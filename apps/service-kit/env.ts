@@ -1,7 +1,8 @@
 /**
  * Reading settings from the environment, with errors that name the variable,
- * the value and what is expected. Used by the server entries only; `buildApp`
- * takes typed options.
+ * the value and what is expected: every reader of an environment variable
+ * the services use lives here. Used by the settings modules of the server
+ * entries only; `buildApp` takes typed options.
  */
 
 /** A setting in the environment is missing its expected shape. */
@@ -32,12 +33,13 @@ export function readInteger(env: Env, name: string, fallback: number, min: numbe
   return parsed;
 }
 
-/** A finite number, or `fallback` when unset. */
-export function readNumber(env: Env, name: string, fallback: number): number {
+/** A finite number (in `[min, max]` when given), or `fallback` when unset. */
+export function readNumber(env: Env, name: string, fallback: number, min = -Infinity, max = Infinity): number {
   const value = valueOf(env, name);
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed)) throw new EnvError(name, value, 'a finite number');
+  if (parsed < min || parsed > max) throw new EnvError(name, value, `a number from ${min} to ${max}`);
   return parsed;
 }
 
@@ -49,20 +51,39 @@ export function readChoice<T extends string>(env: Env, name: string, fallback: T
   return value as T;
 }
 
-/** An absolute http(s) URL, or `fallback` when unset. */
-export function readHttpUrl(env: Env, name: string, fallback: string): URL {
-  const value = valueOf(env, name) ?? fallback;
+/** `value` as an absolute URL with one of `protocols` (`'http:'`, ...); `example` shows the expected form. */
+function parseUrl(name: string, value: string, protocols: readonly string[], example: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new EnvError(name, value, 'an absolute URL such as http://127.0.0.1:3001/ev');
+    throw new EnvError(name, value, `an absolute URL such as ${example}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new EnvError(name, value, 'an http:// or https:// URL');
+  if (!protocols.includes(url.protocol)) {
+    throw new EnvError(name, value, `a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}, such as ${example}`);
+  }
   return url;
+}
+
+/** An absolute http(s) URL, or `fallback` when unset. */
+export function readHttpUrl(env: Env, name: string, fallback: string): URL {
+  return parseUrl(name, valueOf(env, name) ?? fallback, ['http:', 'https:'], 'http://127.0.0.1:3001/ev');
+}
+
+/** An absolute URL with one of `protocols` (as written), or undefined when unset. */
+export function readOptionalUrl(env: Env, name: string, protocols: readonly string[], example: string): string | undefined {
+  const value = valueOf(env, name);
+  if (value === undefined) return undefined;
+  parseUrl(name, value, protocols, example);
+  return value;
 }
 
 /** A string, or `fallback` when unset. */
 export function readString(env: Env, name: string, fallback: string): string {
   return valueOf(env, name) ?? fallback;
+}
+
+/** A string, or undefined when unset. */
+export function readOptionalString(env: Env, name: string): string | undefined {
+  return valueOf(env, name);
 }

@@ -1,6 +1,6 @@
 /**
  * Starts a real `redis-server` (Debian's package) on a free loopback port in a
- * temporary directory, for tests that need Redis, and stops it again.
+ * temporary directory, for tests and CLIs that need Redis, and stops it again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';

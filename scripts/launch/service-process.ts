@@ -1,22 +1,34 @@
 /**
  * Starts the built services (`dist/apps/<service>/server.js`) as real
- * processes on free loopback ports, for end-to-end tests. Builds `dist/`
- * first when it is missing or older than the sources.
+ * processes on free loopback ports, for end-to-end tests and the CLIs.
+ * Builds `dist/` first when it is missing or older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeLoopbackPort } from './redis-server';
-import type { LaunchedService, ServiceName } from '../../scripts/drill/launcher';
 
 const ROOT = join(__dirname, '..', '..');
 const SOURCE_DIRS = ['contract', 'apps'];
 
 /** The two services. */
-export type { ServiceName };
+export type ServiceName = 'ingestion' | 'processing';
 
-/** A running service started by {@link startService} (declared by the drill's launcher: `scripts/` may not import `__tests__/`). */
-export type ServiceProcess = LaunchedService;
+/** A running service started by {@link startService}. */
+export interface ServiceProcess {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal`. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited(): Promise<number | null>;
+  /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code. Harmless once exited. */
+  stop(): Promise<number | null>;
+}
 
 function newestMtime(dir: string, extension: string): number {
   if (!existsSync(dir)) return 0;

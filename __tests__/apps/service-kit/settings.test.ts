@@ -1,7 +1,12 @@
 import { readIngestionSettings } from '../../../apps/ingestion/settings';
 import { readProcessingSettings } from '../../../apps/processing/settings';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../../../apps/processing/anomaly-thresholds';
+import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from '../../../apps/ingestion/app';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from '../../../apps/processing/app';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_LOG_LEVEL } from '../../../apps/service-kit/server-settings';
+import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS } from '../../../contract/retry-policy';
 import { RETRY_QUEUE_SETTINGS } from '../../../contract/retry-queue';
+import { LOCAL_DATA_PROCESSING_URL, type RetryMode } from '../../../contract/services';
 
 describe('settings from the environment', () => {
   test('defaults: contract ports, all interfaces, info, 64 KiB, local processing', () => {
@@ -16,7 +21,7 @@ describe('settings from the environment', () => {
       processingTimeoutMs: 5_000,
       retryMode: 'app',
       retryBackoff: { baseIntervalMs: 25, maxIntervalMs: 250 },
-      retryOverallTimeoutMs: 70_000,
+      retryOverallTimeoutMs: 68_000,
       redisUrl: undefined,
       retryQueueUrl: undefined,
       retryQueueDir: undefined,
@@ -64,9 +69,28 @@ describe('settings from the environment', () => {
   });
 
   test('RETRY_MODE=mesh: one call to processing may last the whole overall timeout (Envoy retries inside it)', () => {
-    expect(readIngestionSettings({ RETRY_MODE: 'mesh' }).processingTimeoutMs).toBe(70_000);
+    expect(readIngestionSettings({ RETRY_MODE: 'mesh' }).processingTimeoutMs).toBe(68_000);
     expect(readIngestionSettings({ RETRY_MODE: 'mesh', RETRY_OVERALL_TIMEOUT_MS: '20000' }).processingTimeoutMs).toBe(20_000);
     expect(readIngestionSettings({ RETRY_MODE: 'mesh', PROCESSING_TIMEOUT_MS: '9000' }).processingTimeoutMs).toBe(9_000);
+  });
+
+  test.each(['app', 'mesh', 'off'])('RETRY_MODE=%s: the environment-built app takes the defaults of buildApp', (mode) => {
+    const settings = readIngestionSettings({ RETRY_MODE: mode });
+    const retryMode = mode as RetryMode;
+    expect(settings).toMatchObject({
+      dataProcessingUrl: new URL(LOCAL_DATA_PROCESSING_URL),
+      processingConnections: DEFAULT_PROCESSING_CONNECTIONS,
+      retryOverallTimeoutMs: PROCESSING_CALL_TIMEOUT_MS,
+      processingTimeoutMs: defaultProcessingTimeoutMs(retryMode, PROCESSING_CALL_TIMEOUT_MS),
+      retryBackoff: ENVOY_DEFAULT_BACKOFF,
+      logLevel: DEFAULT_LOG_LEVEL,
+      bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+    });
+    expect(readProcessingSettings({})).toMatchObject({
+      idempotencyKeyTtlSeconds: DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+      thresholds: DEFAULT_ANOMALY_THRESHOLDS,
+      retryQueueSettings: RETRY_QUEUE_SETTINGS,
+    });
   });
 
   test.each([
@@ -75,7 +99,7 @@ describe('settings from the environment', () => {
     ['RETRY_BACKOFF_MAX_MS', '-1', /RETRY_BACKOFF_MAX_MS="-1" is invalid/],
     ['RETRY_BACKOFF_MAX_MS', '10', /RETRY_BACKOFF_MAX_MS="10" is invalid: expected an integer of at least RETRY_BACKOFF_BASE_MS \(25\)/],
     ['RETRY_OVERALL_TIMEOUT_MS', '0', /RETRY_OVERALL_TIMEOUT_MS="0" is invalid/],
-    ['REDIS_URL', 'localhost:6379', /REDIS_URL="localhost:6379" is invalid: expected a redis:\/\/ or rediss:\/\/ URL/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL="localhost:6379" is invalid: expected a URL starting with redis:\/\/ or rediss:\/\//],
     ['REDIS_URL', 'not a url', /REDIS_URL="not a url" is invalid: expected an absolute URL/],
     ['RETRY_QUEUE_URL', 'ev-retry', /RETRY_QUEUE_URL="ev-retry" is invalid/],
     ['METRICS_FLUSH_INTERVAL_MS', '1m', /METRICS_FLUSH_INTERVAL_MS="1m" is invalid/],
@@ -120,7 +144,7 @@ describe('settings from the environment', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['BODY_LIMIT_BYTES', '64k', /BODY_LIMIT_BYTES="64k"/],
     ['BODY_LIMIT_BYTES', '0', /BODY_LIMIT_BYTES="0"/],
-    ['DATA_PROCESSING_URL', 'data-processing:3001', /DATA_PROCESSING_URL="data-processing:3001" is invalid: expected an http/],
+    ['DATA_PROCESSING_URL', 'data-processing:3001', /DATA_PROCESSING_URL="data-processing:3001" is invalid: expected a URL starting with http:\/\/ or https:\/\//],
     ['DATA_PROCESSING_URL', '::nope', /DATA_PROCESSING_URL="::nope" is invalid: expected an absolute URL/],
   ])('%s=%s is rejected with a message naming it', (name, value, message) => {
     expect(() => readIngestionSettings({ [name]: value })).toThrow(message);

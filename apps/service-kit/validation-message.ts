@@ -3,7 +3,10 @@
  * act on: `battery.voltage must be > 0`, `speed is required`,
  * `location.altitude is not an allowed property`.
  */
-import type { FastifySchemaValidationError } from 'fastify/types/schema';
+import type { ErrorObject } from 'ajv';
+
+/** The parts of an Ajv error (as Fastify's `error.validation` and a compiled validator's `errors` hold it) that name the fault. */
+export type SchemaValidationError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'>;
 
 /** What a failed validation blames. */
 export interface ValidationFailure {
@@ -14,7 +17,7 @@ export interface ValidationFailure {
 }
 
 /** The field and message for the first error Ajv reported on `part` (`body`, `params`, ...). */
-export function describeValidationError(part: string, error: FastifySchemaValidationError): ValidationFailure {
+export function describeValidationError(part: string, error: SchemaValidationError): ValidationFailure {
   const path = error.instancePath
     .split('/')
     .filter((segment) => segment !== '')
