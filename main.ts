@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
-import { environmentConfig } from './config/environments';
-import { DataPipelineStack } from './modules/data-pipeline-stack';
+import { DataPipelineStack } from './pipeline/data-pipeline-stack';
+import { environmentConfig } from './pipeline/environments';
 
 /** Which environment to synthesize: `EV_PIPELINE_ENV` (dev, prd), dev by default. */
 const config = environmentConfig(process.env.EV_PIPELINE_ENV ?? 'dev');

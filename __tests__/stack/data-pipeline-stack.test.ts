@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { ENVIRONMENTS } from '../../config/environments';
+import { ContainerHealthCheck, HttpProbeRuntime, MeshedService, ServiceImage } from '@ev-pipeline/cdktf-mesh-constructs';
 import { DATA_INGESTION, DATA_PROCESSING, RetryMode } from '../../contract/services';
-import { DataPipelineStack } from '../../modules/data-pipeline-stack';
-import { MeshedService } from '../../modules/meshed-service';
+import { DataPipelineStack } from '../../pipeline/data-pipeline-stack';
+import { ENVIRONMENTS } from '../../pipeline/environments';
 
 Testing.setupJest();
 
@@ -208,19 +208,35 @@ describe('DataPipelineStack', () => {
     expect(warnings).toEqual([]);
   });
 
-  test('a third service is a few lines with the composite', () => {
+  test('a third service is a few lines with the composite, and brings its own port rules', () => {
     const { json: withThird } = synthStack((s) => {
       new MeshedService(s, 'Alerting', {
         platform: s.platform,
-        identity: { name: 'alerting', port: 3002, healthCheckPath: '/health-check' },
-        settings: { ...ENVIRONMENTS.dev.services[DATA_PROCESSING.name], appPort: 3002 },
-        backends: [s.processing],
+        spec: {
+          name: 'alerting',
+          port: 3002,
+          image: ServiceImage.fromOwnRepository('1.0.0'),
+          size: { cpu: 512, memory: 1024 },
+          backends: [s.processing.virtualService],
+          healthCheck: ContainerHealthCheck.http({ path: '/health-check', runtime: HttpProbeRuntime.NODE }),
+        },
       });
     });
     expect(Object.keys(withThird.resource.aws_ecs_service)).toHaveLength(3);
     expect(at(withThird, 'aws_appmesh_virtual_node', 'Alerting/VirtualNode').spec.listener[0].port_mapping.port).toBe(3002);
-    expect(Object.keys(withThird.resource.aws_vpc_security_group_ingress_rule)).toContainEqual(
-      expect.stringMatching(/^SecurityGroup_Ingress3002_[0-9A-F]{8}$/),
-    );
+    expect(at(withThird, 'aws_vpc_security_group_ingress_rule', 'Alerting/PortRules/Ingress')).toMatchObject({
+      from_port: 3002,
+      referenced_security_group_id: expect.stringMatching(/^\$\{aws_security_group\.SecurityGroup_[0-9A-F]{8}\.id\}$/),
+    });
+  });
+
+  test('task definitions keep their revisions when replaced, and services roll back failed deployments', () => {
+    for (const service of ['DataIngestion', 'DataProcessing']) {
+      expect(at(json, 'aws_ecs_task_definition', `${service}/TaskDefinition`).skip_destroy).toBe(true);
+      expect(at(json, 'aws_ecs_service', `${service}/Service`)).toMatchObject({
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        lifecycle: { ignore_changes: ['desired_count', 'task_definition'] },
+      });
+    }
   });
 });

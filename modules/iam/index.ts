@@ -1,3 +1,4 @@
 export * from './policy-statement';
 export * from './task-execution-role';
 export * from './task-role';
+export * from './role';

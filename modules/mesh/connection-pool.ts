@@ -23,5 +23,12 @@ export function renderHttpConnectionPool(
   if (pool.maxPendingRequests !== undefined) {
     requireIntegerInRange(owner, 'connectionPool.maxPendingRequests', pool.maxPendingRequests, 1, 2_147_483_647);
   }
-  return { http: [{ maxConnections: pool.maxConnections, maxPendingRequests: pool.maxPendingRequests }] };
+  return {
+    http: [
+      {
+        maxConnections: pool.maxConnections,
+        ...(pool.maxPendingRequests !== undefined ? { maxPendingRequests: pool.maxPendingRequests } : {}),
+      },
+    ],
+  };
 }
