@@ -5,7 +5,13 @@ import { describeValue, InvalidPropError, requireIntegerInRange, requirePort } f
 import { DiscoveryService } from './discovery/discovery-service';
 import { Repository, type IRepository } from './ecr/repository';
 import { toAppSecret, type AppSecret } from './ecs/app-secret';
-import { FargateService, type CapacityProviderStrategyItem, type DeploymentCircuitBreaker, type ExternallyManaged, type LoadBalancerAttachment } from './ecs/fargate-service';
+import {
+  FargateService,
+  type CapacityProviderStrategyItem,
+  type DeploymentCircuitBreaker,
+  type ExternallyManaged,
+  type LoadBalancerAttachment,
+} from './ecs/fargate-service';
 import { MeshedTaskDefinition, requireMeshedTaskSize } from './ecs/meshed-task-definition';
 import { DEFAULT_SIDECAR_SIZE, type SidecarSize } from './ecs/task-size';
 import type { PolicyStatement } from './iam/policy-statement';
@@ -158,7 +164,8 @@ export class MeshedService extends Construct {
     const enableExecuteCommand = props.enableExecuteCommand ?? false;
 
     const needsOwnRepository = checked.versions.some((version) => version.image.usesOwnRepository);
-    this.repository = props.repository ?? (needsOwnRepository ? new Repository(this, 'Repository', { name: `${prefix}-service` }) : undefined);
+    this.repository =
+      props.repository ?? (needsOwnRepository ? new Repository(this, 'Repository', { name: `${prefix}-service` }) : undefined);
     this.logGroup =
       props.logGroup ??
       new LogGroup(this, 'LogGroup', {
@@ -177,7 +184,10 @@ export class MeshedService extends Construct {
     const parts = checked.versions.map((version) => {
       const scope = single ? this : new Construct(this, `Version-${version.name}`);
       const suffix = single ? '' : `-${version.name}`;
-      const discoveryService = new DiscoveryService(scope, 'DiscoveryService', { namespace: platform.namespace, name: `${spec.name}${suffix}` });
+      const discoveryService = new DiscoveryService(scope, 'DiscoveryService', {
+        namespace: platform.namespace,
+        name: `${spec.name}${suffix}`,
+      });
       const virtualNode = new VirtualNode(scope, 'VirtualNode', {
         mesh: platform.mesh,
         name: `${prefix}${suffix}-service`,
@@ -216,7 +226,10 @@ export class MeshedService extends Construct {
       new TaskExecutionRole(this, 'ExecutionRole', {
         name: `${prefix}-task-exec`,
         repositoryArns: [
-          ...new Set([...images.flatMap(({ repository }) => (repository ? [repository.repositoryArn] : [])), platform.envoyImage.repositoryArn]),
+          ...new Set([
+            ...images.flatMap(({ repository }) => (repository ? [repository.repositoryArn] : [])),
+            platform.envoyImage.repositoryArn,
+          ]),
         ],
         logGroupArn: this.logGroup.logGroupArn,
         secrets: checked.secrets.map(([, secret]) => secret),
@@ -329,20 +342,32 @@ function checkProps(service: MeshedService, owner: string, props: MeshedServiceP
   requireUniqueName(service, owner, spec.name);
   requirePort(owner, 'spec.port', spec.port);
   if (!(spec.image instanceof ServiceImage)) {
-    throw new InvalidPropError(owner, 'spec.image', `must be a ServiceImage (ServiceImage.fromOwnRepository(tag), ...), got ${describeValue(spec.image)}`);
+    throw new InvalidPropError(
+      owner,
+      'spec.image',
+      `must be a ServiceImage (ServiceImage.fromOwnRepository(tag), ...), got ${describeValue(spec.image)}`,
+    );
   }
   const sidecarSize = props.sidecarSize ?? DEFAULT_SIDECAR_SIZE;
   requireMeshedTaskSize(owner, { ...spec.size, ...sidecarSize }, 'spec.size', 'sidecarSize');
   for (const [name, value] of Object.entries(spec.environment ?? {})) {
-    if (typeof value !== 'string') throw new InvalidPropError(owner, `spec.environment.${name}`, `must be a string, got ${describeValue(value)}`);
-    if (SECRET_LIKE_NAME.test(name)) throw new InvalidPropError(owner, `spec.environment.${name}`, 'looks like a secret; pass it in spec.secrets instead');
+    if (typeof value !== 'string')
+      throw new InvalidPropError(owner, `spec.environment.${name}`, `must be a string, got ${describeValue(value)}`);
+    if (SECRET_LIKE_NAME.test(name))
+      throw new InvalidPropError(owner, `spec.environment.${name}`, 'looks like a secret; pass it in spec.secrets instead');
   }
-  const secrets = Object.entries(spec.secrets ?? {}).map(([name, value]) => [name, toAppSecret(owner, `spec.secrets.${name}`, value)] as const);
+  const secrets = Object.entries(spec.secrets ?? {}).map(
+    ([name, value]) => [name, toAppSecret(owner, `spec.secrets.${name}`, value)] as const,
+  );
   requireBackendsOf(owner, 'spec.backends', platform.mesh, spec.backends ?? []);
   for (const key of ['listener', 'route'] as const) {
     const timeout: Duration | undefined = spec.timeouts?.[key];
     if (timeout !== undefined && !timeout.isPositiveWholeMillis()) {
-      throw new InvalidPropError(owner, `spec.timeouts.${key}`, `must be a positive whole number of milliseconds, got ${describeValue(timeout)}`);
+      throw new InvalidPropError(
+        owner,
+        `spec.timeouts.${key}`,
+        `must be a positive whole number of milliseconds, got ${describeValue(timeout)}`,
+      );
     }
   }
   const retryPolicy = spec.retryPolicy ? RetryPolicy.fromSpec(spec.retryPolicy) : undefined;
@@ -358,10 +383,18 @@ function checkProps(service: MeshedService, owner: string, props: MeshedServiceP
   requireIntegerInRange(owner, 'deploymentMinimumHealthyPercent', props.deploymentMinimumHealthyPercent ?? 100, 0, 100);
   const versions = checkVersions(owner, spec.image, props.versions);
   if (versions.some((version) => version.image.usesOwnRepository) === false && props.repository !== undefined) {
-    throw new InvalidPropError(owner, 'repository', 'no version uses ServiceImage.fromOwnRepository(tag), so the repository would be unused');
+    throw new InvalidPropError(
+      owner,
+      'repository',
+      'no version uses ServiceImage.fromOwnRepository(tag), so the repository would be unused',
+    );
   }
   if (props.taskRole !== undefined && (props.taskRoleStatements?.length ?? 0) > 0) {
-    throw new InvalidPropError(owner, 'taskRoleStatements', 'the library attaches nothing to an existing taskRole; grant these permissions in that role');
+    throw new InvalidPropError(
+      owner,
+      'taskRoleStatements',
+      'the library attaches nothing to an existing taskRole; grant these permissions in that role',
+    );
   }
   return {
     versions,
@@ -395,7 +428,11 @@ function checkVersions(owner: string, image: ServiceImage, versions: readonly Se
   const seen = new Set<string>();
   const checked = versions.map((version, index) => {
     if (typeof version?.name !== 'string' || !VERSION_NAME.test(version.name)) {
-      throw new InvalidPropError(owner, `versions[${index}].name`, `must be 1-20 lower-case letters, digits and hyphens, got ${describeValue(version?.name)}`);
+      throw new InvalidPropError(
+        owner,
+        `versions[${index}].name`,
+        `must be 1-20 lower-case letters, digits and hyphens, got ${describeValue(version?.name)}`,
+      );
     }
     if (seen.has(version.name)) throw new InvalidPropError(owner, `versions[${index}].name`, `'${version.name}' is given twice`);
     seen.add(version.name);

@@ -172,9 +172,17 @@ export class DataPipelineStack extends TerraformStack {
       egressIgnoredPorts: APP_EGRESS_IGNORED_PORTS,
     };
     const deployment = (identity: ServiceIdentity) => {
-      const { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent, taskDefinition } = serviceSettings(config, identity.name);
+      const { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent, taskDefinition } = serviceSettings(
+        config,
+        identity.name,
+      );
       const { envoyCpu, envoyMemory, xrayCpu, xrayMemory } = taskDefinition;
-      return { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent, sidecarSize: { envoyCpu, envoyMemory, xrayCpu, xrayMemory } };
+      return {
+        desiredCount,
+        deploymentMaximumPercent,
+        deploymentMinimumHealthyPercent,
+        sidecarSize: { envoyCpu, envoyMemory, xrayCpu, xrayMemory },
+      };
     };
     const resilienceEnvironment: Record<string, string> = {
       AWS_REGION: region,
@@ -231,7 +239,10 @@ export class DataPipelineStack extends TerraformStack {
       description: 'URL of data-ingestion inside the mesh (reach it from a task or through Session Manager).',
     });
     new TerraformOutput(this, 'ecr_repository_urls', {
-      value: { [DATA_INGESTION.name]: this.ingestion.repository?.repositoryUrl, [DATA_PROCESSING.name]: this.processing.repository?.repositoryUrl },
+      value: {
+        [DATA_INGESTION.name]: this.ingestion.repository?.repositoryUrl,
+        [DATA_PROCESSING.name]: this.processing.repository?.repositoryUrl,
+      },
       description: 'Push the app images here, tagged with var.app_version.',
     });
     new TerraformOutput(this, 'cluster_name', { value: this.platform.cluster.clusterName });

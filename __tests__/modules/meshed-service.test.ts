@@ -58,7 +58,11 @@ describe('MeshedService', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
-    const service = new MeshedService(stack, 'Processing', serviceProps(platformIn(stack), { retryPolicy: RetryPolicy.fromSpec(PROCESSING_RETRY_POLICY) }));
+    const service = new MeshedService(
+      stack,
+      'Processing',
+      serviceProps(platformIn(stack), { retryPolicy: RetryPolicy.fromSpec(PROCESSING_RETRY_POLICY) }),
+    );
     // THEN
     const json = synthJson(stack, true);
     const one = (type: string) => {
@@ -75,10 +79,11 @@ describe('MeshedService', () => {
     expect(one('aws_cloudwatch_log_group').name).toBe('/ecs/dev-ev/data-processing');
     expect(one('aws_ecs_task_definition').family).toBe('dev-ev-data-processing-service');
     expect(one('aws_ecs_service').name).toBe('data-processing');
-    expect(under(json, 'aws_iam_role', 'Processing').map((r) => r.name).sort()).toEqual([
-      'dev-ev-data-processing-task',
-      'dev-ev-data-processing-task-exec',
-    ]);
+    expect(
+      under(json, 'aws_iam_role', 'Processing')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['dev-ev-data-processing-task', 'dev-ev-data-processing-task-exec']);
     const app = JSON.parse(one('aws_ecs_task_definition').container_definitions)[0];
     expect(app.image).toBe(`${refOf(service.repository, 'repository_url')}:1.2.3`);
     expect(service.urlOf('/ev')).toContain(':3001/ev');
@@ -88,16 +93,24 @@ describe('MeshedService', () => {
     const stack = newStack();
     const platform = platformIn(stack);
     const processing = new MeshedService(stack, 'Processing', serviceProps(platform));
-    new MeshedService(stack, 'Ingestion', serviceProps(platform, {
-      identity: DATA_INGESTION,
-      settings: { ...serviceProps(platform).settings, appPort: DATA_INGESTION.port },
-      backends: [processing],
-    }));
+    new MeshedService(
+      stack,
+      'Ingestion',
+      serviceProps(platform, {
+        identity: DATA_INGESTION,
+        settings: { ...serviceProps(platform).settings, appPort: DATA_INGESTION.port },
+        backends: [processing],
+      }),
+    );
     const json = synthJson(stack);
     expect(under(json, 'aws_appmesh_virtual_node', 'Ingestion')[0].spec.backend).toEqual([
       { virtual_service: { virtual_service_name: refOf(processing.virtualService, 'name') } },
     ]);
-    expect(Object.values(json.resource.aws_vpc_security_group_ingress_rule).map((r: any) => r.from_port).sort()).toEqual([3000, 3001]);
+    expect(
+      Object.values(json.resource.aws_vpc_security_group_ingress_rule)
+        .map((r: any) => r.from_port)
+        .sort(),
+    ).toEqual([3000, 3001]);
   });
 
   test('ECS Exec: enabled on the service, Session Manager channels in the task role, app root file system writable', () => {
@@ -115,9 +128,14 @@ describe('MeshedService', () => {
   test('rejects task role statements with wildcard actions', () => {
     const stack = newStack();
     expect(
-      () => new MeshedService(stack, 'Processing', serviceProps(platformIn(stack), {
-        taskRoleStatements: [{ sid: 'TooMuch', actions: ['sqs:*'], resources: ['*'] }],
-      })),
+      () =>
+        new MeshedService(
+          stack,
+          'Processing',
+          serviceProps(platformIn(stack), {
+            taskRoleStatements: [{ sid: 'TooMuch', actions: ['sqs:*'], resources: ['*'] }],
+          }),
+        ),
     ).toThrow(/TaskRole 'test\/Processing\/TaskRole'.*'statements\.actions'.*sqs:\*/);
   });
 });

@@ -7,11 +7,7 @@ import { VirtualService, VirtualServiceProvider } from '../../modules/mesh/virtu
 import { VirtualNode } from '../../modules/mesh/virtual-node';
 import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
 import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
-import {
-  attemptsWithinBudget,
-  worstCaseBackoffMs,
-  worstCaseScheduleMs,
-} from '../../modules/validation/retry-budget';
+import { attemptsWithinBudget, worstCaseBackoffMs, worstCaseScheduleMs } from '../../modules/validation/retry-budget';
 import { meshWithRouter, node } from './fixture';
 
 describe('retry budget arithmetic (Envoy: full jitter, back-off before retry N < (2^N - 1) x 25 ms, capped at 250 ms)', () => {
@@ -43,7 +39,10 @@ function callPath(timeouts: { route?: number; caller?: number; target?: number }
   new VirtualNode(stack, 'Ingestion', {
     mesh,
     name: 'ingestion',
-    listener: VirtualNodeListener.http({ port: 3000, timeout: timeouts.caller ? { perRequest: Duration.seconds(timeouts.caller) } : undefined }),
+    listener: VirtualNodeListener.http({
+      port: 3000,
+      timeout: timeouts.caller ? { perRequest: Duration.seconds(timeouts.caller) } : undefined,
+    }),
     serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'data-ingestion'),
     backends: [service],
   });
@@ -71,7 +70,9 @@ describe('RetryBudgetValidation', () => {
   test("warns with the attempts that fit under App Mesh's default 15 s", () => {
     const { stack, route } = callPath({});
     expect(() => Testing.synth(stack, true)).not.toThrow();
-    expect(warningsOf(route)).toEqual([expect.stringMatching(/only 2 of 13 attempts.*need 67525 ms.*the route's per-request timeout is 15 s/)]);
+    expect(warningsOf(route)).toEqual([
+      expect.stringMatching(/only 2 of 13 attempts.*need 67525 ms.*the route's per-request timeout is 15 s/),
+    ]);
   });
 
   test("names the calling node's listener when it is the tighter timeout", () => {

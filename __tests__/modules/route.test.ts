@@ -47,7 +47,10 @@ describe('Route', () => {
     new Route(stack, 'Route', {
       router,
       name: 'r',
-      weightedTargets: [{ virtualNode: target, weight: 90 }, { virtualNode: canary, weight: 10 }],
+      weightedTargets: [
+        { virtualNode: target, weight: 90 },
+        { virtualNode: canary, weight: 10 },
+      ],
     });
     const route = onlyResource(synthJson(stack), 'aws_appmesh_route');
     expect(route.spec.http_route.action.weighted_target).toEqual([

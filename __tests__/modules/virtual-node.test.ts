@@ -94,9 +94,7 @@ describe('VirtualNode', () => {
     });
     const json = synthJson(stack);
     const ingestion = resources(json, 'aws_appmesh_virtual_node')[0];
-    expect(ingestion.spec.backend).toEqual([
-      { virtual_service: { virtual_service_name: refOf(service, 'name') } },
-    ]);
+    expect(ingestion.spec.backend).toEqual([{ virtual_service: { virtual_service_name: refOf(service, 'name') } }]);
     expect(ingestion.spec.service_discovery.aws_cloud_map.service_name).toBe('data-ingestion');
   });
 
@@ -163,7 +161,11 @@ describe('VirtualService', () => {
       listener: VirtualNodeListener.http({ port: 3001 }),
       serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'svc'),
     });
-    const byRouterService = new VirtualService(stack, 'ByRouter', { mesh, name: 'a.dev.internal', provider: VirtualServiceProvider.virtualRouter(router) });
+    const byRouterService = new VirtualService(stack, 'ByRouter', {
+      mesh,
+      name: 'a.dev.internal',
+      provider: VirtualServiceProvider.virtualRouter(router),
+    });
     new VirtualService(stack, 'ByNode', { mesh, name: 'b.dev.internal', provider: VirtualServiceProvider.virtualNode(target) });
     const services = resources(synthJson(stack), 'aws_appmesh_virtual_service');
     const byRouter = services.find((s) => s.name === 'a.dev.internal');

@@ -16,7 +16,10 @@ describe('environments', () => {
       [DATA_INGESTION.name, DATA_PROCESSING.name].map((s) => String(serviceSettings(config, s).taskDefinition.cpu)),
     );
     expect(tasks.every((t) => t.family.startsWith(`${name}-`))).toBe(true);
-    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === '@cdktf/warn');
+    const warnings = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === '@cdktf/warn');
     expect(warnings).toEqual([]);
   });
 

@@ -65,7 +65,11 @@ class ImportedCluster extends Construct implements ICluster {
     } else {
       const match = /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\/(.+)$/.exec(clusterArn);
       if (!match?.[1]) {
-        throw new InvalidPropError(owner, 'clusterArn', `must look like arn:aws:ecs:<region>:<account>:cluster/<name>, got '${clusterArn}' (string)`);
+        throw new InvalidPropError(
+          owner,
+          'clusterArn',
+          `must look like arn:aws:ecs:<region>:<account>:cluster/<name>, got '${clusterArn}' (string)`,
+        );
       }
       this.clusterName = match[1];
     }

@@ -69,7 +69,11 @@ export class ContainerHealthCheck {
         throw new InvalidPropError(owner, `${prop}.path`, `must start with '/', got ${describeValue(path)}`);
       }
       if (!Object.values(HttpProbeRuntime).includes(runtime)) {
-        throw new InvalidPropError(owner, `${prop}.runtime`, `must be one of ${Object.values(HttpProbeRuntime).join(', ')}, got ${describeValue(runtime)}`);
+        throw new InvalidPropError(
+          owner,
+          `${prop}.runtime`,
+          `must be one of ${Object.values(HttpProbeRuntime).join(', ')}, got ${describeValue(runtime)}`,
+        );
       }
       if (port !== undefined) requireIntegerInRange(owner, `${prop}.port`, port, 1, 65_535);
       command = probeCommand(runtime, `http://127.0.0.1:${port ?? servicePort}${path}`);

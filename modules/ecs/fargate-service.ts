@@ -111,7 +111,8 @@ export class FargateService extends Construct {
     }
     const strategies = props.capacityProviderStrategies;
     if (strategies !== undefined) {
-      if (strategies.length === 0) throw new InvalidPropError(this, 'capacityProviderStrategies', 'give at least one capacity provider, or leave it out');
+      if (strategies.length === 0)
+        throw new InvalidPropError(this, 'capacityProviderStrategies', 'give at least one capacity provider, or leave it out');
       strategies.forEach((item, index) => {
         requireNonEmptyString(this, `capacityProviderStrategies[${index}].capacityProvider`, item.capacityProvider);
         requireIntegerInRange(this, `capacityProviderStrategies[${index}].weight`, item.weight, 0, 1_000);
@@ -121,7 +122,11 @@ export class FargateService extends Construct {
     const externallyManaged = props.externallyManaged ?? [ExternallyManaged.DESIRED_COUNT, ExternallyManaged.TASK_DEFINITION];
     externallyManaged.forEach((setting, index) => {
       if (!Object.values(ExternallyManaged).includes(setting)) {
-        throw new InvalidPropError(this, `externallyManaged[${index}]`, `must be an ExternallyManaged value, got ${describeValue(setting)}`);
+        throw new InvalidPropError(
+          this,
+          `externallyManaged[${index}]`,
+          `must be an ExternallyManaged value, got ${describeValue(setting)}`,
+        );
       }
     });
 

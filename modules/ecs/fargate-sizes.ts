@@ -29,7 +29,11 @@ export function fargateMemoryOptions(cpu: number): readonly number[] {
  */
 export function requireFargateSize(owner: string, prop: string, cpu: unknown, memory: unknown): void {
   if (typeof cpu !== 'number' || !(cpu in FARGATE_MEMORY_BY_CPU)) {
-    throw new InvalidPropError(owner, `${prop}.cpu`, `Fargate offers ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} CPU units, got ${describeValue(cpu)}`);
+    throw new InvalidPropError(
+      owner,
+      `${prop}.cpu`,
+      `Fargate offers ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} CPU units, got ${describeValue(cpu)}`,
+    );
   }
   const options = fargateMemoryOptions(cpu);
   if (typeof memory !== 'number' || !options.includes(memory)) {

@@ -18,9 +18,7 @@ export interface LogGroupAttributes {
 }
 
 /** Retention periods CloudWatch Logs accepts, in days. */
-const ALLOWED_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+const ALLOWED_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export interface LogGroupProps {
   /** Name of the log group. */
@@ -47,7 +45,11 @@ export class LogGroup extends Construct implements ILogGroup {
     super(scope, id);
     const retentionInDays = props.retentionDays ?? 90;
     if (!ALLOWED_RETENTION_DAYS.includes(retentionInDays)) {
-      throw new InvalidPropError(this, 'retentionDays', `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}, got ${describeValue(retentionInDays)}`);
+      throw new InvalidPropError(
+        this,
+        'retentionDays',
+        `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}, got ${describeValue(retentionInDays)}`,
+      );
     }
     const group = new CloudwatchLogGroup(this, 'Resource', {
       name: props.name,

@@ -15,10 +15,7 @@ export interface HttpConnectionPool {
 }
 
 /** Renders `pool`; `owner` names the construct in errors. */
-export function renderHttpConnectionPool(
-  owner: string,
-  pool: HttpConnectionPool,
-): AppmeshVirtualNodeSpecListenerConnectionPool {
+export function renderHttpConnectionPool(owner: string, pool: HttpConnectionPool): AppmeshVirtualNodeSpecListenerConnectionPool {
   requireIntegerInRange(owner, 'connectionPool.maxConnections', pool.maxConnections, 1, 2_147_483_647);
   if (pool.maxPendingRequests !== undefined) {
     requireIntegerInRange(owner, 'connectionPool.maxPendingRequests', pool.maxPendingRequests, 1, 2_147_483_647);

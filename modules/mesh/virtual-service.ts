@@ -1,8 +1,5 @@
 import { Construct, type IConstruct } from 'constructs';
-import {
-  AppmeshVirtualService,
-  type AppmeshVirtualServiceSpecProvider,
-} from '@cdktf/provider-aws/lib/appmesh-virtual-service';
+import { AppmeshVirtualService, type AppmeshVirtualServiceSpecProvider } from '@cdktf/provider-aws/lib/appmesh-virtual-service';
 import { requireNonEmptyString } from '../core/prop-error';
 import type { IMesh } from './mesh';
 import type { IVirtualNode } from './virtual-node';

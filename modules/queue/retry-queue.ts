@@ -125,7 +125,10 @@ export class RetryQueue extends Construct {
       queueUrl: deadLetter.url,
       redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
     });
-    for (const [policyId, target] of [['TlsOnly', queue], ['DeadLetterTlsOnly', deadLetter]] as const) {
+    for (const [policyId, target] of [
+      ['TlsOnly', queue],
+      ['DeadLetterTlsOnly', deadLetter],
+    ] as const) {
       new SqsQueuePolicy(this, policyId, {
         queueUrl: target.url,
         policy: JSON.stringify({

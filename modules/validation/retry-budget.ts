@@ -52,12 +52,7 @@ export function worstCaseScheduleMs(attempts: number, perAttemptMs: number, back
 }
 
 /** How many of `maxAttempts` slow attempts complete within `budgetMs`. */
-export function attemptsWithinBudget(
-  maxAttempts: number,
-  perAttemptMs: number,
-  budgetMs: number,
-  backoff: RetryBackoffSpec,
-): number {
+export function attemptsWithinBudget(maxAttempts: number, perAttemptMs: number, budgetMs: number, backoff: RetryBackoffSpec): number {
   let fit = 0;
   while (fit < maxAttempts && worstCaseScheduleMs(fit + 1, perAttemptMs, backoff) <= budgetMs) fit++;
   return fit;
@@ -98,12 +93,8 @@ export class RetryBudgetValidation implements IValidation {
     const policy = this.route.retryPolicy;
     if (!policy || policy.spec.maxRetries === 0) return [];
     const all = this.route.node.root.node.findAll();
-    const services = all.filter(
-      (c): c is VirtualService => c instanceof VirtualService && c.provider.router === this.route.router,
-    );
-    const callers = all.filter(
-      (c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.some((s) => s === b)),
-    );
+    const services = all.filter((c): c is VirtualService => c instanceof VirtualService && c.provider.router === this.route.router);
+    const callers = all.filter((c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.some((s) => s === b)));
     const targets = this.route.weightedTargets
       .map(({ virtualNode }) => virtualNode)
       .filter((node): node is VirtualNode => node instanceof VirtualNode);
@@ -132,7 +123,9 @@ export class RetryBudgetValidation implements IValidation {
     // Recommend what lets every attempt run its full per-retry timeout: it
     // stays enough when a target listener that now cuts attempts short is raised.
     const current = Duration.millis(worstCaseScheduleMs(policy.maxAttempts, attemptMs, this.route.backoff));
-    const recommended = Duration.millis(worstCaseScheduleMs(policy.maxAttempts, policy.perRetryTimeout.toMilliseconds(), this.route.backoff));
+    const recommended = Duration.millis(
+      worstCaseScheduleMs(policy.maxAttempts, policy.perRetryTimeout.toMilliseconds(), this.route.backoff),
+    );
     let finding =
       `retry budget: only ${fit} of ${policy.maxAttempts} attempts (1 + maxRetries ${policy.spec.maxRetries}) ` +
       `fit when every attempt is slow: ${policy.maxAttempts} × ${attempt.timeout} (${attempt.source}) plus ` +
