@@ -11,7 +11,7 @@ const README = readFileSync(join(MODULES, 'README.md'), 'utf8');
 /** The ```ts blocks of the README, each with the example file its marker names (undefined: no marker). */
 function typescriptBlocks(): { file: string | undefined; code: string }[] {
   const blocks: { file: string | undefined; code: string }[] = [];
-  const fence = /(?:<!-- example: (\S+) -->\n)?```ts\n([\s\S]*?)\n```/g;
+  const fence = /(?:<!-- example: (\S+) -->\n\n?)?```ts\n([\s\S]*?)\n```/g;
   for (let match = fence.exec(README); match; match = fence.exec(README)) blocks.push({ file: match[1], code: match[2]! });
   return blocks;
 }
