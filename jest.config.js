@@ -11,6 +11,8 @@ module.exports = {
     '/node_modules/cookie/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  // The construct library is a workspace package; tests use its sources (as tsconfig.json's `paths` does).
+  moduleNameMapper: { '^@ev-pipeline/cdktf-mesh-constructs$': '<rootDir>/modules/index.ts' },
   // Builds dist/ once for the suites that start the built services as processes.
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
   testTimeout: 30_000,

@@ -1,31 +1,30 @@
-import type { Mesh } from './mesh/mesh';
-import type { PrivateDnsNamespace } from './discovery/private-dns-namespace';
-import type { Cluster } from './ecs/cluster';
+import type { INamespace } from './discovery/private-dns-namespace';
+import type { ICluster } from './ecs/cluster';
 import type { EnvoyImage } from './ecs/envoy-image';
-import type { MeshSecurityGroup } from './network/mesh-security-group';
+import type { IMesh } from './mesh/mesh';
+import type { ISecurityGroup } from './network/mesh-security-group';
 
-/** What every service of one mesh shares; a stack builds it once and hands it to each {@link MeshedService}. */
+/**
+ * What the services of one mesh share: build it once (from resources created
+ * here or imported with `fromXxx`) and hand it to each {@link MeshedService}.
+ */
 export interface MeshPlatform {
   /** The mesh. */
-  readonly mesh: Mesh;
+  readonly mesh: IMesh;
   /** The Cloud Map namespace the services register in. */
-  readonly namespace: PrivateDnsNamespace;
-  /** DNS domain of the virtual services, `<env>.<internal domain>` (the namespace's name). */
-  readonly dnsDomain: string;
+  readonly namespace: INamespace;
   /** The ECS cluster. */
-  readonly cluster: Cluster;
-  /** The security group of the mesh's tasks. */
-  readonly securityGroup: MeshSecurityGroup;
-  /** Prefix of resource names, `<env>-<project>`. */
-  readonly namePrefix: string;
-  /** Region of the stack. */
-  readonly region: string;
-  /** AWS partition of the stack. */
-  readonly partition: string;
+  readonly cluster: ICluster;
+  /** The security group of the services' tasks. */
+  readonly securityGroup: ISecurityGroup;
   /** Private subnets of the tasks. */
-  readonly subnetIds: string[];
-  /** Image tag of the apps (the app version). */
-  readonly appVersion: string;
+  readonly subnetIds: readonly string[];
   /** The Envoy image of the sidecars. */
   readonly envoyImage: EnvoyImage;
+  /** Region of the tasks' log group (a Terraform reference is fine). */
+  readonly region: string;
+  /** DNS domain of the virtual services, `<service>.<dnsDomain>`; must be the namespace's. @default the namespace's dnsDomain */
+  readonly dnsDomain?: string;
+  /** Prefix of resource names, e.g. `<env>-<project>`. @default none */
+  readonly namePrefix?: string;
 }

@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { ENVIRONMENTS } from '../../config/environments';
+import { ContainerHealthCheck, HttpProbeRuntime, MeshedService, ServiceImage } from '@ev-pipeline/cdktf-mesh-constructs';
 import { DATA_INGESTION, DATA_PROCESSING, RetryMode } from '../../contract/services';
-import { DataPipelineStack } from '../../modules/data-pipeline-stack';
-import { MeshedService } from '../../modules/meshed-service';
+import { DataPipelineStack } from '../../pipeline/data-pipeline-stack';
+import { ENVIRONMENTS } from '../../pipeline/environments';
 
 Testing.setupJest();
 
@@ -79,17 +79,24 @@ describe('DataPipelineStack', () => {
   });
 
   test('virtual services are named <service>.<env>.<internal domain>, provided by their routers', () => {
-    expect(at(json, 'aws_appmesh_virtual_service', 'DataProcessing/VirtualService').name).toBe('data-processing.dev.${var.internal_domain}');
+    expect(at(json, 'aws_appmesh_virtual_service', 'DataProcessing/VirtualService').name).toBe(
+      'data-processing.dev.${var.internal_domain}',
+    );
     expect(at(json, 'aws_appmesh_virtual_service', 'DataIngestion/VirtualService').name).toBe('data-ingestion.dev.${var.internal_domain}');
     expect(at(json, 'aws_appmesh_virtual_service', 'DataProcessing/VirtualService').spec.provider.virtual_router).toBeDefined();
   });
 
   test("each node discovers its own Cloud Map service by that service's own name (slips 1 and 2)", () => {
-    for (const [id, name] of [['DataIngestion', DATA_INGESTION.name], ['DataProcessing', DATA_PROCESSING.name]]) {
+    for (const [id, name] of [
+      ['DataIngestion', DATA_INGESTION.name],
+      ['DataProcessing', DATA_PROCESSING.name],
+    ]) {
       expect(at(json, 'aws_service_discovery_service', `${id}/DiscoveryService`).name).toBe(name);
       const node = at(json, 'aws_appmesh_virtual_node', `${id}/VirtualNode`);
       expect(node.spec.service_discovery.aws_cloud_map).toEqual({
-        service_name: expect.stringMatching(new RegExp(`^\\$\\{aws_service_discovery_service\\.${id}_DiscoveryService_[0-9A-F]{8}\\.name\\}$`)),
+        service_name: expect.stringMatching(
+          new RegExp(`^\\$\\{aws_service_discovery_service\\.${id}_DiscoveryService_[0-9A-F]{8}\\.name\\}$`),
+        ),
         namespace_name: expect.stringMatching(/^\$\{aws_service_discovery_private_dns_namespace\..*\.name\}$/),
       });
     }
@@ -99,26 +106,37 @@ describe('DataPipelineStack', () => {
     const ingestion = at(json, 'aws_appmesh_virtual_node', 'DataIngestion/VirtualNode');
     const processing = at(json, 'aws_appmesh_virtual_node', 'DataProcessing/VirtualNode');
     expect(ingestion.spec.backend).toHaveLength(1);
-    expect(ingestion.spec.backend[0].virtual_service.virtual_service_name).toMatch(/aws_appmesh_virtual_service\.DataProcessing_VirtualService/);
+    expect(ingestion.spec.backend[0].virtual_service.virtual_service_name).toMatch(
+      /aws_appmesh_virtual_service\.DataProcessing_VirtualService/,
+    );
     expect(processing.spec.backend).toBeUndefined();
   });
 
   test('apps run in mesh retry mode with the queues and the cache; ingestion calls processing by its virtual service DNS name', () => {
-    const env = (service: string) =>
-      Object.fromEntries(containersOf(json, service)[0].environment.map((e: any) => [e.name, e.value]));
+    const env = (service: string) => Object.fromEntries(containersOf(json, service)[0].environment.map((e: any) => [e.name, e.value]));
     expect(env('DataProcessing')).toEqual({
       APP_PORT: '3001',
       RETRY_MODE: RetryMode.MESH,
       AWS_REGION: '${data.aws_region.current.name}',
       RETRY_QUEUE_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.RetryQueue_[0-9A-F]{8}\.url\}$/),
       DLQ_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.RetryQueue_DeadLetterQueue_[0-9A-F]{8}\.url\}$/),
-      REDIS_URL: expect.stringMatching(/^rediss:\/\/\$\{aws_elasticache_replication_group\.SharedStateCache_[0-9A-F]{8}\.primary_endpoint_address\}:6379$/),
+      REDIS_URL: expect.stringMatching(
+        /^rediss:\/\/\$\{aws_elasticache_replication_group\.SharedStateCache_[0-9A-F]{8}\.primary_endpoint_address\}:6379$/,
+      ),
     });
-    expect(Object.keys(env('DataIngestion')).sort()).toEqual(
-      ['APP_PORT', 'AWS_REGION', 'DATA_PROCESSING_URL', 'DLQ_URL', 'REDIS_URL', 'RETRY_MODE', 'RETRY_QUEUE_URL'],
-    );
+    expect(Object.keys(env('DataIngestion')).sort()).toEqual([
+      'APP_PORT',
+      'AWS_REGION',
+      'DATA_PROCESSING_URL',
+      'DLQ_URL',
+      'REDIS_URL',
+      'RETRY_MODE',
+      'RETRY_QUEUE_URL',
+    ]);
     expect(env('DataIngestion').RETRY_MODE).toBe(RetryMode.MESH);
-    expect(env('DataIngestion').DATA_PROCESSING_URL).toMatch(/^http:\/\/\$\{aws_appmesh_virtual_service\.DataProcessing_VirtualService_[0-9A-F]+\.name\}:3001\/ev$/);
+    expect(env('DataIngestion').DATA_PROCESSING_URL).toMatch(
+      /^http:\/\/\$\{aws_appmesh_virtual_service\.DataProcessing_VirtualService_[0-9A-F]+\.name\}:3001\/ev$/,
+    );
   });
 
   test('containers use dependsOn (slip 3) and no container is privileged or root', () => {
@@ -152,7 +170,12 @@ describe('DataPipelineStack', () => {
     const statements = (path: string) => JSON.parse(at(json, 'aws_iam_role_policy', path).policy).Statement as any[];
     const sqsActions = (path: string) => statements(path).filter((st) => st.Action.some((a: string) => a.startsWith('sqs:')));
     expect(sqsActions('DataIngestion/TaskRole/Policy')).toEqual([
-      { Sid: 'ParkInRetryQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [expect.stringMatching(/RetryQueue_[0-9A-F]{8}\.arn/)] },
+      {
+        Sid: 'ParkInRetryQueue',
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: [expect.stringMatching(/RetryQueue_[0-9A-F]{8}\.arn/)],
+      },
     ]);
     expect(sqsActions('DataProcessing/TaskRole/Policy')).toEqual([
       {
@@ -168,7 +191,9 @@ describe('DataPipelineStack', () => {
 
   test('the apps reach SQS (443) and the cache (6379) around Envoy; the mesh stays DROP_ALL', () => {
     for (const service of ['DataIngestion', 'DataProcessing']) {
-      expect(at(json, 'aws_ecs_task_definition', `${service}/TaskDefinition`).proxy_configuration.properties.EgressIgnoredPorts).toBe('22,443,6379');
+      expect(at(json, 'aws_ecs_task_definition', `${service}/TaskDefinition`).proxy_configuration.properties.EgressIgnoredPorts).toBe(
+        '22,443,6379',
+      );
     }
     expect(at(json, 'aws_appmesh_mesh', 'Mesh').spec.egress_filter.type).toBe('DROP_ALL');
     const egress = Object.values(json.resource.aws_vpc_security_group_egress_rule as Record<string, any>);
@@ -190,7 +215,11 @@ describe('DataPipelineStack', () => {
     const topic = at(json, 'aws_sns_topic', 'AlarmTopic');
     expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.AlarmTopic_Key_[0-9A-F]{8}\.arn/);
     const dlq = at(json, 'aws_cloudwatch_metric_alarm', 'DeadLetterAlarm');
-    expect(dlq).toMatchObject({ metric_name: 'ApproximateNumberOfMessagesVisible', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    expect(dlq).toMatchObject({
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+    });
     const rate = at(json, 'aws_cloudwatch_metric_alarm', 'ProcessingFailureRateAlarm');
     expect(rate.metric_query.map((q: any) => q.expression ?? q.metric.metric_name)).toEqual([
       'Errors',
@@ -208,19 +237,35 @@ describe('DataPipelineStack', () => {
     expect(warnings).toEqual([]);
   });
 
-  test('a third service is a few lines with the composite', () => {
+  test('a third service is a few lines with the composite, and brings its own port rules', () => {
     const { json: withThird } = synthStack((s) => {
       new MeshedService(s, 'Alerting', {
         platform: s.platform,
-        identity: { name: 'alerting', port: 3002, healthCheckPath: '/health-check' },
-        settings: { ...ENVIRONMENTS.dev.services[DATA_PROCESSING.name], appPort: 3002 },
-        backends: [s.processing],
+        spec: {
+          name: 'alerting',
+          port: 3002,
+          image: ServiceImage.fromOwnRepository('1.0.0'),
+          size: { cpu: 512, memory: 1024 },
+          backends: [s.processing.virtualService],
+          healthCheck: ContainerHealthCheck.http({ path: '/health-check', runtime: HttpProbeRuntime.NODE }),
+        },
       });
     });
     expect(Object.keys(withThird.resource.aws_ecs_service)).toHaveLength(3);
     expect(at(withThird, 'aws_appmesh_virtual_node', 'Alerting/VirtualNode').spec.listener[0].port_mapping.port).toBe(3002);
-    expect(Object.keys(withThird.resource.aws_vpc_security_group_ingress_rule)).toContainEqual(
-      expect.stringMatching(/^SecurityGroup_Ingress3002_[0-9A-F]{8}$/),
-    );
+    expect(at(withThird, 'aws_vpc_security_group_ingress_rule', 'Alerting/PortRules/Ingress')).toMatchObject({
+      from_port: 3002,
+      referenced_security_group_id: expect.stringMatching(/^\$\{aws_security_group\.SecurityGroup_[0-9A-F]{8}\.id\}$/),
+    });
+  });
+
+  test('task definitions keep their revisions when replaced, and services roll back failed deployments', () => {
+    for (const service of ['DataIngestion', 'DataProcessing']) {
+      expect(at(json, 'aws_ecs_task_definition', `${service}/TaskDefinition`).skip_destroy).toBe(true);
+      expect(at(json, 'aws_ecs_service', `${service}/Service`)).toMatchObject({
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        lifecycle: { ignore_changes: ['desired_count', 'task_definition'] },
+      });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
-import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../config/environments';
 import { DATA_INGESTION, DATA_PROCESSING } from '../../contract/services';
-import { DataPipelineStack } from '../../modules/data-pipeline-stack';
+import { DataPipelineStack } from '../../pipeline/data-pipeline-stack';
+import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../pipeline/environments';
 
 describe('environments', () => {
   test.each(Object.keys(ENVIRONMENTS))('%s synthesizes with validations and without retry-budget warnings', (name) => {
@@ -16,15 +16,21 @@ describe('environments', () => {
       [DATA_INGESTION.name, DATA_PROCESSING.name].map((s) => String(serviceSettings(config, s).taskDefinition.cpu)),
     );
     expect(tasks.every((t) => t.family.startsWith(`${name}-`))).toBe(true);
-    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === '@cdktf/warn');
+    const warnings = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === '@cdktf/warn');
     expect(warnings).toEqual([]);
   });
 
-  test('service ports come from the contract', () => {
-    for (const config of Object.values(ENVIRONMENTS)) {
-      expect(serviceSettings(config, DATA_INGESTION.name).appPort).toBe(DATA_INGESTION.port);
-      expect(serviceSettings(config, DATA_PROCESSING.name).appPort).toBe(DATA_PROCESSING.port);
-    }
+  test.each(Object.keys(ENVIRONMENTS))('%s: service ports come from the contract (APP_PORT and listener)', (name) => {
+    const json = JSON.parse(Testing.synth(new DataPipelineStack(Testing.app(), `s-${name}`, { config: environmentConfig(name) })));
+    const nodes = Object.values(json.resource.aws_appmesh_virtual_node as Record<string, any>);
+    expect(nodes.map((n) => n.spec.listener[0].port_mapping.port).sort()).toEqual([DATA_INGESTION.port, DATA_PROCESSING.port]);
+    const appPorts = Object.values(json.resource.aws_ecs_task_definition as Record<string, any>).map(
+      (t) => JSON.parse(t.container_definitions)[0].environment.find((e: { name: string }) => e.name === 'APP_PORT').value,
+    );
+    expect(appPorts.sort()).toEqual([String(DATA_INGESTION.port), String(DATA_PROCESSING.port)]);
   });
 
   test('production runs the cache with failover; dev with one node', () => {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../../config/environments';
+import { ENVIRONMENTS } from '../../pipeline/environments';
 
 const ROOT = join(__dirname, '..', '..');
 const WORKFLOWS = ['infrastructure.yml', 'application.yml'] as const;

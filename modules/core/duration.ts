@@ -13,7 +13,7 @@ export interface AppMeshDuration {
 /**
  * A length of time, stored in milliseconds and rendered to the App Mesh
  * `Duration` shape (`{ unit: 's' | 'ms', value }`), in whole seconds when it
- * divides evenly (as the article writes `{ unit = "s", value = 5 }`).
+ * divides evenly (`{ unit = "s", value = 5 }`).
  */
 export class Duration {
   /** A duration of `amount` seconds. */

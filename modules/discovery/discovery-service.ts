@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { ServiceDiscoveryService } from '@cdktf/provider-aws/lib/service-discovery-service';
 import { requireIntegerInRange } from '../core/prop-error';
-import type { PrivateDnsNamespace } from './private-dns-namespace';
+import type { INamespace } from './private-dns-namespace';
 
 export interface DiscoveryServiceProps {
   /** The namespace the service registers in. */
-  readonly namespace: PrivateDnsNamespace;
+  readonly namespace: INamespace;
   /** Name of the Cloud Map service (`data-processing`); its DNS name is `<name>.<namespace>`. */
   readonly name: string;
   /** TTL of the A records, in seconds. @default 10 */

@@ -1,7 +1,22 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { requireIntegerInRange } from '../core/prop-error';
+import { requireIntegerInRange, requireNonEmptyString } from '../core/prop-error';
+
+/** An ECR repository, created here or elsewhere, that a task pulls its image from. */
+export interface IRepository extends IConstruct {
+  /** The repository's URL, `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  readonly repositoryUrl: string;
+  /** The repository's ARN, which the task execution role may pull from. */
+  readonly repositoryArn: string;
+}
+
+export interface RepositoryAttributes {
+  /** URL of the existing repository. */
+  readonly repositoryUrl: string;
+  /** ARN of the existing repository. */
+  readonly repositoryArn: string;
+}
 
 export interface RepositoryProps {
   /** Name of the repository (lower case). */
@@ -13,7 +28,12 @@ export interface RepositoryProps {
 }
 
 /** A private ECR repository for one service's image: scan on push, immutable tags, a lifecycle policy. */
-export class Repository extends Construct {
+export class Repository extends Construct implements IRepository {
+  /** An existing repository, by URL and ARN; creates nothing. */
+  public static fromRepositoryAttributes(scope: Construct, id: string, attributes: RepositoryAttributes): IRepository {
+    return new ImportedRepository(scope, id, attributes);
+  }
+
   /** The repository's URL, `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
   public readonly repositoryUrl: string;
   /** The repository's ARN. */
@@ -48,5 +68,19 @@ export class Repository extends Construct {
     this.repositoryUrl = repository.repositoryUrl;
     this.repositoryArn = repository.arn;
     this.repositoryName = repository.name;
+  }
+}
+
+class ImportedRepository extends Construct implements IRepository {
+  public readonly repositoryUrl: string;
+  public readonly repositoryArn: string;
+
+  constructor(scope: Construct, id: string, attributes: RepositoryAttributes) {
+    super(scope, id);
+    const owner = `Repository.fromRepositoryAttributes '${this.node.path}'`;
+    requireNonEmptyString(owner, 'repositoryUrl', attributes.repositoryUrl);
+    requireNonEmptyString(owner, 'repositoryArn', attributes.repositoryArn);
+    this.repositoryUrl = attributes.repositoryUrl;
+    this.repositoryArn = attributes.repositoryArn;
   }
 }

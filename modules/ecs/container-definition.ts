@@ -1,3 +1,5 @@
+import type { RenderedContainerHealthCheck } from './container-health-check';
+
 /**
  * The part of an ECS container definition this library writes, in the ECS
  * API's own key names (`dependsOn`, not `depends_on`: ECS ignores unknown keys,
@@ -11,8 +13,8 @@ export interface ContainerDefinition {
   readonly image: string;
   /** Whether the task stops when this container stops. */
   readonly essential: boolean;
-  /** UID (or UID:GID) the container runs as. */
-  readonly user: string;
+  /** UID (or UID:GID) the container runs as. @default the image's USER */
+  readonly user?: string;
   /** Whether the root file system is read-only. */
   readonly readonlyRootFilesystem: boolean;
   /** CPU units reserved for the container. */
@@ -23,16 +25,12 @@ export interface ContainerDefinition {
   readonly memoryReservation?: number;
   /** Environment variables (no secrets). */
   readonly environment?: readonly { readonly name: string; readonly value: string }[];
+  /** Environment variables that ECS reads from Secrets Manager or SSM at start. */
+  readonly secrets?: readonly { readonly name: string; readonly valueFrom: string }[];
   /** Ports the container listens on. */
   readonly portMappings: readonly { readonly containerPort: number; readonly hostPort?: number; readonly protocol: 'tcp' | 'udp' }[];
   /** Container health check; times in seconds. */
-  readonly healthCheck?: {
-    readonly command: readonly string[];
-    readonly interval: number;
-    readonly retries: number;
-    readonly startPeriod: number;
-    readonly timeout: number;
-  };
+  readonly healthCheck?: RenderedContainerHealthCheck;
   /** Containers this one waits for, and for which state. */
   readonly dependsOn?: readonly { readonly containerName: string; readonly condition: 'START' | 'HEALTHY' | 'COMPLETE' | 'SUCCESS' }[];
   /** Volumes mounted into the container. */

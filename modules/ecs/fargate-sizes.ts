@@ -1,4 +1,4 @@
-import { InvalidPropError } from '../core/prop-error';
+import { describeValue, InvalidPropError } from '../core/prop-error';
 
 /** Task CPU units Fargate offers (Linux), with the memory (MiB) each allows: from, to, step. */
 const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, { from: number; to: number; step: number } | readonly number[]>> = {
@@ -15,27 +15,32 @@ const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, { from: number; to: number;
 export function fargateMemoryOptions(cpu: number): readonly number[] {
   const option = FARGATE_MEMORY_BY_CPU[cpu];
   if (option === undefined) return [];
-  if (Array.isArray(option)) return option;
-  const { from, to, step } = option as { from: number; to: number; step: number };
+  if (!('from' in option)) return option;
+  const { from, to, step } = option;
   const sizes: number[] = [];
   for (let size = from; size <= to; size += step) sizes.push(size);
   return sizes;
 }
 
 /**
- * Throws unless Fargate offers a task of `cpu` units and `memory` MiB.
+ * Throws unless Fargate offers a task of `cpu` units and `memory` MiB;
+ * `prop` is the size prop as the caller wrote it (`size`, `spec.size`).
  * Table: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
  */
-export function requireFargateSize(owner: string, cpu: number, memory: number): void {
-  if (!(cpu in FARGATE_MEMORY_BY_CPU)) {
-    throw new InvalidPropError(owner, 'cpu', `Fargate offers ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} CPU units, got ${cpu}`);
-  }
-  const options = fargateMemoryOptions(cpu);
-  if (!options.includes(memory)) {
+export function requireFargateSize(owner: string, prop: string, cpu: unknown, memory: unknown): void {
+  if (typeof cpu !== 'number' || !(cpu in FARGATE_MEMORY_BY_CPU)) {
     throw new InvalidPropError(
       owner,
-      'memory',
-      `Fargate offers ${options[0]}-${options[options.length - 1]} MiB (${options.length} sizes) with ${cpu} CPU units, not ${memory} MiB`,
+      `${prop}.cpu`,
+      `Fargate offers ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} CPU units, got ${describeValue(cpu)}`,
+    );
+  }
+  const options = fargateMemoryOptions(cpu);
+  if (typeof memory !== 'number' || !options.includes(memory)) {
+    throw new InvalidPropError(
+      owner,
+      `${prop}.memory`,
+      `Fargate offers ${options[0]}-${options[options.length - 1]} MiB (${options.length} sizes) with ${cpu} CPU units, got ${describeValue(memory)}`,
     );
   }
 }

@@ -1,5 +1,7 @@
+export * from './app-secret';
 export * from './cluster';
 export * from './container-definition';
+export * from './container-health-check';
 export * from './envoy-image';
 export * from './fargate-service';
 export * from './fargate-sizes';

@@ -1,17 +1,20 @@
 import { Construct } from 'constructs';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
-import { ENVOY_UID, RetryMode, APP_USER } from '../../contract/services';
 import { InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
+import { toAppSecret, type AppSecret } from './app-secret';
 import { awslogs, type ContainerDefinition } from './container-definition';
+import type { ContainerHealthCheck } from './container-health-check';
 import type { EnvoyImage } from './envoy-image';
 import { requireFargateSize } from './fargate-sizes';
 import type { MeshedTaskSize } from './task-size';
 
 /** Name of the Envoy container, which the APPMESH proxy configuration names. */
 export const ENVOY_CONTAINER_NAME = 'envoy';
+/** UID the Envoy and X-Ray sidecars run as; the APPMESH proxy's iptables rules let its traffic bypass Envoy. */
+export const ENVOY_UID = 1337;
 /** Name of the X-Ray daemon container. */
 export const XRAY_CONTAINER_NAME = 'xray-daemon';
-/** The X-Ray daemon image the article uses. */
+/** The X-Ray daemon image used when none is given (AWS's public image). */
 export const DEFAULT_XRAY_IMAGE = 'public.ecr.aws/xray/aws-xray-daemon:latest';
 /** Envoy's ports: admin, proxy ingress, proxy egress. */
 const ENVOY_ADMIN_PORT = 9901;
@@ -31,10 +34,14 @@ export interface MeshedTaskDefinitionProps {
   readonly appImage: string;
   /** Port the app listens on (1-65535); `APP_PORT` and the proxy's AppPorts. */
   readonly appPort: number;
-  /** Path of the app's health check, probed with Node's `fetch` (the Node slim image has no curl). @default '/health-check' */
-  readonly healthCheckPath?: string;
-  /** Further environment of the app; no secrets (names like `*_SECRET`, `*_PASSWORD`, `*_TOKEN` are rejected). @default none */
+  /** Health check of the app container, run by ECS inside it. @default none (ECS counts a running container as healthy) */
+  readonly appHealthCheck?: ContainerHealthCheck;
+  /** UID (or UID:GID, or user name) the app runs as. @default the image's USER */
+  readonly appUser?: string;
+  /** Environment of the app, exactly as given; no secrets (names like `*_SECRET`, `*_PASSWORD`, `*_TOKEN` are rejected). @default none */
   readonly appEnvironment?: Readonly<Record<string, string>>;
+  /** Secrets of the app: environment variable name → the secret ECS reads at start (a `valueFrom` ARN or an {@link AppSecret}); the execution role must be able to read them. @default none */
+  readonly appSecrets?: Readonly<Record<string, string | AppSecret>>;
   /** Give the app a read-only root file system (FSBP ECS.5); ECS Exec needs it writable. @default true */
   readonly appReadonlyRootFilesystem?: boolean;
   /** Directories the app may write to, as task-storage bind mounts (Fargate has no tmpfs). @default none */
@@ -59,43 +66,53 @@ export interface MeshedTaskDefinitionProps {
   readonly executionRoleArn: string;
   /** ARN of the task role. */
   readonly taskRoleArn: string;
-  /** Outbound ports that bypass Envoy (the proxy's EgressIgnoredPorts). @default [22] (as the article) */
+  /** Outbound ports that bypass Envoy (the proxy's EgressIgnoredPorts). @default [22] */
   readonly egressIgnoredPorts?: readonly number[];
+  /** Keep each revision registered when Terraform replaces it (`skip_destroy`), so running tasks and rollbacks keep their revision. @default true */
+  readonly retainRevisions?: boolean;
 }
 
 /**
  * A Fargate task definition for one service in the mesh: the app, the Envoy
- * sidecar and the X-Ray daemon, as the article sets them, with the APPMESH
- * proxy configuration; the app waits for a HEALTHY Envoy and runs as the
- * unprivileged `node` user, the sidecars as UID 1337.
+ * sidecar and the X-Ray daemon, with the APPMESH
+ * proxy configuration; the app waits for a HEALTHY Envoy, the sidecars run
+ * as UID 1337. Revisions are kept when replaced (`skip_destroy`).
  */
 export class MeshedTaskDefinition extends Construct {
   /** The task definition's ARN (with revision). */
   public readonly taskDefinitionArn: string;
+  /** The task definition's ARN without revision (the family's latest active revision when ECS resolves it). */
+  public readonly taskDefinitionArnWithoutRevision: string;
   /** The task definition's family. */
   public readonly family: string;
   /** The container definitions, as rendered (for inspection by other constructs and tests). */
   public readonly containers: readonly ContainerDefinition[];
+  /** The app's secrets, as the execution role must be able to read them. */
+  public readonly secrets: readonly AppSecret[];
 
   constructor(scope: Construct, id: string, props: MeshedTaskDefinitionProps) {
     super(scope, id);
     const owner = `MeshedTaskDefinition '${this.node.path}'`;
-    validateSize(owner, props.size);
+    requireMeshedTaskSize(owner, props.size);
     requirePort(owner, 'appPort', props.appPort);
     const egressIgnoredPorts = props.egressIgnoredPorts ?? [22];
     egressIgnoredPorts.forEach((port) => requirePort(owner, 'egressIgnoredPorts', port));
     for (const name of Object.keys(props.appEnvironment ?? {})) {
       if (SECRET_LIKE_NAME.test(name)) {
-        throw new InvalidPropError(owner, 'appEnvironment', `'${name}' looks like a secret; pass it as an ECS secret instead`);
+        throw new InvalidPropError(owner, `appEnvironment.${name}`, 'looks like a secret; pass it in appSecrets instead');
       }
     }
+    const secrets = Object.entries(props.appSecrets ?? {}).map(
+      ([name, value]) => [name, toAppSecret(owner, `appSecrets.${name}`, value)] as const,
+    );
+    this.secrets = secrets.map(([, secret]) => secret);
     const writable = props.appWritableDirectories ?? [];
     for (const dir of writable) {
       if (!dir.startsWith('/')) throw new InvalidPropError(owner, 'appWritableDirectories', `'${dir}' is not an absolute path`);
     }
 
     const { size } = props;
-    const app = this.appContainer(props, writable);
+    const app = this.appContainer(owner, props, writable, secrets);
     const envoy: ContainerDefinition = {
       name: ENVOY_CONTAINER_NAME,
       image: props.envoyImage.imageUri,
@@ -146,7 +163,8 @@ export class MeshedTaskDefinition extends Construct {
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: props.taskRoleArn,
       containerDefinitions: JSON.stringify(this.containers),
-      volume: writable.length > 0 ? writable.map((_, index) => ({ name: `writable-${index}` })) : undefined,
+      ...(writable.length > 0 ? { volume: writable.map((_, index) => ({ name: `writable-${index}` })) } : {}),
+      skipDestroy: props.retainRevisions ?? true,
       proxyConfiguration: {
         type: 'APPMESH',
         containerName: ENVOY_CONTAINER_NAME,
@@ -161,17 +179,18 @@ export class MeshedTaskDefinition extends Construct {
       },
     });
     this.taskDefinitionArn = task.arn;
+    this.taskDefinitionArnWithoutRevision = task.arnWithoutRevision;
     this.family = task.family;
   }
 
-  private appContainer(props: MeshedTaskDefinitionProps, writable: readonly string[]): ContainerDefinition {
+  private appContainer(
+    owner: string,
+    props: MeshedTaskDefinitionProps,
+    writable: readonly string[],
+    secrets: readonly (readonly [string, AppSecret])[],
+  ): ContainerDefinition {
     const { size } = props;
-    const healthUrl = `http://127.0.0.1:${props.appPort}${props.healthCheckPath ?? '/health-check'}`;
-    const environment = {
-      ...props.appEnvironment,
-      APP_PORT: String(props.appPort),
-      RETRY_MODE: RetryMode.MESH,
-    };
+    const environment = Object.entries(props.appEnvironment ?? {}).sort(([a], [b]) => a.localeCompare(b));
     return {
       name: props.appContainerName,
       image: props.appImage,
@@ -179,51 +198,46 @@ export class MeshedTaskDefinition extends Construct {
       // The app gets what the sidecars leave of the task.
       cpu: size.cpu - size.envoyCpu - size.xrayCpu,
       memoryReservation: size.memory - size.envoyMemory - size.xrayMemory,
-      user: APP_USER,
+      ...(props.appUser !== undefined ? { user: props.appUser } : {}),
       readonlyRootFilesystem: props.appReadonlyRootFilesystem ?? true,
-      environment: Object.entries(environment)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, value]) => ({ name, value })),
+      environment: environment.map(([name, value]) => ({ name, value })),
+      ...(secrets.length > 0
+        ? { secrets: [...secrets].sort(([a], [b]) => a.localeCompare(b)).map(([name, secret]) => ({ name, valueFrom: secret.valueFrom })) }
+        : {}),
       portMappings: [{ containerPort: props.appPort, protocol: 'tcp' }],
-      healthCheck: {
-        command: [
-          'CMD',
-          'node',
-          '-e',
-          `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-        ],
-        interval: 20,
-        retries: 5,
-        startPeriod: 10,
-        timeout: 5,
-      },
+      ...(props.appHealthCheck ? { healthCheck: props.appHealthCheck.render(owner, 'appHealthCheck', props.appPort) } : {}),
       dependsOn: [{ containerName: ENVOY_CONTAINER_NAME, condition: 'HEALTHY' }],
-      mountPoints:
-        writable.length > 0
-          ? writable.map((containerPath, index) => ({ sourceVolume: `writable-${index}`, containerPath, readOnly: false }))
-          : undefined,
+      ...(writable.length > 0
+        ? { mountPoints: writable.map((containerPath, index) => ({ sourceVolume: `writable-${index}`, containerPath, readOnly: false })) }
+        : {}),
       logConfiguration: awslogs(props.logGroupName, props.region, `awslogs-${props.logStreamPrefix}`),
     };
   }
 }
 
-function validateSize(owner: string, size: MeshedTaskSize): void {
-  requireFargateSize(owner, size.cpu, size.memory);
-  for (const [prop, value] of Object.entries(size)) {
-    requireIntegerInRange(owner, `size.${prop}`, value, 1, Number.MAX_SAFE_INTEGER);
-  }
-  for (const [prop, value, task] of [
-    ['size.envoyCpu', size.envoyCpu, size.cpu],
-    ['size.xrayCpu', size.xrayCpu, size.cpu],
-    ['size.envoyMemory', size.envoyMemory, size.memory],
-    ['size.xrayMemory', size.xrayMemory, size.memory],
-  ] as const) {
-    if (value >= task) throw new InvalidPropError(owner, prop, `${value} exceeds or equals the task's ${task}`);
+/**
+ * Throws unless `size` is a Fargate size whose sidecars leave CPU and memory
+ * for the app; `taskProp` and `sidecarProp` name the props as the caller
+ * wrote them (`size`, or `spec.size` and `sidecarSize`).
+ * @internal
+ */
+export function requireMeshedTaskSize(owner: string, size: MeshedTaskSize, taskProp = 'size', sidecarProp = 'size'): void {
+  requireFargateSize(owner, taskProp, size.cpu, size.memory);
+  for (const key of ['envoyCpu', 'envoyMemory', 'xrayCpu', 'xrayMemory'] as const) {
+    requireIntegerInRange(owner, `${sidecarProp}.${key}`, size[key], 1, Number.MAX_SAFE_INTEGER);
   }
   if (size.envoyCpu + size.xrayCpu >= size.cpu) {
-    throw new InvalidPropError(owner, 'size.envoyCpu + size.xrayCpu', `${size.envoyCpu + size.xrayCpu} leaves no CPU of the task's ${size.cpu} for the app`);
+    throw new InvalidPropError(
+      owner,
+      `${sidecarProp}.envoyCpu + ${sidecarProp}.xrayCpu`,
+      `${size.envoyCpu + size.xrayCpu} leaves no CPU of the task's ${size.cpu} (${taskProp}.cpu) for the app`,
+    );
   }
   if (size.envoyMemory + size.xrayMemory >= size.memory) {
-    throw new InvalidPropError(owner, 'size.envoyMemory + size.xrayMemory', `${size.envoyMemory + size.xrayMemory} MiB leaves no memory of the task's ${size.memory} MiB for the app`);
+    throw new InvalidPropError(
+      owner,
+      `${sidecarProp}.envoyMemory + ${sidecarProp}.xrayMemory`,
+      `${size.envoyMemory + size.xrayMemory} MiB leaves no memory of the task's ${size.memory} MiB (${taskProp}.memory) for the app`,
+    );
   }
 }

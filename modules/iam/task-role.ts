@@ -2,12 +2,13 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+import { ImportedRole, type IRole } from './role';
 
 export interface TaskRoleProps {
   /** Name of the role. */
   readonly name: string;
-  /** ARN of the task's virtual node: its Envoy may stream the configuration of this node only. */
-  readonly virtualNodeArn: string;
+  /** ARNs of the service's virtual nodes (one per version): its Envoys may stream the configuration of these nodes only. */
+  readonly virtualNodeArns: readonly string[];
   /** Allow ECS Exec (Session Manager channels). @default false */
   readonly enableExecuteCommand?: boolean;
   /** Further permissions of the app (for example queue access). @default none */
@@ -16,10 +17,19 @@ export interface TaskRoleProps {
 
 /**
  * The role the task's containers act as: Envoy streams its own virtual
- * node's configuration, the X-Ray daemon sends traces, and the app gets
+ * nodes' configuration, the X-Ray daemon sends traces, and the app gets
  * what `statements` grants.
  */
-export class TaskRole extends Construct {
+export class TaskRole extends Construct implements IRole {
+  /**
+   * An existing task role, by ARN; the library attaches nothing to it. With
+   * App Mesh, it must allow `appmesh:StreamAggregatedResources` on the task's
+   * virtual node, else Envoy gets no configuration.
+   */
+  public static fromRoleArn(scope: Construct, id: string, roleArn: string): IRole {
+    return new ImportedRole(scope, id, roleArn, 'TaskRole.fromRoleArn');
+  }
+
   /** The role's ARN. */
   public readonly roleArn: string;
   /** The role's name. */
@@ -29,7 +39,7 @@ export class TaskRole extends Construct {
     super(scope, id);
     const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ECS_TASKS_TRUST_POLICY });
     const statements: PolicyStatement[] = [
-      { sid: 'EnvoyOwnNodeOnly', actions: ['appmesh:StreamAggregatedResources'], resources: [props.virtualNodeArn] },
+      { sid: 'EnvoyOwnNodeOnly', actions: ['appmesh:StreamAggregatedResources'], resources: [...props.virtualNodeArns] },
       // X-Ray supports no resource-level permissions for these actions.
       {
         sid: 'XRayDaemon',

@@ -15,13 +15,17 @@ export interface HttpConnectionPool {
 }
 
 /** Renders `pool`; `owner` names the construct in errors. */
-export function renderHttpConnectionPool(
-  owner: string,
-  pool: HttpConnectionPool,
-): AppmeshVirtualNodeSpecListenerConnectionPool {
+export function renderHttpConnectionPool(owner: string, pool: HttpConnectionPool): AppmeshVirtualNodeSpecListenerConnectionPool {
   requireIntegerInRange(owner, 'connectionPool.maxConnections', pool.maxConnections, 1, 2_147_483_647);
   if (pool.maxPendingRequests !== undefined) {
     requireIntegerInRange(owner, 'connectionPool.maxPendingRequests', pool.maxPendingRequests, 1, 2_147_483_647);
   }
-  return { http: [{ maxConnections: pool.maxConnections, maxPendingRequests: pool.maxPendingRequests }] };
+  return {
+    http: [
+      {
+        maxConnections: pool.maxConnections,
+        ...(pool.maxPendingRequests !== undefined ? { maxPendingRequests: pool.maxPendingRequests } : {}),
+      },
+    ],
+  };
 }

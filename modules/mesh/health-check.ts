@@ -32,23 +32,23 @@ export class HealthCheck {
     private readonly options: HttpHealthCheckOptions,
   ) {}
 
-  /** Renders the provider block; `owner` names the construct in errors. */
-  public render(owner: string): AppmeshVirtualNodeSpecListenerHealthCheck {
+  /** Renders the provider block; `owner` names the construct and `prop` the health check's prop in errors. */
+  public render(owner: string, prop = 'healthCheck'): AppmeshVirtualNodeSpecListenerHealthCheck {
     const interval = (this.options.interval ?? Duration.seconds(5)).toMilliseconds();
     const timeout = (this.options.timeout ?? Duration.seconds(2)).toMilliseconds();
     const healthy = this.options.healthyThreshold ?? 2;
     const unhealthy = this.options.unhealthyThreshold ?? 2;
-    requireIntegerInRange(owner, 'healthCheck.interval (ms)', interval, 5_000, 300_000);
-    requireIntegerInRange(owner, 'healthCheck.timeout (ms)', timeout, 2_000, 60_000);
-    requireIntegerInRange(owner, 'healthCheck.healthyThreshold', healthy, 2, 10);
-    requireIntegerInRange(owner, 'healthCheck.unhealthyThreshold', unhealthy, 2, 10);
-    if (this.options.port !== undefined) requirePort(owner, 'healthCheck.port', this.options.port);
+    requireIntegerInRange(owner, `${prop}.interval (ms)`, interval, 5_000, 300_000);
+    requireIntegerInRange(owner, `${prop}.timeout (ms)`, timeout, 2_000, 60_000);
+    requireIntegerInRange(owner, `${prop}.healthyThreshold`, healthy, 2, 10);
+    requireIntegerInRange(owner, `${prop}.unhealthyThreshold`, unhealthy, 2, 10);
+    if (this.options.port !== undefined) requirePort(owner, `${prop}.port`, this.options.port);
     const path = this.options.path ?? '/';
-    if (!path.startsWith('/')) throw new InvalidPropError(owner, 'healthCheck.path', `must start with '/', got '${path}'`);
+    if (!path.startsWith('/')) throw new InvalidPropError(owner, `${prop}.path`, `must start with '/', got '${path}'`);
     return {
       protocol: this.protocol,
       path,
-      port: this.options.port,
+      ...(this.options.port !== undefined ? { port: this.options.port } : {}),
       intervalMillis: interval,
       timeoutMillis: timeout,
       healthyThreshold: healthy,

@@ -4,6 +4,8 @@ export * from './health-check';
 export * from './mesh';
 export * from './outlier-detection';
 export * from './protocol';
+export * from './retry-backoff';
+export * from './retry-events';
 export * from './retry-policy';
 export * from './route';
 export * from './service-discovery';

@@ -19,10 +19,7 @@ export interface OutlierDetection {
 }
 
 /** Renders `detection`; `owner` names the construct in errors. */
-export function renderOutlierDetection(
-  owner: string,
-  detection: OutlierDetection,
-): AppmeshVirtualNodeSpecListenerOutlierDetection {
+export function renderOutlierDetection(owner: string, detection: OutlierDetection): AppmeshVirtualNodeSpecListenerOutlierDetection {
   requireIntegerInRange(owner, 'outlierDetection.maxServerErrors', detection.maxServerErrors, 1, Number.MAX_SAFE_INTEGER);
   requireIntegerInRange(owner, 'outlierDetection.maxEjectionPercent', detection.maxEjectionPercent, 0, 100);
   for (const [prop, duration] of [

@@ -1,15 +1,29 @@
 import type { AppmeshRouteSpecHttpRouteRetryPolicy } from '@cdktf/provider-aws/lib/appmesh-route';
-import { HttpRetryEvent, TcpRetryEvent, type RetryPolicySpec } from '../../contract/retry-policy';
 import { Duration } from '../core/duration';
-import { InvalidPropError } from '../core/prop-error';
+import { describeValue, InvalidPropError } from '../core/prop-error';
+import { HttpRetryEvent, TcpRetryEvent, type HttpRetryEventName, type TcpRetryEventName } from './retry-events';
 
 const HTTP_RETRY_EVENTS: readonly string[] = Object.values(HttpRetryEvent);
 const TCP_RETRY_EVENTS: readonly string[] = Object.values(TcpRetryEvent);
 
 /**
- * The retry policy of an HTTP route, rendered from the contract's
- * {@link RetryPolicySpec} so that App Mesh and the in-process retrier apply
- * one and the same object.
+ * A retry policy as one plain object, in the units of the App Mesh API. Any
+ * object of this shape works, so an application can share the very object
+ * it applies in-process with the route that Envoy applies.
+ */
+export interface RetryPolicySpec {
+  /** HTTP events that trigger a retry (enum members or the API strings). */
+  readonly httpRetryEvents: readonly HttpRetryEventName[];
+  /** TCP events that trigger a retry (enum members or the API strings). */
+  readonly tcpRetryEvents: readonly TcpRetryEventName[];
+  /** Maximum number of retries after the first attempt (App Mesh: `maxRetries`, minimum 0). */
+  readonly maxRetries: number;
+  /** Timeout of each attempt, in milliseconds (App Mesh: `perRetryTimeout`). */
+  readonly perRetryTimeoutMs: number;
+}
+
+/**
+ * The retry policy of an HTTP route.
  *
  * Semantics (App Mesh API reference, `HttpRetryPolicy`,
  * https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_HttpRetryPolicy.html):
@@ -20,13 +34,13 @@ const TCP_RETRY_EVENTS: readonly string[] = Object.values(TcpRetryEvent);
  * per-request timeout covers all attempts (see validation/retry-budget.ts).
  */
 export class RetryPolicy {
-  /** The policy described by `spec` (for example the contract's `PROCESSING_RETRY_POLICY`). */
+  /** The policy described by `spec`, a plain object that an application may share. */
   public static fromSpec(spec: RetryPolicySpec): RetryPolicy {
     return new RetryPolicy(spec);
   }
 
   private constructor(
-    /** The policy, in the contract's units. */
+    /** The policy, in the API's units. */
     public readonly spec: RetryPolicySpec,
   ) {}
 
@@ -40,45 +54,48 @@ export class RetryPolicy {
     return Duration.millis(this.spec.perRetryTimeoutMs);
   }
 
-  /** Checks the policy and renders the provider block; `owner` names the construct in errors. */
-  public render(owner: string): AppmeshRouteSpecHttpRouteRetryPolicy {
+  /**
+   * Checks the policy and renders the provider block. `owner` names the
+   * construct in errors and `prop` the prop that holds the policy.
+   */
+  public render(owner: string, prop = 'retryPolicy'): AppmeshRouteSpecHttpRouteRetryPolicy {
     const { httpRetryEvents, tcpRetryEvents, maxRetries, perRetryTimeoutMs } = this.spec;
-    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-      throw new InvalidPropError(owner, 'retryPolicy.maxRetries', `must be a whole number of at least 0, got ${maxRetries}`);
+    if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0) {
+      throw new InvalidPropError(owner, `${prop}.maxRetries`, `must be a whole number of at least 0, got ${describeValue(maxRetries)}`);
     }
-    if (!Number.isInteger(perRetryTimeoutMs) || perRetryTimeoutMs <= 0) {
+    if (typeof perRetryTimeoutMs !== 'number' || !Number.isInteger(perRetryTimeoutMs) || perRetryTimeoutMs <= 0) {
       throw new InvalidPropError(
         owner,
-        'retryPolicy.perRetryTimeoutMs',
-        `must be a whole number of milliseconds above 0, got ${perRetryTimeoutMs}`,
+        `${prop}.perRetryTimeoutMs`,
+        `must be a whole number of milliseconds above 0, got ${describeValue(perRetryTimeoutMs)}`,
       );
     }
     if (httpRetryEvents.length === 0 && tcpRetryEvents.length === 0) {
-      throw new InvalidPropError(owner, 'retryPolicy', 'specify at least one of httpRetryEvents or tcpRetryEvents');
+      throw new InvalidPropError(owner, prop, 'specify at least one of httpRetryEvents or tcpRetryEvents');
     }
-    for (const event of httpRetryEvents) {
+    httpRetryEvents.forEach((event, index) => {
       if (!HTTP_RETRY_EVENTS.includes(event)) {
         throw new InvalidPropError(
           owner,
-          'retryPolicy.httpRetryEvents',
-          `unknown event '${event}'; App Mesh knows ${HTTP_RETRY_EVENTS.join(', ')}`,
+          `${prop}.httpRetryEvents[${index}]`,
+          `unknown event ${describeValue(event)}; App Mesh knows ${HTTP_RETRY_EVENTS.join(', ')}`,
         );
       }
-    }
-    for (const event of tcpRetryEvents) {
+    });
+    tcpRetryEvents.forEach((event, index) => {
       if (!TCP_RETRY_EVENTS.includes(event)) {
         throw new InvalidPropError(
           owner,
-          'retryPolicy.tcpRetryEvents',
-          `unknown event '${event}'; App Mesh knows ${TCP_RETRY_EVENTS.join(', ')}`,
+          `${prop}.tcpRetryEvents[${index}]`,
+          `unknown event ${describeValue(event)}; App Mesh knows ${TCP_RETRY_EVENTS.join(', ')}`,
         );
       }
-    }
+    });
     return {
-      httpRetryEvents: httpRetryEvents.length > 0 ? [...httpRetryEvents] : undefined,
+      ...(httpRetryEvents.length > 0 ? { httpRetryEvents: [...httpRetryEvents] } : {}),
       maxRetries,
       perRetryTimeout: this.perRetryTimeout.toAppMesh(),
-      tcpRetryEvents: tcpRetryEvents.length > 0 ? [...tcpRetryEvents] : undefined,
+      ...(tcpRetryEvents.length > 0 ? { tcpRetryEvents: [...tcpRetryEvents] } : {}),
     };
   }
 }

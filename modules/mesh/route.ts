@@ -1,17 +1,15 @@
 import { Construct } from 'constructs';
 import { AppmeshRoute } from '@cdktf/provider-aws/lib/appmesh-route';
-import { ENVOY_DEFAULT_BACKOFF, type RetryBackoffSpec } from '../../contract/retry-policy';
 import type { Duration } from '../core/duration';
-import { InvalidPropError, requireIntegerInRange } from '../core/prop-error';
+import { describeValue, InvalidPropError, requireIntegerInRange } from '../core/prop-error';
 import { RetryBudgetValidation } from '../validation/retry-budget';
+import { ENVOY_DEFAULT_BACKOFF, type RetryBackoffSpec } from './retry-backoff';
 import type { RetryPolicy } from './retry-policy';
 import { effectivePerRequestTimeout, renderHttpTimeout, type HttpTimeout } from './timeouts';
-import type { VirtualRouter } from './virtual-router';
+import type { IVirtualRouter } from './virtual-router';
 import type { WeightedTarget } from './weighted-target';
 
-export interface RouteProps {
-  /** The router the route belongs to. */
-  readonly router: VirtualRouter;
+export interface RouteOptions {
   /** Name of the route. */
   readonly name: string;
   /** Path prefix the route matches; must start with '/'. @default '/' */
@@ -28,18 +26,27 @@ export interface RouteProps {
   readonly backoff?: RetryBackoffSpec;
 }
 
-/** An HTTP route of a virtual router: prefix match, weighted targets, retry policy and timeouts. */
+export interface RouteProps extends RouteOptions {
+  /** The router the route belongs to. */
+  readonly router: IVirtualRouter;
+}
+
+/**
+ * An HTTP route of a virtual router: prefix match, weighted targets, retry
+ * policy and timeouts. Its retry budget is checked at synthesis (see
+ * {@link RetryBudgetValidation}).
+ */
 export class Route extends Construct {
   /** The route's name. */
   public readonly routeName: string;
   /** The route's ARN. */
   public readonly routeArn: string;
   /** The router of the route. */
-  public readonly router: VirtualRouter;
+  public readonly router: IVirtualRouter;
   /** The route's targets. */
   public readonly weightedTargets: readonly WeightedTarget[];
   /** The route's retry policy, if any. */
-  public readonly retryPolicy?: RetryPolicy;
+  public readonly retryPolicy: RetryPolicy | undefined;
   /** Envoy's retry back-off assumed by the retry-budget check. */
   public readonly backoff: RetryBackoffSpec;
   /** The per-request timeout in force on this route (App Mesh's 15 s when unset). */
@@ -49,15 +56,10 @@ export class Route extends Construct {
     super(scope, id);
     const owner = `Route '${this.node.path}'`;
     const prefix = props.prefix ?? '/';
-    if (!prefix.startsWith('/')) throw new InvalidPropError(owner, 'prefix', `must start with '/', got '${prefix}'`);
+    if (!prefix.startsWith('/')) throw new InvalidPropError(owner, 'prefix', `must start with '/', got ${describeValue(prefix)}`);
     const priority = props.priority ?? 1;
     requireIntegerInRange(owner, 'priority', priority, 0, 1_000);
-    requireIntegerInRange(owner, 'weightedTargets (count)', props.weightedTargets.length, 1, 10);
-    const weights = props.weightedTargets.map((target) => target.weight ?? 1);
-    weights.forEach((weight) => requireIntegerInRange(owner, 'weightedTargets.weight', weight, 0, 100));
-    if (weights.reduce((sum, weight) => sum + weight, 0) === 0) {
-      throw new InvalidPropError(owner, 'weightedTargets', 'the weights sum to 0, so no target would receive traffic');
-    }
+    const weights = requireWeightedTargets(owner, 'weightedTargets', props.weightedTargets);
 
     this.router = props.router;
     this.weightedTargets = props.weightedTargets;
@@ -65,6 +67,7 @@ export class Route extends Construct {
     this.backoff = props.backoff ?? ENVOY_DEFAULT_BACKOFF;
     this.perRequestTimeout = effectivePerRequestTimeout(props.timeout);
 
+    const timeout = renderHttpTimeout(props.timeout);
     const route = new AppmeshRoute(this, 'Resource', {
       name: props.name,
       meshName: props.router.mesh.meshName,
@@ -73,12 +76,12 @@ export class Route extends Construct {
         priority,
         httpRoute: {
           match: { prefix },
-          retryPolicy: props.retryPolicy?.render(owner),
-          timeout: renderHttpTimeout(props.timeout),
+          ...(props.retryPolicy ? { retryPolicy: props.retryPolicy.render(owner) } : {}),
+          ...(timeout ? { timeout } : {}),
           action: {
             weightedTarget: props.weightedTargets.map((target, index) => ({
               virtualNode: target.virtualNode.virtualNodeName,
-              weight: weights[index],
+              weight: weights[index] ?? 1,
             })),
           },
         },
@@ -88,4 +91,22 @@ export class Route extends Construct {
     this.routeArn = route.arn;
     this.node.addValidation(new RetryBudgetValidation(this));
   }
+}
+
+/**
+ * Checks the targets of a route (1-10, weights 0-100 that do not sum to 0)
+ * and returns their weights; `prop` is the prop as the caller wrote it.
+ * @internal
+ */
+export function requireWeightedTargets(owner: string, prop: string, targets: readonly { readonly weight?: number }[]): number[] {
+  requireIntegerInRange(owner, `${prop} (count)`, targets.length, 1, 10);
+  const weights = targets.map((target, index) => {
+    const weight = target.weight ?? 1;
+    requireIntegerInRange(owner, `${prop}[${index}].weight`, weight, 0, 100);
+    return weight;
+  });
+  if (weights.reduce((sum, weight) => sum + weight, 0) === 0) {
+    throw new InvalidPropError(owner, prop, 'the weights sum to 0, so no target would receive traffic');
+  }
+  return weights;
 }

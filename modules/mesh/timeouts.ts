@@ -1,4 +1,4 @@
-import { Duration } from '../core/duration';
+import { Duration, type AppMeshDuration } from '../core/duration';
 
 /**
  * App Mesh's per-request timeout when none is set, on routes and on listeners:
@@ -25,11 +25,17 @@ export function effectivePerRequestTimeout(timeout: HttpTimeout | undefined): Du
   return timeout?.perRequest ?? APP_MESH_DEFAULT_PER_REQUEST_TIMEOUT;
 }
 
+/** The provider's `{ perRequest, idle }` block of an HTTP timeout. */
+export interface RenderedHttpTimeout {
+  readonly perRequest?: AppMeshDuration;
+  readonly idle?: AppMeshDuration;
+}
+
 /** Renders `timeout` to the provider's `{ perRequest, idle }` block, or `undefined` when empty. */
-export function renderHttpTimeout(timeout: HttpTimeout | undefined) {
+export function renderHttpTimeout(timeout: HttpTimeout | undefined): RenderedHttpTimeout | undefined {
   if (!timeout || (!timeout.perRequest && !timeout.idle)) return undefined;
   return {
-    perRequest: timeout.perRequest?.toAppMesh(),
-    idle: timeout.idle?.toAppMesh(),
+    ...(timeout.perRequest ? { perRequest: timeout.perRequest.toAppMesh() } : {}),
+    ...(timeout.idle ? { idle: timeout.idle.toAppMesh() } : {}),
   };
 }

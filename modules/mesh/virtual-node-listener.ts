@@ -47,16 +47,13 @@ export class VirtualNodeListener {
   public render(owner: string): AppmeshVirtualNodeSpecListener {
     requirePort(owner, 'listener.port', this.options.port);
     const timeout = renderHttpTimeout(this.options.timeout);
+    const { healthCheck, outlierDetection, connectionPool } = this.options;
     return {
       portMapping: { port: this.options.port, protocol: this.protocol },
-      timeout: timeout ? { [this.protocol]: timeout } : undefined,
-      healthCheck: this.options.healthCheck?.render(owner),
-      outlierDetection: this.options.outlierDetection
-        ? renderOutlierDetection(owner, this.options.outlierDetection)
-        : undefined,
-      connectionPool: this.options.connectionPool
-        ? renderHttpConnectionPool(owner, this.options.connectionPool)
-        : undefined,
+      ...(timeout ? { timeout: { [this.protocol]: timeout } } : {}),
+      ...(healthCheck ? { healthCheck: healthCheck.render(owner) } : {}),
+      ...(outlierDetection ? { outlierDetection: renderOutlierDetection(owner, outlierDetection) } : {}),
+      ...(connectionPool ? { connectionPool: renderHttpConnectionPool(owner, connectionPool) } : {}),
     };
   }
 }

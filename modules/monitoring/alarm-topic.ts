@@ -13,7 +13,7 @@ export interface AlarmTopicProps {
 }
 
 /**
- * The SNS topic the pipeline's alarms notify, encrypted with its own KMS key
+ * The SNS topic alarms notify, encrypted with its own KMS key
  * (rotated yearly). A customer-managed key, because CloudWatch cannot publish
  * to a topic encrypted with the AWS-managed `alias/aws/sns` key: its policy
  * does not let the CloudWatch service use it. Subscribe people or tools to

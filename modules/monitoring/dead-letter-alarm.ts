@@ -8,11 +8,13 @@ export interface DeadLetterAlarmProps {
   readonly deadLetterQueueName: string;
   /** ARN of the SNS topic to notify. */
   readonly topicArn: string;
+  /** Description of the alarm, e.g. how to redrive. @default 'Messages reached the dead-letter queue' */
+  readonly alarmDescription?: string;
 }
 
 /**
  * Alarms as soon as the dead-letter queue holds a message: every dead letter
- * is an accepted event that exhausted its retries and waits for a redrive.
+ * is a message that exhausted its retries and waits for a redrive.
  */
 export class DeadLetterAlarm extends Construct {
   /** ARN of the alarm. */
@@ -22,7 +24,7 @@ export class DeadLetterAlarm extends Construct {
     super(scope, id);
     const alarm = new CloudwatchMetricAlarm(this, 'Resource', {
       alarmName: props.alarmName,
-      alarmDescription: 'Events reached the dead-letter queue; inspect them, fix the cause, then npm run redrive',
+      alarmDescription: props.alarmDescription ?? 'Messages reached the dead-letter queue',
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: props.deadLetterQueueName },

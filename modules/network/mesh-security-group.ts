@@ -1,8 +1,15 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { requirePort } from '../core/prop-error';
+import { requireNonEmptyString, requirePort } from '../core/prop-error';
+
+/** A security group, created here or elsewhere, that tasks are members of. */
+export interface ISecurityGroup extends IConstruct {
+  /** The security group's ID. */
+  readonly securityGroupId: string;
+  /** Whether constructs may add rules to it (a service opens its port between the members); false when someone else manages its rules. */
+  readonly rulesManagedHere: boolean;
+}
 
 export interface MeshSecurityGroupProps {
   /** Name of the security group. */
@@ -14,15 +21,26 @@ export interface MeshSecurityGroupProps {
 }
 
 /**
- * The security group of the mesh's tasks. The apps' ports are open only to
- * members of this same group (the services call each other through their
- * Envoys, so the packets carry the app port); Envoy's admin port 9901 stays
- * closed. Outbound: HTTPS to AWS APIs and the app ports within the group.
+ * The security group of the mesh's tasks. Each service opens its app port
+ * to the members of this same group, in the service's own scope (the
+ * services call each other through their Envoys, so the packets carry the
+ * app port); Envoy's admin port 9901 stays closed. Outbound: HTTPS to AWS
+ * APIs, and what services and {@link allowEgressTo} add.
  */
-export class MeshSecurityGroup extends Construct {
+export class MeshSecurityGroup extends Construct implements ISecurityGroup {
+  /**
+   * An existing security group, by ID, whose rules someone else manages:
+   * services join it but add no rules to it. It must already let its
+   * members reach each other on the services' ports and reach HTTPS.
+   */
+  public static fromSecurityGroupId(scope: Construct, id: string, securityGroupId: string): ISecurityGroup {
+    return new ImportedSecurityGroup(scope, id, securityGroupId);
+  }
+
   /** The security group's ID. */
   public readonly securityGroupId: string;
-  private readonly openPorts = new Set<number>();
+  /** Services add their port rules to a group created here. */
+  public readonly rulesManagedHere = true;
 
   constructor(scope: Construct, id: string, props: MeshSecurityGroupProps) {
     super(scope, id);
@@ -43,29 +61,6 @@ export class MeshSecurityGroup extends Construct {
     });
   }
 
-  /** Opens `port` (TCP) between the members of the group, both ways. Idempotent per port. */
-  public allowServicePort(port: number, serviceName: string): void {
-    requirePort(this, 'port', port);
-    if (this.openPorts.has(port)) return;
-    this.openPorts.add(port);
-    new VpcSecurityGroupIngressRule(this, `Ingress${port}`, {
-      securityGroupId: this.securityGroupId,
-      description: `${serviceName} app port from the mesh's tasks`,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: this.securityGroupId,
-    });
-    new VpcSecurityGroupEgressRule(this, `Egress${port}`, {
-      securityGroupId: this.securityGroupId,
-      description: `${serviceName} app port to the mesh's tasks`,
-      ipProtocol: 'tcp',
-      fromPort: port,
-      toPort: port,
-      referencedSecurityGroupId: this.securityGroupId,
-    });
-  }
-
   /** Allows TCP `port` out to the members of security group `destinationSecurityGroupId` (e.g. a cache). */
   public allowEgressTo(port: number, destinationSecurityGroupId: string, description: string): void {
     requirePort(this, 'port', port);
@@ -77,5 +72,18 @@ export class MeshSecurityGroup extends Construct {
       toPort: port,
       referencedSecurityGroupId: destinationSecurityGroupId,
     });
+  }
+}
+
+class ImportedSecurityGroup extends Construct implements ISecurityGroup {
+  public readonly rulesManagedHere = false;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly securityGroupId: string,
+  ) {
+    super(scope, id);
+    requireNonEmptyString(`MeshSecurityGroup.fromSecurityGroupId '${this.node.path}'`, 'securityGroupId', securityGroupId);
   }
 }

@@ -8,11 +8,13 @@ export interface RedriveOperatorPolicyProps {
   readonly name: string;
   /** The queue pair whose dead letters the operator moves back. */
   readonly queue: RetryQueue;
+  /** Description of the policy, e.g. the command the operator runs. @default 'Redrive <queue>-dlq into <queue>' */
+  readonly description?: string;
 }
 
 /**
- * A customer-managed IAM policy for the people or pipelines that run
- * `npm run redrive`: attach it to their role. No task gets it.
+ * A customer-managed IAM policy for the people or pipelines that move dead
+ * letters back into the retry queue: attach it to their role. No task gets it.
  */
 export class RedriveOperatorPolicy extends Construct {
   /** ARN of the policy. */
@@ -22,7 +24,7 @@ export class RedriveOperatorPolicy extends Construct {
     super(scope, id);
     const policy = new IamPolicy(this, 'Resource', {
       name: props.name,
-      description: 'Redrive the pipeline dead-letter queue into its retry queue (npm run redrive)',
+      description: props.description ?? `Redrive ${props.queue.deadLetterQueueName} into ${props.queue.queueName}`,
       policy: renderPolicyDocument(`RedriveOperatorPolicy '${this.node.path}'`, props.queue.redriveStatements()),
     });
     this.policyArn = policy.arn;

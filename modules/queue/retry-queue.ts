@@ -3,9 +3,39 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { SqsQueueRedrivePolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-policy';
-import { worstCaseRetryScheduleSeconds, type RetryQueueSettings } from '../../contract/retry-queue';
 import { InvalidPropError, requireIntegerInRange } from '../core/prop-error';
 import type { PolicyStatement } from '../iam/policy-statement';
+
+/**
+ * How producers and consumers use the queue; the application that drains
+ * it applies the back-off (SQS `ChangeMessageVisibility`).
+ */
+export interface RetryQueueSettings {
+  /** Receives of one message before it moves to the dead-letter queue (SQS `maxReceiveCount`, 1-1000). */
+  readonly maxReceiveCount: number;
+  /** Visibility timeout of a received message before its first back-off, in seconds (0-43200). */
+  readonly visibilityTimeoutSeconds: number;
+  /** First back-off of a failed message, in seconds; doubles per receive. */
+  readonly backoffBaseSeconds: number;
+  /** Cap of one back-off, in seconds (SQS allows at most 43,200 = 12 h). */
+  readonly backoffMaxSeconds: number;
+  /** Long-polling wait of one receive, in seconds (0-20). */
+  readonly receiveWaitSeconds: number;
+}
+
+/**
+ * The longest a message can spend in the retry queue before it dead-letters:
+ * every receive may hold it for the capped back-off (or the visibility
+ * timeout, if longer).
+ */
+export function worstCaseRetryScheduleSeconds(settings: RetryQueueSettings): number {
+  let total = 0;
+  for (let receive = 1; receive <= settings.maxReceiveCount; receive++) {
+    const backoff = Math.min(settings.backoffMaxSeconds, settings.backoffBaseSeconds * 2 ** (receive - 1));
+    total += Math.max(backoff, settings.visibilityTimeoutSeconds);
+  }
+  return total;
+}
 
 /** SQS's longest retention, in seconds (14 days). */
 const MAX_RETENTION_SECONDS = 1_209_600;
@@ -13,7 +43,7 @@ const MAX_RETENTION_SECONDS = 1_209_600;
 export interface RetryQueueProps {
   /** Name of the retry queue; the dead-letter queue is `<name>-dlq`. */
   readonly name: string;
-  /** Receive count, visibility timeout, back-off and long polling, shared with the services (the contract's). */
+  /** Receive count, visibility timeout, back-off and long polling; any object of this shape, such as the one the services apply. */
   readonly settings: RetryQueueSettings;
   /** How long the retry queue keeps a message, in seconds (60-1209600); must exceed the worst-case back-off schedule. @default 345600 (4 days) */
   readonly retentionSeconds?: number;
@@ -22,16 +52,16 @@ export interface RetryQueueProps {
 }
 
 /**
- * The retry queue of the pipeline and its dead-letter queue, on SQS standard
+ * A retry queue and its dead-letter queue, on SQS standard
  * queues: encrypted at rest (SSE-SQS), TLS-only, long polling, a redrive
  * policy after `maxReceiveCount` receives, a redrive allow policy that lets
  * only this queue use the DLQ, and a retention that outlasts the whole
  * back-off schedule (else SQS would delete messages before they dead-letter).
  *
- * Standard, not FIFO: processing applies every event at most once by its
- * idempotency key, so SQS's at-least-once delivery is enough; events of
- * different vehicles need no order, and FIFO would cap throughput and block a
- * message group behind a failing message.
+ * Standard, not FIFO: a consumer that applies every message at most once by
+ * an idempotency key needs no more than SQS's at-least-once delivery, and
+ * FIFO would cap throughput and block a message group behind a failing
+ * message.
  */
 export class RetryQueue extends Construct {
   /** URL of the retry queue (`RETRY_QUEUE_URL`). */
@@ -57,6 +87,8 @@ export class RetryQueue extends Construct {
     requireIntegerInRange(this, 'settings.maxReceiveCount', settings.maxReceiveCount, 1, 1_000);
     requireIntegerInRange(this, 'settings.visibilityTimeoutSeconds', settings.visibilityTimeoutSeconds, 0, 43_200);
     requireIntegerInRange(this, 'settings.receiveWaitSeconds', settings.receiveWaitSeconds, 0, 20);
+    requireIntegerInRange(this, 'settings.backoffBaseSeconds', settings.backoffBaseSeconds, 0, 43_200);
+    requireIntegerInRange(this, 'settings.backoffMaxSeconds', settings.backoffMaxSeconds, 0, 43_200);
     requireIntegerInRange(this, 'retentionSeconds', retention, 60, MAX_RETENTION_SECONDS);
     requireIntegerInRange(this, 'deadLetterRetentionSeconds', dlqRetention, 60, MAX_RETENTION_SECONDS);
     const schedule = worstCaseRetryScheduleSeconds(settings);
@@ -93,7 +125,10 @@ export class RetryQueue extends Construct {
       queueUrl: deadLetter.url,
       redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
     });
-    for (const [policyId, target] of [['TlsOnly', queue], ['DeadLetterTlsOnly', deadLetter]] as const) {
+    for (const [policyId, target] of [
+      ['TlsOnly', queue],
+      ['DeadLetterTlsOnly', deadLetter],
+    ] as const) {
       new SqsQueuePolicy(this, policyId, {
         queueUrl: target.url,
         policy: JSON.stringify({
@@ -119,12 +154,12 @@ export class RetryQueue extends Construct {
     this.deadLetterQueueName = deadLetter.name;
   }
 
-  /** What a producer needs: send to the retry queue (ingestion parks events). */
+  /** What a producer needs: send to the retry queue (park a message for a later retry). */
   public producerStatements(): PolicyStatement[] {
     return [{ sid: 'ParkInRetryQueue', actions: ['sqs:SendMessage'], resources: [this.queueArn] }];
   }
 
-  /** What a consumer needs: receive, delete and delay messages of the retry queue (processing drains it). */
+  /** What a consumer needs: receive, delete and delay messages of the retry queue (drain it with back-off). */
   public consumerStatements(): PolicyStatement[] {
     return [
       {

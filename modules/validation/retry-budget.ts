@@ -1,7 +1,7 @@
 import { Annotations } from 'cdktf';
 import type { IValidation } from 'constructs';
-import type { RetryBackoffSpec } from '../../contract/retry-policy';
 import { Duration } from '../core/duration';
+import type { RetryBackoffSpec } from '../mesh/retry-backoff';
 import type { Route } from '../mesh/route';
 import { VirtualNode } from '../mesh/virtual-node';
 import { VirtualService } from '../mesh/virtual-service';
@@ -52,16 +52,21 @@ export function worstCaseScheduleMs(attempts: number, perAttemptMs: number, back
 }
 
 /** How many of `maxAttempts` slow attempts complete within `budgetMs`. */
-export function attemptsWithinBudget(
-  maxAttempts: number,
-  perAttemptMs: number,
-  budgetMs: number,
-  backoff: RetryBackoffSpec,
-): number {
+export function attemptsWithinBudget(maxAttempts: number, perAttemptMs: number, budgetMs: number, backoff: RetryBackoffSpec): number {
   let fit = 0;
   while (fit < maxAttempts && worstCaseScheduleMs(fit + 1, perAttemptMs, backoff) <= budgetMs) fit++;
   return fit;
 }
+
+/**
+ * Context key that turns retry-budget warnings into synthesis errors:
+ * `new App({ context: { [STRICT_RETRY_BUDGET_CONTEXT]: true } })`, or the
+ * `context` of `cdktf.json`.
+ */
+export const STRICT_RETRY_BUDGET_CONTEXT = 'cdktf-mesh-constructs:strictRetryBudget';
+
+/** Set by the cdktf CLI when it runs the app; the CLI prints annotations itself. */
+const CDKTF_CLI_MARKER = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
 
 /** A timeout along the call path, with where it comes from. */
 interface PathTimeout {
@@ -69,14 +74,17 @@ interface PathTimeout {
   readonly source: string;
 }
 
-function smallest(timeouts: readonly PathTimeout[]): PathTimeout {
-  return timeouts.reduce((min, next) => (next.timeout.toMilliseconds() < min.timeout.toMilliseconds() ? next : min));
+function smallest(first: PathTimeout, others: readonly PathTimeout[]): PathTimeout {
+  return others.reduce((min, next) => (next.timeout.toMilliseconds() < min.timeout.toMilliseconds() ? next : min), first);
 }
 
 /**
  * The synth-time check of a route's retry budget: a warning when fewer
  * attempts fit than the policy configures, an error when not even one retry
- * fits. Added to every {@link Route} by its constructor.
+ * fits (or, under {@link STRICT_RETRY_BUDGET_CONTEXT}, for any shortfall).
+ * Warnings are annotations, which the cdktf CLI prints; an app run without
+ * the CLI (`node main.js`) prints them to stderr itself. Added to every
+ * {@link Route} by its constructor.
  */
 export class RetryBudgetValidation implements IValidation {
   constructor(private readonly route: Route) {}
@@ -85,42 +93,56 @@ export class RetryBudgetValidation implements IValidation {
     const policy = this.route.retryPolicy;
     if (!policy || policy.spec.maxRetries === 0) return [];
     const all = this.route.node.root.node.findAll();
-    const services = all.filter(
-      (c): c is VirtualService => c instanceof VirtualService && c.provider.router === this.route.router,
-    );
-    const callers = all.filter(
-      (c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.includes(b)),
-    );
+    const services = all.filter((c): c is VirtualService => c instanceof VirtualService && c.provider.router === this.route.router);
+    const callers = all.filter((c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.some((s) => s === b)));
+    const targets = this.route.weightedTargets
+      .map(({ virtualNode }) => virtualNode)
+      .filter((node): node is VirtualNode => node instanceof VirtualNode);
 
-    const budget = smallest([
+    const budget = smallest(
       { timeout: this.route.perRequestTimeout, source: `the route's per-request timeout` },
-      ...callers.map((caller) => ({
+      callers.map((caller) => ({
         timeout: caller.listener.perRequestTimeout,
         source: `the listener per-request timeout of calling node '${caller.node.path}'`,
       })),
-    ]);
-    const attempt = smallest([
-      { timeout: policy.perRetryTimeout, source: 'the per-retry timeout' },
-      ...this.route.weightedTargets.map(({ virtualNode }) => ({
-        timeout: virtualNode.listener.perRequestTimeout,
-        source: `the listener per-request timeout of target node '${virtualNode.node.path}'`,
+    );
+    const perRetry: PathTimeout = { timeout: policy.perRetryTimeout, source: 'the per-retry timeout' };
+    const attempt = smallest(
+      perRetry,
+      targets.map((target) => ({
+        timeout: target.listener.perRequestTimeout,
+        source: `the listener per-request timeout of target node '${target.node.path}'`,
       })),
-    ]);
+    );
 
     const attemptMs = attempt.timeout.toMilliseconds();
     const budgetMs = budget.timeout.toMilliseconds();
     const fit = attemptsWithinBudget(policy.maxAttempts, attemptMs, budgetMs, this.route.backoff);
     if (fit === policy.maxAttempts) return [];
 
-    const needed = Duration.millis(worstCaseScheduleMs(policy.maxAttempts, attemptMs, this.route.backoff));
-    const finding =
+    // Recommend what lets every attempt run its full per-retry timeout: it
+    // stays enough when a target listener that now cuts attempts short is raised.
+    const current = Duration.millis(worstCaseScheduleMs(policy.maxAttempts, attemptMs, this.route.backoff));
+    const recommended = Duration.millis(
+      worstCaseScheduleMs(policy.maxAttempts, policy.perRetryTimeout.toMilliseconds(), this.route.backoff),
+    );
+    let finding =
       `retry budget: only ${fit} of ${policy.maxAttempts} attempts (1 + maxRetries ${policy.spec.maxRetries}) ` +
       `fit when every attempt is slow: ${policy.maxAttempts} × ${attempt.timeout} (${attempt.source}) plus ` +
-      `Envoy's back-off need ${needed}, but ${budget.source} is ${budget.timeout}. ` +
-      `Set the route's timeout.perRequest and the listener timeouts of its callers to at least ${needed}, ` +
+      `Envoy's back-off need ${current}, but ${budget.source} is ${budget.timeout}. ` +
+      `Set the route's timeout.perRequest and the listener per-request timeouts of its callers to at least ${recommended}, ` +
       `or lower maxRetries.`;
+    if (attempt !== perRetry) {
+      finding +=
+        ` Note: ${attempt.source} (${attempt.timeout}) is below the per-retry timeout (${perRetry.timeout}) and cuts every attempt ` +
+        `short; raise it to at least ${perRetry.timeout}, or lower perRetryTimeoutMs to ${attempt.timeout}.`;
+    }
+    const strictSetting: unknown = this.route.node.tryGetContext(STRICT_RETRY_BUDGET_CONTEXT);
+    const strict = strictSetting === true || strictSetting === 'true';
     if (fit < 2) return [`Route '${this.route.node.path}': ${finding} Not even one retry can happen.`];
+    if (strict) return [`Route '${this.route.node.path}': ${finding} (${STRICT_RETRY_BUDGET_CONTEXT} is on)`];
     Annotations.of(this.route).addWarning(finding);
+    if (!process.env[CDKTF_CLI_MARKER]) console.warn(`WARN [${this.route.node.path}]: ${finding}`);
     return [];
   }
 }

@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../config/environments';
-import { DEFAULT_PROJECT, pipelineResourceNames, serviceResourceNames } from '../../config/resource-names';
+import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../pipeline/environments';
+import { DEFAULT_PROJECT, pipelineResourceNames, serviceResourceNames } from '../../pipeline/resource-names';
 import { SUCCESSFUL_OUTCOMES, deployService, type DeployTarget } from './deploy-service';
 import { SYSTEM_CLOCK, type Clock } from './wait-for-deployment';
 

@@ -1,6 +1,5 @@
+import { Duration, type MeshedTaskSize } from '@ev-pipeline/cdktf-mesh-constructs';
 import { DATA_INGESTION, DATA_PROCESSING } from '../contract/services';
-import { Duration } from '../modules/core/duration';
-import type { MeshedTaskSize } from '../modules/ecs/task-size';
 import type { ServiceSettings } from './service-settings';
 
 /** The environments this app knows; each synthesizes its own stack. */
@@ -42,16 +41,14 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     failureRateAlarmPercent: 5,
     services: {
       [DATA_INGESTION.name]: {
-        appPort: DATA_INGESTION.port,
-        meshTimeout: PIPELINE_TIMEOUT,
+        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
         desiredCount: 1,
         deploymentMaximumPercent: 200,
         deploymentMinimumHealthyPercent: 100,
         taskDefinition: SMALL_TASK,
       },
       [DATA_PROCESSING.name]: {
-        appPort: DATA_PROCESSING.port,
-        meshTimeout: PIPELINE_TIMEOUT,
+        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
         desiredCount: 1,
         deploymentMaximumPercent: 200,
         deploymentMinimumHealthyPercent: 100,
@@ -67,16 +64,14 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     failureRateAlarmPercent: 5,
     services: {
       [DATA_INGESTION.name]: {
-        appPort: DATA_INGESTION.port,
-        meshTimeout: PIPELINE_TIMEOUT,
+        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
         desiredCount: 2,
         deploymentMaximumPercent: 200,
         deploymentMinimumHealthyPercent: 100,
         taskDefinition: LARGE_TASK,
       },
       [DATA_PROCESSING.name]: {
-        appPort: DATA_PROCESSING.port,
-        meshTimeout: PIPELINE_TIMEOUT,
+        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
         desiredCount: 3,
         deploymentMaximumPercent: 200,
         deploymentMinimumHealthyPercent: 100,

@@ -3,28 +3,35 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import {
+  accountIdOf,
+  AlarmTopic,
+  CACHE_PORT,
+  Cluster,
+  ContainerHealthCheck,
+  DeadLetterAlarm,
+  Duration,
+  EnvoyImage,
+  FailureRateAlarm,
+  HttpProbeRuntime,
+  Mesh,
+  MeshedService,
+  MeshSecurityGroup,
+  PrivateDnsNamespace,
+  RedriveOperatorPolicy,
+  RetryQueue,
+  ServiceImage,
+  SharedStateCache,
+  type HttpConnectionPool,
+  type MeshPlatform,
+  type OutlierDetection,
+  type ServiceSpec,
+} from '@ev-pipeline/cdktf-mesh-constructs';
+import { METRICS_NAMESPACE, PipelineMetric, SERVICE_DIMENSION } from '../contract/metrics';
 import { PROCESSING_RETRY_POLICY } from '../contract/retry-policy';
 import { RETRY_QUEUE_SETTINGS } from '../contract/retry-queue';
-import { DATA_INGESTION, DATA_PROCESSING, EV_PATH } from '../contract/services';
-import { serviceSettings, type EnvironmentConfig } from '../config/environments';
-import { CACHE_PORT, SharedStateCache } from './cache/shared-state-cache';
-import { accountIdOf } from './core/arn';
-import { Duration } from './core/duration';
-import { PrivateDnsNamespace } from './discovery/private-dns-namespace';
-import { Cluster } from './ecs/cluster';
-import { EnvoyImage } from './ecs/envoy-image';
-import type { HttpConnectionPool } from './mesh/connection-pool';
-import { Mesh } from './mesh/mesh';
-import type { OutlierDetection } from './mesh/outlier-detection';
-import { RetryPolicy } from './mesh/retry-policy';
-import type { MeshPlatform } from './mesh-platform';
-import { MeshedService } from './meshed-service';
-import { AlarmTopic } from './monitoring/alarm-topic';
-import { DeadLetterAlarm } from './monitoring/dead-letter-alarm';
-import { FailureRateAlarm } from './monitoring/failure-rate-alarm';
-import { MeshSecurityGroup } from './network/mesh-security-group';
-import { RedriveOperatorPolicy } from './queue/redrive-operator-policy';
-import { RetryQueue } from './queue/retry-queue';
+import { APP_USER, DATA_INGESTION, DATA_PROCESSING, EV_PATH, RetryMode, type ServiceIdentity } from '../contract/services';
+import { serviceSettings, type EnvironmentConfig } from './environments';
 import { StackInputs } from './stack-inputs';
 
 /**
@@ -50,6 +57,34 @@ const PROCESSING_CONNECTION_POOL: HttpConnectionPool = { maxConnections: 256, ma
 /** Outbound ports of the apps that bypass Envoy: SSH (the article), HTTPS to AWS APIs (SQS), and Valkey/Redis. */
 const APP_EGRESS_IGNORED_PORTS = [22, 443, CACHE_PORT];
 
+/**
+ * The spec of one of the pipeline's services: its identity from the
+ * contract, its sizes and timeouts from the environment, the app image
+ * tagged `var.app_version`, and the environment every app needs (its port,
+ * and `RETRY_MODE=mesh`: Envoy applies the retry policy, the app does not).
+ */
+function pipelineServiceSpec(
+  identity: ServiceIdentity,
+  config: EnvironmentConfig,
+  appVersion: string,
+  rest: Pick<ServiceSpec, 'backends' | 'retryPolicy'> & { readonly environment: Readonly<Record<string, string>> },
+): ServiceSpec {
+  const settings = serviceSettings(config, identity.name);
+  return {
+    name: identity.name,
+    port: identity.port,
+    image: ServiceImage.fromOwnRepository(appVersion),
+    size: { cpu: settings.taskDefinition.cpu, memory: settings.taskDefinition.memory },
+    environment: { ...rest.environment, APP_PORT: String(identity.port), RETRY_MODE: RetryMode.MESH },
+    ...(rest.backends ? { backends: rest.backends } : {}),
+    timeouts: settings.timeouts,
+    ...(rest.retryPolicy ? { retryPolicy: rest.retryPolicy } : {}),
+    // The Node slim images have no curl: Node's fetch probes the health check.
+    healthCheck: ContainerHealthCheck.http({ path: identity.healthCheckPath, runtime: HttpProbeRuntime.NODE }),
+    user: APP_USER,
+  };
+}
+
 export interface DataPipelineStackProps {
   /** The environment's typed configuration. */
   readonly config: EnvironmentConfig;
@@ -70,6 +105,8 @@ export class DataPipelineStack extends TerraformStack {
   public readonly inputs: StackInputs;
   /** What every service of the mesh shares; pass it to a further {@link MeshedService}. */
   public readonly platform: MeshPlatform;
+  /** Prefix of resource names, `<env>-<project>`. */
+  public readonly namePrefix: string;
   /** The data-processing service. */
   public readonly processing: MeshedService;
   /** The data-ingestion service. */
@@ -93,43 +130,39 @@ export class DataPipelineStack extends TerraformStack {
     const region = new DataAwsRegion(this, 'current').name;
     const partition = new DataAwsPartition(this, 'partition').partition;
 
-    const dnsDomain = `${config.env}.${this.inputs.internalDomain}`;
+    this.namePrefix = namePrefix;
+    const securityGroup = new MeshSecurityGroup(this, 'SecurityGroup', { name: `${namePrefix}-ecs-service`, vpcId: this.inputs.vpcId });
     this.platform = {
       mesh: new Mesh(this, 'Mesh', { name: `${namePrefix}-app-mesh` }),
       namespace: new PrivateDnsNamespace(this, 'Namespace', {
-        name: dnsDomain,
+        name: `${config.env}.${this.inputs.internalDomain}`,
         vpcId: this.inputs.vpcId,
         description: `${namePrefix}-private-dns-namespace`,
       }),
-      dnsDomain,
       cluster: new Cluster(this, 'Cluster', { name: `${namePrefix}-ecs-cluster` }),
-      securityGroup: new MeshSecurityGroup(this, 'SecurityGroup', {
-        name: `${namePrefix}-ecs-service`,
-        vpcId: this.inputs.vpcId,
-      }),
+      securityGroup,
       namePrefix,
       region,
-      partition,
       subnetIds: this.inputs.protectedSubnetIds,
-      appVersion: this.inputs.appVersion,
-      envoyImage: EnvoyImage.appMeshRegional({ region, partition, version: props.envoyVersion }),
+      envoyImage: EnvoyImage.appMeshRegional({ region, partition, ...(props.envoyVersion ? { version: props.envoyVersion } : {}) }),
     };
 
     this.retryQueue = new RetryQueue(this, 'RetryQueue', { name: `${namePrefix}-retry`, settings: RETRY_QUEUE_SETTINGS });
     const redriveOperator = new RedriveOperatorPolicy(this, 'RedriveOperatorPolicy', {
       name: `${namePrefix}-redrive-operator`,
       queue: this.retryQueue,
+      description: 'Redrive the pipeline dead-letter queue into its retry queue (npm run redrive)',
     });
     if (config.sharedStateCache) {
       this.cache = new SharedStateCache(this, 'SharedStateCache', {
         name: `${namePrefix}-shared-state`,
         vpcId: this.inputs.vpcId,
         subnetIds: this.inputs.protectedSubnetIds,
-        clientSecurityGroupId: this.platform.securityGroup.securityGroupId,
+        clientSecurityGroupId: securityGroup.securityGroupId,
         nodeType: config.sharedStateCache.nodeType,
         nodeCount: config.sharedStateCache.nodeCount,
       });
-      this.platform.securityGroup.allowEgressTo(CACHE_PORT, this.cache.securityGroupId, 'Valkey/Redis shared state');
+      securityGroup.allowEgressTo(CACHE_PORT, this.cache.securityGroupId, 'Valkey/Redis shared state');
     }
 
     const common = {
@@ -137,6 +170,19 @@ export class DataPipelineStack extends TerraformStack {
       logRetentionDays: config.logRetentionDays,
       enableExecuteCommand: config.enableExecuteCommand,
       egressIgnoredPorts: APP_EGRESS_IGNORED_PORTS,
+    };
+    const deployment = (identity: ServiceIdentity) => {
+      const { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent, taskDefinition } = serviceSettings(
+        config,
+        identity.name,
+      );
+      const { envoyCpu, envoyMemory, xrayCpu, xrayMemory } = taskDefinition;
+      return {
+        desiredCount,
+        deploymentMaximumPercent,
+        deploymentMinimumHealthyPercent,
+        sidecarSize: { envoyCpu, envoyMemory, xrayCpu, xrayMemory },
+      };
     };
     const resilienceEnvironment: Record<string, string> = {
       AWS_REGION: region,
@@ -146,20 +192,23 @@ export class DataPipelineStack extends TerraformStack {
     };
     this.processing = new MeshedService(this, 'DataProcessing', {
       ...common,
-      identity: DATA_PROCESSING,
-      settings: serviceSettings(config, DATA_PROCESSING.name),
-      retryPolicy: RetryPolicy.fromSpec(PROCESSING_RETRY_POLICY),
+      ...deployment(DATA_PROCESSING),
+      // PROCESSING_RETRY_POLICY is the contract's object; it compiles here only while its shape fits the library's RetryPolicySpec.
+      spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, {
+        environment: resilienceEnvironment,
+        retryPolicy: PROCESSING_RETRY_POLICY,
+      }),
       outlierDetection: PROCESSING_OUTLIER_DETECTION,
       connectionPool: PROCESSING_CONNECTION_POOL,
-      appEnvironment: resilienceEnvironment,
       taskRoleStatements: this.retryQueue.consumerStatements(),
     });
     this.ingestion = new MeshedService(this, 'DataIngestion', {
       ...common,
-      identity: DATA_INGESTION,
-      settings: serviceSettings(config, DATA_INGESTION.name),
-      backends: [this.processing],
-      appEnvironment: { ...resilienceEnvironment, DATA_PROCESSING_URL: this.processing.urlOf(EV_PATH) },
+      ...deployment(DATA_INGESTION),
+      spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, {
+        environment: { ...resilienceEnvironment, DATA_PROCESSING_URL: this.processing.urlOf(EV_PATH) },
+        backends: [this.processing.virtualService],
+      }),
       taskRoleStatements: this.retryQueue.producerStatements(),
     });
 
@@ -170,12 +219,17 @@ export class DataPipelineStack extends TerraformStack {
     });
     new DeadLetterAlarm(this, 'DeadLetterAlarm', {
       alarmName: `${namePrefix}-dead-letters`,
+      alarmDescription: 'Events reached the dead-letter queue; inspect them, fix the cause, then npm run redrive',
       deadLetterQueueName: this.retryQueue.deadLetterQueueName,
       topicArn: this.alarmTopic.topicArn,
     });
     new FailureRateAlarm(this, 'ProcessingFailureRateAlarm', {
       alarmName: `${namePrefix}-${DATA_PROCESSING.name}-failure-rate`,
-      serviceName: DATA_PROCESSING.name,
+      metricNamespace: METRICS_NAMESPACE,
+      errorsMetricName: PipelineMetric.ERRORS,
+      requestsMetricName: PipelineMetric.REQUESTS,
+      dimensions: { [SERVICE_DIMENSION]: DATA_PROCESSING.name },
+      alarmDescription: `Share of ${DATA_PROCESSING.name}'s POST ${EV_PATH} answered with 5xx above ${config.failureRateAlarmPercent} %`,
       thresholdPercent: config.failureRateAlarmPercent,
       topicArn: this.alarmTopic.topicArn,
     });
@@ -185,7 +239,10 @@ export class DataPipelineStack extends TerraformStack {
       description: 'URL of data-ingestion inside the mesh (reach it from a task or through Session Manager).',
     });
     new TerraformOutput(this, 'ecr_repository_urls', {
-      value: { [DATA_INGESTION.name]: this.ingestion.repository.repositoryUrl, [DATA_PROCESSING.name]: this.processing.repository.repositoryUrl },
+      value: {
+        [DATA_INGESTION.name]: this.ingestion.repository?.repositoryUrl,
+        [DATA_PROCESSING.name]: this.processing.repository?.repositoryUrl,
+      },
       description: 'Push the app images here, tagged with var.app_version.',
     });
     new TerraformOutput(this, 'cluster_name', { value: this.platform.cluster.clusterName });

@@ -1,0 +1,2 @@
+export * from './mesh-security-group';
+export * from './service-port-rules';

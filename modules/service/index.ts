@@ -1,0 +1,2 @@
+export * from './service-image';
+export * from './service-spec';
