@@ -6,7 +6,7 @@ import { axisScale, benchChart, xmlText } from '../../scripts/bench/bench-chart'
 import { parseRows, summarise, type Row } from '../../scripts/bench/bench-rows';
 import { benchReport } from '../../scripts/bench/bench-text-report';
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { freeLoopbackPort } from '../helpers/redis-server';
+import { freeLoopbackPort } from '../../scripts/launch/redis-server';
 import { tempDir } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');

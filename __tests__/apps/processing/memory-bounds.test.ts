@@ -5,7 +5,7 @@
  */
 import { buildConfiguredApp } from '../../../apps/processing/configured-app';
 import { readProcessingSettings } from '../../../apps/processing/settings';
-import type { ServiceApp } from '../../../apps/http/service-app';
+import type { ServiceApp } from '../../../apps/service-kit/service-app';
 import { DEFAULT_MEMORY_MAX_ENTITIES, DEFAULT_MEMORY_MAX_KEYS } from '../../../apps/resilience/idempotent-store';
 import { IDEMPOTENT_REPLAY_HEADER, type EvPayload } from '../../../contract/ev-payload';
 import { eventWith } from '../sample-event';
