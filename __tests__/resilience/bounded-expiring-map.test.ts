@@ -98,6 +98,20 @@ describe('BoundedExpiringMap', () => {
     });
   });
 
+  test('delete forgets a key at once; its slot still counts until the sweep or the bound frees it', () => {
+    const { map } = mapWithClock({ maxEntries: 3, ttlMs: 60_000 });
+    map.set('a', 1);
+    map.set('b', 2);
+    expect(map.delete('a')).toBe(true);
+    expect(map.delete('a')).toBe(false);
+    expect([map.get('a'), map.size]).toEqual([undefined, 1]);
+    map.set('c', 3);
+    map.set('d', 4); // the ring is full: the freed slot of `a` goes, `b` stays
+    expect([map.get('b'), map.get('c'), map.get('d')]).toEqual([2, 3, 4]);
+    map.set('e', 5);
+    expect([map.get('b'), map.size]).toEqual([undefined, 3]);
+  });
+
   test('clear drops everything and the map starts afresh', () => {
     const { map } = mapWithClock({ maxEntries: 2, ttlMs: 1_000 });
     map.set('a', 1);

@@ -26,7 +26,8 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
    * kept in memory. When full the oldest key is forgotten before its TTL, so
    * the deduplication window is the shorter of the TTL and the time this many
    * events take to arrive; a duplicate arriving later is applied twice. With
-   * `REDIS_URL` (production) keys live their full TTL and this is not used.
+   * `REDIS_URL` (production) keys live their full TTL (as long as Redis has
+   * memory for them) and this is not used.
    * @default 500000 (about 120 MB of heap at ~240 bytes a key)
    */
   readonly idempotencyMemoryMaxKeys: number;

@@ -1,7 +1,8 @@
 /**
  * A map whose entries expire a fixed time after they were set, holding at
  * most `maxEntries`: when full, the oldest entry is evicted, expired or not.
- * The in-memory idempotency window of processing.
+ * The in-memory idempotency window of processing, and the embedded retry
+ * queue's cache of the files it claimed.
  *
  * Entries leave in the order they were set, which with one TTL for all is
  * also the order they expire in. That order is kept in a ring of keys beside
@@ -119,6 +120,11 @@ export class BoundedExpiringMap<K, V> {
       this.dropOldest();
     }
     return { examined, expired };
+  }
+
+  /** Forgets `key` at once (its slot is freed when the sweep or the bound reaches it); false when it held no entry. */
+  delete(key: K): boolean {
+    return this.serials.delete(key);
   }
 
   /** Entries held, expired ones not yet swept included (at most `maxEntries`). */

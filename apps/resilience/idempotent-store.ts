@@ -48,7 +48,7 @@ export interface MemoryIdempotentStoreOptions {
    * the time the last `maxKeys` keys took to arrive, and a duplicate arriving
    * after its key was forgotten is applied again. Production runs with Redis
    * (`RedisIdempotentStore`, `REDIS_URL`) for that reason: there every key
-   * lives its full TTL.
+   * lives its full TTL, as long as Redis has memory for it.
    * @default DEFAULT_MEMORY_MAX_KEYS (500,000)
    */
   readonly maxKeys?: number;

@@ -21,6 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { BoundedExpiringMap } from '../bounded-expiring-map';
 import { renameIfPresent, syncDirectory, writeFileDurably } from '../durable-file';
 import type { ReceiveRequest, ReceivedMessage, RetryQueue, SendRequest } from './retry-queue';
 
@@ -78,8 +79,15 @@ export function queueDirectories(root: string): { readonly tmp: string; readonly
   return { tmp: join(root, 'tmp'), messages: join(root, 'messages'), deadLetters: join(root, 'dead-letters'), tasks: join(root, 'move-tasks') };
 }
 
-/** Bound of the receipt-handle cache; forgetting only costs a directory scan. */
+/**
+ * Bound of the receipt-handle cache, oldest forgotten first; forgetting only
+ * costs a directory scan. Handles leave it when their message is deleted, so
+ * only messages received and never deleted (a crashed handler) pile up.
+ */
 const MAX_REMEMBERED_CLAIMS = 10_000;
+
+/** A claim older than SQS's longest visibility timeout (12 h) is stale: another receive may have taken the message. */
+const CLAIM_TTL_MS = 43_200_000;
 
 /** Temporary files older than this are leftovers of a killed writer. */
 const ORPHAN_AGE_MS = 60_000;
@@ -90,7 +98,7 @@ export class EmbeddedRetryQueue implements RetryQueue {
   private readonly now: () => number;
   private readonly pollIntervalMs: number;
   /** File names of the messages this instance received, by receipt handle (saves a directory scan per delete). */
-  private readonly claimedFiles = new Map<string, string>();
+  private readonly claimedFiles: BoundedExpiringMap<string, string>;
 
   private constructor(
     /** The queue directory. */
@@ -100,6 +108,7 @@ export class EmbeddedRetryQueue implements RetryQueue {
     this.dirs = queueDirectories(root);
     this.now = options.now ?? Date.now;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.claimedFiles = new BoundedExpiringMap({ maxEntries: MAX_REMEMBERED_CLAIMS, ttlMs: CLAIM_TTL_MS, now: this.now });
   }
 
   /** Opens (creating if needed) the queue in `root` and removes temporary files orphaned by killed writers. */
@@ -205,7 +214,6 @@ export class EmbeddedRetryQueue implements RetryQueue {
       if (content === undefined) continue;
       const stored = JSON.parse(content) as StoredMessage;
       const receiptHandle = `${claimed.receiveCount}-${claimed.messageId}`;
-      if (this.claimedFiles.size >= MAX_REMEMBERED_CLAIMS) this.claimedFiles.clear();
       this.claimedFiles.set(receiptHandle, messageFileName(claimed));
       received.push({
         messageId: stored.messageId,
