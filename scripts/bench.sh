@@ -72,6 +72,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+load_before="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)"
 for tool in wrk curl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool not found (apt-get install -y wrk curl)" >&2; exit 1; }
 done
@@ -189,4 +190,4 @@ for round in $(seq "$rounds"); do
 done
 echo
 node --import tsx "$root/scripts/bench-report.ts" "$rows" --chart "$chart" \
-  --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $(nproc) cores, Node $(node --version)"
+  --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $(nproc) cores (load average $load_before before the run), Node $(node --version)"

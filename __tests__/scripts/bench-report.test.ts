@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { axisScale, benchChart, xmlText } from '../../scripts/bench/bench-chart';
+import { axisScale, benchChart, wrap, xmlText } from '../../scripts/bench/bench-chart';
 import { parseRows, summarise, type Row } from '../../scripts/bench/bench-rows';
 import { benchReport } from '../../scripts/bench/bench-text-report';
 import { SAMPLE_EVENT } from '../apps/sample-event';
@@ -97,7 +97,7 @@ describe('the chart of a bench run', () => {
       Array(2).fill(['post, 16 connections', 'post, 64 connections', 'unique, 16 connections', 'unique, 64 connections']).flat(),
     );
     expect(byClass('text', 'title')[0].textContent).toBe('A title & more');
-    expect(byClass('text', 'subtitle')[0].textContent).toBe('measured <here>');
+    expect(byClass('text', 'subtitle').map((line) => line.textContent)).toEqual(['measured <here>']);
     // a whisker wherever the rounds differ (unique, 16 connections, go-tuned: p99 6 ms in every round, none)
     const spreads = summaries.flatMap((s) => [s.rps, s.p99]).filter((spread) => spread.max > spread.min);
     expect(spreads).toHaveLength(23);
@@ -112,6 +112,11 @@ describe('chart helpers', () => {
     expect(axisScale(23)).toEqual({ max: 25, step: 5 });
     expect(axisScale(0.9)).toEqual({ max: 1, step: 0.2 });
     expect(axisScale(0)).toEqual({ max: 1, step: 0.2 });
+  });
+
+  test('a long subtitle is broken at spaces into lines of at most the given width', () => {
+    expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrap('short', 130)).toEqual(['short']);
   });
 
   test('text is escaped for XML', () => {
@@ -147,7 +152,7 @@ describe('the text report', () => {
       expect(run.stdout).toMatch(/The Fastify pipeline alone/);
       const { byClass } = parseSvg(readFileSync(join(dir, 'chart.svg'), 'utf8'));
       expect(byClass('text', 'title')[0].textContent).toBe('npm run bench: the Fastify pipeline alone (no Go reference measured)');
-      expect(byClass('text', 'subtitle')[0].textContent).toBe('Medians of 3 interleaved round(s), whiskers min–max; 10 s runs');
+      expect(byClass('text', 'subtitle').map((line) => line.textContent)).toEqual(['Medians of 3 interleaved round(s), whiskers min–max; 10 s runs']);
       expect(new Set(byClass('rect', 'bar').map((bar) => bar.getAttribute('data-impl')))).toEqual(new Set(['fastify']));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -32,7 +32,11 @@ const EXTRA_COLOURS = ['#5aa25a', '#b05a9c', '#c2b13c'];
 const WIDTH = 960;
 const PLOT_LEFT = 80;
 const PLOT_RIGHT = WIDTH - 24;
-const HEADER_HEIGHT = 92;
+/** Height of the title, the legend and the margins around them; each subtitle line adds SUBTITLE_LINE. */
+const HEADER_HEIGHT = 76;
+const SUBTITLE_LINE = 16;
+/** Characters of subtitle per line (12 px Helvetica over the chart's width). */
+const SUBTITLE_CHARACTERS = 130;
 const PANEL_HEADING = 26;
 const PLOT_HEIGHT = 200;
 const GROUP_LABELS = 40;
@@ -55,6 +59,17 @@ export function axisScale(value: number): { max: number; step: number } {
 
 const round = (value: number): string => String(Math.round(value * 10) / 10);
 
+/** `text` in lines of at most `width` characters, broken at spaces. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /** An axis tick: whole numbers with thousands separators, else as many decimals as the step has. */
 function tickLabel(value: number, step: number): string {
   const decimals = Number.isInteger(step) ? 0 : String(step).split('.')[1].length;
@@ -69,7 +84,9 @@ export function benchChart(summaries: readonly Summary[], text: ChartText): stri
   });
   const impls = distinct(summaries.map((s) => s.impl));
   const colour = new Map(impls.map((impl, i) => [impl, COLOURS[impl] ?? EXTRA_COLOURS[i % EXTRA_COLOURS.length]]));
-  const height = HEADER_HEIGHT + PANELS.length * PANEL_HEIGHT + 8;
+  const subtitle = wrap(text.subtitle, SUBTITLE_CHARACTERS);
+  const header = HEADER_HEIGHT + subtitle.length * SUBTITLE_LINE;
+  const height = header + PANELS.length * PANEL_HEIGHT + 8;
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ` +
@@ -77,20 +94,20 @@ export function benchChart(summaries: readonly Summary[], text: ChartText): stri
     `<title>${xmlText(`${text.title}. ${text.subtitle}`)}</title>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text class="title" x="${PLOT_LEFT}" y="26" font-size="17" font-weight="bold">${xmlText(text.title)}</text>`,
-    `<text class="subtitle" x="${PLOT_LEFT}" y="46" fill="#444444">${xmlText(text.subtitle)}</text>`,
+    ...subtitle.map((line, i) => `<text class="subtitle" x="${PLOT_LEFT}" y="${46 + i * SUBTITLE_LINE}" fill="#444444">${xmlText(line)}</text>`),
   ];
   impls.forEach((impl, i) => {
     const x = PLOT_LEFT + i * 150;
     out.push(
-      `<g class="legend" data-impl="${xmlText(impl)}"><rect x="${x}" y="62" width="14" height="14" fill="${colour.get(impl)}"/>` +
-        `<text x="${x + 20}" y="74">${xmlText(impl)}</text></g>`,
+      `<g class="legend" data-impl="${xmlText(impl)}"><rect x="${x}" y="${header - 30}" width="14" height="14" fill="${colour.get(impl)}"/>` +
+        `<text x="${x + 20}" y="${header - 18}">${xmlText(impl)}</text></g>`,
     );
   });
 
   const groupWidth = (PLOT_RIGHT - PLOT_LEFT) / Math.max(groups.length, 1);
   const barWidth = Math.min(MAX_BAR_WIDTH, (groupWidth * 0.8) / Math.max(impls.length, 1));
   PANELS.forEach((panel, p) => {
-    const top = HEADER_HEIGHT + p * PANEL_HEIGHT;
+    const top = header + p * PANEL_HEIGHT;
     const plotTop = top + PANEL_HEADING;
     const plotBottom = plotTop + PLOT_HEIGHT;
     const spreads = summaries.map((s) => s[panel.metric]);
