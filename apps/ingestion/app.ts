@@ -13,11 +13,13 @@ import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { countEvAnswers } from '../http/ev-metrics';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import type { Tracing } from '../tracing/tracing';
 import { CircuitBreakingProcessingClient } from './circuit-breaking-processing-client';
 import { evRoute } from './ev-route';
 import { ParkingProcessingClient } from './parking-processing-client';
 import type { ProcessingClient } from './processing-client';
 import { RetryingProcessingClient } from './retrying-processing-client';
+import { TracedProcessingClient } from './traced-processing-client';
 import { UndiciProcessingClient } from './undici-processing-client';
 
 /** Default `DATA_PROCESSING_URL`: processing on the same host. */
@@ -48,6 +50,8 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly retryQueue?: RetryQueue;
   /** EMF counters (Requests, Errors, Parked); the app stops (flushes) them on close. @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** OpenTelemetry tracing: a server span per request, a client span per attempt at processing; the app shuts it down (flushes) on close. @default none: no spans, no hooks */
+  readonly tracing?: Tracing;
 }
 
 /** Builds the data-ingestion app (not listening; call `listen` or use `inject`). */
@@ -67,6 +71,15 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   const breakerStore = options.circuitBreakerStore ?? new MemoryCircuitBreakerStore();
 
   let processing: ProcessingClient = transport;
+  // Tracing (only when configured): spans per request and per attempt; see apps/tracing.
+  const { tracing } = options;
+  if (tracing !== undefined) {
+    tracing.traceRequests(app, { rewriteTraceHeaders: true });
+    processing = new TracedProcessingClient(processing, tracing, options.dataProcessingUrl ?? new URL(DEFAULT_DATA_PROCESSING_URL));
+    app.addHook('onClose', async () => {
+      await tracing.shutdown();
+    });
+  }
   if (retryMode === RetryMode.APP) {
     processing = new RetryingProcessingClient(processing, {
       policy,

@@ -4,6 +4,7 @@ import { DATA_INGESTION, RetryMode } from '../../contract/services';
 import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../http/env';
 import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../http/server-settings';
+import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { DEFAULT_DATA_PROCESSING_URL, DEFAULT_RETRY_OVERALL_TIMEOUT_MS } from './app';
 
 /** Everything the ingestion server reads from the environment. */
@@ -23,6 +24,8 @@ export interface IngestionSettings extends ServerSettings, PipelineSettings {
   readonly retryBackoff: RetryBackoffSpec;
   /** `RETRY_OVERALL_TIMEOUT_MS`: app-mode deadline over all attempts. @default 70000 (the stack's route per-request timeout) */
   readonly retryOverallTimeoutMs: number;
+  /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
+  readonly tracing: TracingSettings;
 }
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
@@ -44,5 +47,6 @@ export function readIngestionSettings(env: Env): IngestionSettings {
     retryMode,
     retryBackoff: { baseIntervalMs, maxIntervalMs },
     retryOverallTimeoutMs,
+    tracing: readTracingSettings(env),
   };
 }
