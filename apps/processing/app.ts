@@ -8,6 +8,7 @@ import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idempotent-store';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../http/service-app';
+import type { Tracing } from '../tracing/tracing';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { EventApplier } from './event-applier';
 import { evRoute } from './ev-route';
@@ -30,6 +31,8 @@ export interface ProcessingAppOptions extends ServiceAppOptions {
   readonly retryQueueSettings?: RetryQueueSettings;
   /** EMF counters (Requests, Errors, Drained); the app stops (flushes) them on close. @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** OpenTelemetry tracing: a server span per request, a span per drained message; the app shuts it down (flushes) on close. @default none: no spans, no hooks */
+  readonly tracing?: Tracing;
 }
 
 /** Builds the data-processing app (not listening; call `listen` or use `inject`). */
@@ -40,12 +43,20 @@ export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
   if (!(fault503Rate >= 0 && fault503Rate <= 1)) throw new Error(`fault503Rate (${fault503Rate}) must be from 0 to 1`);
   const { metrics, retryQueue } = options;
   const app = createServiceApp(DATA_PROCESSING, options);
+  // Tracing (only when configured): spans per request and per drained message; see apps/tracing.
+  const { tracing } = options;
+  if (tracing !== undefined) {
+    tracing.traceRequests(app);
+    app.addHook('onClose', async () => {
+      await tracing.shutdown();
+    });
+  }
   app.register(evRoute, {
     applier: new EventApplier(store, thresholds),
     fault503Rate,
     random: options.random ?? Math.random,
     metrics,
-    drain: retryQueue === undefined ? undefined : { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS },
+    drain: retryQueue === undefined ? undefined : { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS, tracing },
   });
   app.register(vehicleRoute, { store });
   app.addHook('onClose', async () => {

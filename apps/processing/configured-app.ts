@@ -10,6 +10,7 @@ import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idemp
 import { RedisIdempotentStore } from '../resilience/redis-idempotent-store';
 import { openConfiguredRetryQueue, startServiceMetrics } from '../http/pipeline-settings';
 import type { ServiceApp } from '../http/service-app';
+import { startTracing } from '../tracing/start-tracing';
 import { buildApp } from './app';
 import type { ProcessingSettings } from './settings';
 import type { EvResult, VehicleState } from './vehicle-state';
@@ -25,5 +26,6 @@ export async function buildConfiguredApp(settings: ProcessingSettings): Promise<
     store,
     retryQueue,
     metrics: startServiceMetrics(DATA_PROCESSING, [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.DRAINED], settings),
+    tracing: await startTracing(settings.tracing, DATA_PROCESSING),
   });
 }

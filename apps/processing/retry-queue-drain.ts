@@ -22,6 +22,9 @@ import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { RetryQueueDrainer } from '../resilience/retry-queue-drainer';
 import type { ReceivedMessage, RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { describeValidationError } from '../http/validation-message';
+import type { QueuedMessage, Tracing } from '../tracing/tracing';
+import { TRACE_ID_HEADER } from '../http/request-log';
+import { TRACE_ID_ATTRIBUTE } from '../../contract/tracing';
 import { UnappliableEventError, type EventApplier } from './event-applier';
 
 /** Options of {@link retryQueueDrain}. */
@@ -33,6 +36,8 @@ export interface RetryQueueDrainOptions {
   readonly applier: EventApplier;
   /** Counts drained events (Drained). @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** Handles each message in a span linked to the trace that parked it. @default none */
+  readonly tracing?: Tracing;
 }
 
 /** An Ajv validation function, as Fastify's validator compiler returns it. */
@@ -55,19 +60,26 @@ function parseEvent(message: ReceivedMessage, validate: BodyValidator): EvPayloa
   return body as EvPayload;
 }
 
+/** A received message as tracing sees it: its X-Ray trace header was stored as the `TraceId` attribute. */
+function traceableMessage(message: ReceivedMessage): QueuedMessage {
+  const traceHeader = message.attributes[TRACE_ID_ATTRIBUTE];
+  return { messageId: message.messageId, receiveCount: message.receiveCount, traceHeaders: traceHeader === undefined ? {} : { [TRACE_ID_HEADER]: traceHeader } };
+}
+
 /** Drains `queue` while the app runs. */
-export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics }) => {
+export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics, tracing }) => {
   let drainer: RetryQueueDrainer | undefined;
   app.addHook('onReady', async () => {
     const compile = app.validatorCompiler;
     if (compile === undefined) throw new Error('retryQueueDrain must be registered in the context of POST /ev (no validator compiler here)');
     const validate = compile({ schema: EvPayload, method: 'POST', url: EV_PATH, httpPart: 'body' }) as BodyValidator;
+    const apply = async (message: ReceivedMessage): Promise<void> => {
+      await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
+    };
     drainer = new RetryQueueDrainer({
       queue,
       settings,
-      handler: async (message) => {
-        await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
-      },
+      handler: tracing === undefined ? apply : (message) => tracing.traceQueuedMessage(traceableMessage(message), () => apply(message)),
       onDrained: () => metrics?.count(PipelineMetric.DRAINED),
       onError: (error, message) => {
         const fields = message === undefined ? {} : { messageId: message.messageId, idempotencyKey: message.idempotencyKey, receiveCount: message.receiveCount };

@@ -4,6 +4,7 @@ import { DATA_PROCESSING } from '../../contract/services';
 import { EnvError, readInteger, readNumber, type Env } from '../http/env';
 import { readPipelineSettings, type PipelineSettings } from '../http/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../http/server-settings';
+import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 
 /** Applied idempotency keys are remembered this long by default: 24 h, well past the retry queue's schedule. */
@@ -24,6 +25,8 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
    * `RETRY_QUEUE_BACKOFF_BASE_SECONDS` and `RETRY_QUEUE_BACKOFF_MAX_SECONDS` over it.
    */
   readonly retryQueueSettings: RetryQueueSettings;
+  /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
+  readonly tracing: TracingSettings;
 }
 
 /** A number in `[min, max]`, or `fallback` when unset. */
@@ -64,5 +67,6 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
     fault503Rate: readNumberFrom(env, 'FAULT_503_RATE', 0, 0, 1),
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
     retryQueueSettings: readRetryQueueSettings(env),
+    tracing: readTracingSettings(env),
   };
 }
