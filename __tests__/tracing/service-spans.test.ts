@@ -12,7 +12,8 @@ import { RETRY_QUEUE_SETTINGS } from '../../contract/retry-queue';
 import { TRACE_ID_ATTRIBUTE } from '../../contract/tracing';
 import { OtlpReceiver } from '../../scripts/tracing/otlp-receiver';
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { ensureBuilt } from '../helpers/processes';
+import { SHUTDOWN_FLUSH_TIMEOUT_MS } from '../../apps/tracing/open-telemetry-tracing';
+import { ensureBuilt, startService } from '../helpers/processes';
 import { eventually, queueFiles, tempQueueDir } from '../wiring/fixtures';
 import { postSample, spansOf, startTracedService } from './traced-services';
 
@@ -105,6 +106,17 @@ describe('processing: a server span per request', () => {
       Array.from({ length: RETRY_QUEUE_SETTINGS.maxReceiveCount }, (_, index) => index + 1),
     );
     for (const span of failed) expect(span).toMatchObject({ links: [], attributes: expect.objectContaining({ 'error.type': 'UnappliableEventError' }) });
+  });
+});
+
+describe('an unreachable collector', () => {
+  test('requests are answered as usual; on SIGTERM the flush gives up after its bound, the process exits 0 and says so once', async () => {
+    const processing = await startService('processing', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '60000' });
+    expect(await postSample(processing.url)).toBe(200);
+    // Without the bound the exporter would retry for its 10 s timeout and the failed flush would make the exit code 1.
+    expect(await processing.stop()).toBe(0);
+    const warnings = processing.output().split('\n').filter((line) => line.startsWith('OpenTelemetry '));
+    expect(warnings).toEqual([`OpenTelemetry warn: spans not exported at shutdown: no answer from the collector within ${SHUTDOWN_FLUSH_TIMEOUT_MS} ms`]);
   });
 });
 

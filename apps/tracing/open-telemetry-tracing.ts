@@ -6,9 +6,13 @@
  * Loaded only by `startTracing`, when an endpoint is configured.
  *
  * Export failures and dropped spans are reported through OpenTelemetry's
- * diagnostic logger, set here to print warnings and errors on stderr.
+ * diagnostic logger, set here to print warnings and errors on stderr, one
+ * line per 10 s at most ({@link ThrottledDiagLogger}). Shutting down flushes
+ * the spans still batched, but waits {@link SHUTDOWN_FLUSH_TIMEOUT_MS} at
+ * most and never fails: an unreachable collector must neither hold the
+ * process past its grace period nor turn a clean exit into a failed one.
  */
-import { diag, DiagConsoleLogger, DiagLogLevel, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import { diag, DiagLogLevel, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -27,12 +31,16 @@ import type { ServiceIdentity } from '../../contract/services';
 import { startClientSpan } from './client-span';
 import { traceQueuedMessage } from './queued-message-span';
 import { installServerSpans } from './server-spans';
+import { ThrottledDiagLogger } from './throttled-diag-logger';
 import { createTracePropagator, type HeaderCarrier } from './trace-propagator';
 import type { ClientSpan, OutgoingCall, QueuedMessage, TraceRequestsOptions, Tracing } from './tracing';
 import { TraceSampler, type TracingSettings } from './tracing-settings';
 
 /** Name of the tracer (the instrumentation scope). */
 const TRACER_NAME = 'ev-pipeline';
+
+/** Longest wait for the last spans to be exported on shutdown (the collector sidecar is on loopback: a flush takes milliseconds). */
+export const SHUTDOWN_FLUSH_TIMEOUT_MS = 2_000;
 
 /** The sampler `OTEL_TRACES_SAMPLER` names. */
 function createSampler(sampler: TraceSampler, ratio: number): Sampler {
@@ -60,7 +68,7 @@ export class OpenTelemetryTracing implements Tracing {
   private readonly untracedRoutes: ReadonlySet<string>;
 
   constructor(settings: TracingSettings & { readonly tracesUrl: URL }, service: ServiceIdentity) {
-    diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    diag.setLogger(new ThrottledDiagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
     // The service's name is the default; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override it.
     const resource = defaultResource()
       .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: service.name }))
@@ -100,7 +108,20 @@ export class OpenTelemetryTracing implements Tracing {
     return traceQueuedMessage(this.tracer, this.propagator, message, handle);
   }
 
-  shutdown(): Promise<void> {
-    return this.provider.shutdown();
+  async shutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        diag.warn(`spans not exported at shutdown: no answer from the collector within ${SHUTDOWN_FLUSH_TIMEOUT_MS} ms`);
+        resolve();
+      }, SHUTDOWN_FLUSH_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.provider.shutdown(), timeout]);
+    } catch (error) {
+      diag.warn('spans not exported at shutdown:', error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
