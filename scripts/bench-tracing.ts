@@ -1,17 +1,18 @@
 /**
- * `npm run bench:tracing`: what tracing costs. Runs the built pipeline
- * (processing, then ingestion forwarding to it, on loopback) under wrk with
- * tracing off (no OTEL_* variable) and on (OTEL_EXPORTER_OTLP_ENDPOINT at a
+ * `npm run bench:tracing`: what tracing costs. Starts one built pipeline
+ * (processing, and ingestion forwarding to it, on loopback) per case —
+ * tracing off (no OTEL_* variable), on (OTEL_EXPORTER_OTLP_ENDPOINT at a
  * local OTLP/HTTP sink standing in for the collector sidecar, SDK defaults
- * otherwise), in interleaved rounds with a rotated order, fresh processes
- * per measurement and a warm-up before each. Prints medians of requests per
- * second, latency and CPU time per request of each service (from
- * /proc/<pid>/stat), the spans the sink received per request, and the on/off
- * ratios computed within each round (the machine may be shared: compare
- * ratios, not absolute figures across runs). `unsampled` adds a case with
- * the SDK loaded but no trace sampled (propagation only).
+ * otherwise) and optionally `unsampled` (SDK loaded, no trace sampled:
+ * propagation only) — warms each up, then drives them with wrk in short
+ * turns, many rounds, in a rotated order, so that the drifts of a shared
+ * machine hit every case alike. Prints medians of requests per second,
+ * latency and the CPU time per request of each service (from
+ * /proc/<pid>/stat), the spans each sink received per request, and the
+ * ratios to `off` computed within each round: compare ratios, not absolute
+ * figures across runs.
  *
- *   npm run bench:tracing -- [--rounds 5] [--duration 10] [--warmup 3] [--connections 64]
+ *   npm run bench:tracing -- [--rounds 15] [--duration 3] [--warmup 5] [--connections 64]
  *                            [--load unique|post] [--cases off,on,unsampled]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,9 +25,9 @@ import { formatTable, percentile } from './drill/stats';
 import { OtlpReceiver } from './tracing/otlp-receiver';
 
 const USAGE = `Usage: npm run bench:tracing -- [options]
-  --rounds N            interleaved rounds; the tables give medians (5)
-  --duration S          measured seconds per case and round (10)
-  --warmup S            unmeasured wrk seconds before each measurement (3)
+  --rounds N            rounds; every round drives every case once; the tables give medians (15)
+  --duration S          measured seconds per case and round (3)
+  --warmup S            unmeasured wrk seconds per case before the first round (5)
   --connections N       wrk connections (64)
   --load unique|post    unique: a distinct event per request; post: the article's sample every time (unique)
   --cases off,on        off: no OTEL_* variable; on: spans exported to a local sink; unsampled: SDK loaded, nothing sampled`;
@@ -149,7 +150,7 @@ async function startBenchService(service: 'ingestion' | 'processing', port: numb
   throw new Error(`${service} did not answer /health-check within 15 s: ${stderr}`);
 }
 
-/** One measurement of one case. */
+/** One measured run of one case. */
 interface Measurement {
   readonly rps: number;
   readonly p50Ms: number;
@@ -158,7 +159,6 @@ interface Measurement {
   readonly ingestionCpuUs: number;
   readonly processingCpuUs: number;
   readonly sinkCpuUs: number;
-  readonly spansPerRequest: number;
 }
 
 interface Options {
@@ -170,38 +170,58 @@ interface Options {
   readonly cases: readonly Case[];
 }
 
-async function measure(kind: Case, options: Options, script: string, sink: OtlpReceiver): Promise<Measurement> {
+/** The running pipeline of one case, with its own sink. */
+interface Pipeline {
+  readonly kind: Case;
+  readonly ingestion: BenchService;
+  readonly processing: BenchService;
+  readonly sink: OtlpReceiver;
+  /** Requests wrk sent to it so far (warm-up included). */
+  requests: number;
+  errors: number;
+}
+
+async function startPipeline(kind: Case): Promise<Pipeline> {
   const launcher = loadTestLauncher();
+  const sink = await OtlpReceiver.start('counts');
   const env = caseEnv(kind, sink);
-  sink.clear();
   const processing = await startBenchService('processing', await launcher.freeLoopbackPort(), env);
-  let ingestion: BenchService | undefined;
-  let warmup: WrkResult;
-  let result: WrkResult;
-  let cpu: { ingestion: number; processing: number; sink: number };
   try {
-    ingestion = await startBenchService('ingestion', await launcher.freeLoopbackPort(), { ...env, DATA_PROCESSING_URL: `${processing.url}/ev` });
-    warmup = await runWrk(script, `${ingestion.url}/ev`, options.connections, options.warmupS);
-    const before = { ingestion: cpuMicros(ingestion.pid), processing: cpuMicros(processing.pid), sink: process.cpuUsage() };
-    result = await runWrk(script, `${ingestion.url}/ev`, options.connections, options.durationS);
-    const sinkCpu = process.cpuUsage(before.sink);
-    cpu = { ingestion: cpuMicros(ingestion.pid) - before.ingestion, processing: cpuMicros(processing.pid) - before.processing, sink: sinkCpu.user + sinkCpu.system };
-  } finally {
-    // SIGTERM: the services flush the spans still batched before they exit.
-    await ingestion?.stop();
+    const ingestion = await startBenchService('ingestion', await launcher.freeLoopbackPort(), { ...env, DATA_PROCESSING_URL: `${processing.url}/ev` });
+    return { kind, ingestion, processing, sink, requests: 0, errors: 0 };
+  } catch (error) {
     await processing.stop();
+    await sink.close();
+    throw error;
   }
+}
+
+/** Drives `pipeline` with wrk for `seconds`, measuring the CPU its two processes and its sink spend. */
+async function drive(pipeline: Pipeline, script: string, connections: number, seconds: number): Promise<Measurement> {
+  const { ingestion, processing } = pipeline;
+  const before = { ingestion: cpuMicros(ingestion.pid), processing: cpuMicros(processing.pid), sink: process.cpuUsage() };
+  const result = await runWrk(script, `${ingestion.url}/ev`, connections, seconds);
+  const sinkCpu = process.cpuUsage(before.sink);
+  pipeline.requests += result.requests;
+  pipeline.errors += result.errors;
   return {
     rps: result.requests / result.seconds,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
-    errors: result.errors + warmup.errors,
-    ingestionCpuUs: cpu.ingestion / result.requests,
-    processingCpuUs: cpu.processing / result.requests,
-    sinkCpuUs: cpu.sink / result.requests,
-    // Over the warm-up and the measured run, spans flushed at shutdown included.
-    spansPerRequest: sink.spanCount / (result.requests + warmup.requests),
+    errors: result.errors,
+    ingestionCpuUs: (cpuMicros(ingestion.pid) - before.ingestion) / result.requests,
+    processingCpuUs: (cpuMicros(processing.pid) - before.processing) / result.requests,
+    // The bench process is otherwise idle while wrk runs: its CPU is the sinks'.
+    sinkCpuUs: (sinkCpu.user + sinkCpu.system) / result.requests,
   };
+}
+
+/** Stops the pipeline (SIGTERM: the services flush the spans still batched) and returns the spans its sink received per request. */
+async function stopPipeline(pipeline: Pipeline): Promise<number> {
+  await pipeline.ingestion.stop();
+  await pipeline.processing.stop();
+  await pipeline.sink.close();
+  return pipeline.requests === 0 ? 0 : pipeline.sink.spanCount / pipeline.requests;
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
@@ -225,9 +245,9 @@ function parseOptions(argv: string[]): Options | 'help' {
     return name as Case;
   });
   return {
-    rounds: positive(values.rounds, 'rounds', 5),
-    durationS: positive(values.duration, 'duration', 10),
-    warmupS: positive(values.warmup, 'warmup', 3),
+    rounds: positive(values.rounds, 'rounds', 15),
+    durationS: positive(values.duration, 'duration', 3),
+    warmupS: positive(values.warmup, 'warmup', 5),
     connections: positive(values.connections, 'connections', 64),
     load,
     cases,
@@ -262,28 +282,31 @@ async function main(argv: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'bench-tracing-'));
   const script = join(work, `ev-${options.load}.lua`);
   writeFileSync(script, wrkScript(options.load));
-  const sink = await OtlpReceiver.start('counts');
   const results = new Map<Case, Measurement[]>(options.cases.map((kind) => [kind, []]));
-  const rows: string[] = ['round\tcase\trps\tp50_ms\tp99_ms\terrors\tingestion_cpu_us\tprocessing_cpu_us\tsink_cpu_us\tspans_per_request'];
+  const spansPerRequest = new Map<Case, number>();
+  const rows: string[] = ['round\tcase\trps\tp50_ms\tp99_ms\terrors\tingestion_cpu_us\tprocessing_cpu_us\tsink_cpu_us'];
   console.log(
-    `bench:tracing: ${options.load} load, wrk -c${options.connections}, ${options.durationS} s measured after ${options.warmupS} s warm-up, ` +
-      `${options.rounds} interleaved rounds, cases ${options.cases.join(', ')}, loopback, fresh processes per measurement`,
+    `bench:tracing: ${options.load} load, wrk -c${options.connections}; a pipeline per case (${options.cases.join(', ')}), ${options.warmupS} s warm-up each, ` +
+      `then ${options.rounds} rounds of ${options.durationS} s per case in a rotated order; loopback`,
   );
+  const pipelines: Pipeline[] = [];
   try {
+    for (const kind of options.cases) pipelines.push(await startPipeline(kind));
+    for (const pipeline of pipelines) await drive(pipeline, script, options.connections, options.warmupS);
     for (let round = 0; round < options.rounds; round++) {
-      for (let step = 0; step < options.cases.length; step++) {
-        const kind = options.cases[(step + round) % options.cases.length];
-        const result = await measure(kind, options, script, sink);
-        results.get(kind)?.push(result);
-        rows.push([round + 1, kind, result.rps, result.p50Ms, result.p99Ms, result.errors, result.ingestionCpuUs, result.processingCpuUs, result.sinkCpuUs, result.spansPerRequest].join('\t'));
+      for (let step = 0; step < pipelines.length; step++) {
+        const pipeline = pipelines[(step + round) % pipelines.length];
+        const result = await drive(pipeline, script, options.connections, options.durationS);
+        results.get(pipeline.kind)?.push(result);
+        rows.push([round + 1, pipeline.kind, result.rps, result.p50Ms, result.p99Ms, result.errors, result.ingestionCpuUs, result.processingCpuUs, result.sinkCpuUs].join('\t'));
         console.log(
-          `bench:tracing: round ${round + 1}/${options.rounds} ${kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
-            `CPU/request ingestion ${result.ingestionCpuUs.toFixed(0)} µs, processing ${result.processingCpuUs.toFixed(0)} µs, ${result.spansPerRequest.toFixed(2)} spans/request, ${result.errors} errors`,
+          `bench:tracing: round ${round + 1}/${options.rounds} ${pipeline.kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
+            `CPU/request ingestion ${result.ingestionCpuUs.toFixed(0)} µs, processing ${result.processingCpuUs.toFixed(0)} µs, ${result.errors} errors`,
         );
       }
     }
   } finally {
-    await sink.close();
+    for (const pipeline of pipelines) spansPerRequest.set(pipeline.kind, await stopPipeline(pipeline));
     rmSync(work, { recursive: true, force: true });
   }
   const resultsDir = join(ROOT, 'bench-results');
@@ -292,7 +315,7 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(rowsFile, `${rows.join('\n')}\n`);
 
   const pick = (kind: Case, field: keyof Measurement) => (results.get(kind) ?? []).map((result) => result[field]);
-  console.log(`\nmedians (min–max) of ${options.rounds} rounds; CPU in µs per request`);
+  console.log(`\nmedians (min–max) of ${options.rounds} rounds; CPU in µs per request; spans per request over the whole run (flush on shutdown included)`);
   console.log(
     formatTable(
       ['case', 'req/s', 'p50 ms', 'p99 ms', 'ingestion CPU', 'processing CPU', 'sink CPU', 'spans/req', 'errors'],
@@ -304,13 +327,13 @@ async function main(argv: string[]): Promise<number> {
         summary(pick(kind, 'ingestionCpuUs'), fixed(0)),
         summary(pick(kind, 'processingCpuUs'), fixed(0)),
         fixed(0)(percentile(pick(kind, 'sinkCpuUs'), 50)),
-        fixed(2)(percentile(pick(kind, 'spansPerRequest'), 50)),
-        pick(kind, 'errors').reduce((sum, value) => sum + value, 0),
+        fixed(2)(spansPerRequest.get(kind) ?? 0),
+        pipelines.find((pipeline) => pipeline.kind === kind)?.errors ?? 0,
       ]),
     ),
   );
   if (options.cases.includes('off')) {
-    console.log('\nratios to off, per round (req/s: lower is a cost; p99 and CPU per request: higher is a cost)');
+    console.log('\nratios to off within each round, median (min–max) (req/s: below 1 is a cost; p99 and CPU per request: above 1 is a cost)');
     const ratio = (kind: Case, field: keyof Measurement) => pick(kind, field).map((value, round) => value / pick('off', field)[round]);
     console.log(
       formatTable(
