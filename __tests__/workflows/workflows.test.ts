@@ -108,7 +108,7 @@ describe('infrastructure.yml', () => {
   function synthesizedStacks(env: string): string[] {
     const outDir = mkdtempSync(join(tmpdir(), 'workflow-synth-'));
     try {
-      const synth = spawnSync(process.execPath, ['scripts/synth-app.cjs'], {
+      const synth = spawnSync(process.execPath, ['scripts/synth.cjs', '--app-only'], {
         cwd: ROOT,
         env: { ...process.env, EV_PIPELINE_ENV: env, CDKTF_OUTDIR: outDir, CHECKPOINT_DISABLE: '1' },
         encoding: 'utf8',

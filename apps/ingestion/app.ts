@@ -13,11 +13,13 @@ import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { countEvAnswers } from '../service-kit/ev-metrics';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
+import type { Tracing } from '../tracing/tracing';
 import { CircuitBreakingProcessingClient } from './circuit-breaking-processing-client';
 import { evRoute } from './ev-route';
 import { ParkingProcessingClient } from './parking-processing-client';
 import type { ProcessingClient } from './processing-client';
 import { RetryingProcessingClient } from './retrying-processing-client';
+import { TracedProcessingClient } from './traced-processing-client';
 import { UndiciProcessingClient } from './undici-processing-client';
 
 /** Default connections to processing: as many as requests a busy ingestion has in flight, so none waits for a socket. */
@@ -55,6 +57,8 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly retryQueue?: RetryQueue;
   /** EMF counters (Requests, Errors, Parked); the app stops (flushes) them on close. @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** OpenTelemetry tracing: a server span per request, a client span per attempt at processing; the app shuts it down (flushes) on close. @default none: no spans, no hooks */
+  readonly tracing?: Tracing;
 }
 
 /** Builds the data-ingestion app (not listening; call `listen` or use `inject`). */
@@ -75,6 +79,15 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   const breakerStore = options.circuitBreakerStore ?? new MemoryCircuitBreakerStore();
 
   let processing: ProcessingClient = transport;
+  // Tracing (only when configured): spans per request and per attempt; see apps/tracing.
+  const { tracing } = options;
+  if (tracing !== undefined) {
+    tracing.traceRequests(app, { rewriteTraceHeaders: true });
+    processing = new TracedProcessingClient(processing, tracing, options.dataProcessingUrl ?? new URL(LOCAL_DATA_PROCESSING_URL));
+    app.addHook('onClose', async () => {
+      await tracing.shutdown();
+    });
+  }
   if (retryMode === RetryMode.APP) {
     processing = new RetryingProcessingClient(processing, {
       policy,

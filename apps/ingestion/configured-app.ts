@@ -9,6 +9,7 @@ import { DATA_INGESTION, DATA_PROCESSING } from '../../contract/services';
 import { RedisCircuitBreakerStore } from '../resilience/circuit-breaker/redis-circuit-breaker-store';
 import { openConfiguredRetryQueue, startServiceMetrics } from '../service-kit/pipeline-settings';
 import type { ServiceApp } from '../service-kit/service-app';
+import { startTracing } from '../tracing/start-tracing';
 import { buildApp } from './app';
 import type { IngestionSettings } from './settings';
 
@@ -20,5 +21,6 @@ export async function buildConfiguredApp(settings: IngestionSettings): Promise<S
     retryQueue,
     circuitBreakerStore: settings.redisUrl === undefined ? undefined : RedisCircuitBreakerStore.connect(settings.redisUrl, { name: DATA_PROCESSING.name }),
     metrics: startServiceMetrics(DATA_INGESTION, [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.PARKED], settings),
+    tracing: await startTracing(settings.tracing, DATA_INGESTION),
   });
 }

@@ -1,13 +1,14 @@
 /**
  * Which request headers travel from ingestion to processing, and which answer
  * headers travel back. Hop-by-hop and client-specific headers stay behind.
+ * The trace context travels in both formats (X-Ray and W3C Trace Context).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/ev-payload';
 import { TRACE_ID_HEADER } from '../service-kit/request-log';
 
 /** Request headers propagated to processing. */
-export const FORWARDED_REQUEST_HEADERS = ['content-type', FAULT_503_HEADER, TRACE_ID_HEADER, IDEMPOTENCY_KEY_HEADER] as const;
+export const FORWARDED_REQUEST_HEADERS = ['content-type', FAULT_503_HEADER, TRACE_ID_HEADER, 'traceparent', 'tracestate', IDEMPOTENCY_KEY_HEADER] as const;
 
 /** Answer headers relayed to the client. */
 export const RELAYED_ANSWER_HEADERS = ['content-type', IDEMPOTENT_REPLAY_HEADER, 'retry-after'] as const;

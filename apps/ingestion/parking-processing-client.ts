@@ -12,13 +12,11 @@
  * event neither processed nor stored. 4xx answers are returned as they are.
  */
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, type EvPayload } from '../../contract/ev-payload';
+import { TRACE_ID_ATTRIBUTE } from '../../contract/tracing';
 import { errorBody } from '../service-kit/error-reply';
 import { TRACE_ID_HEADER } from '../service-kit/request-log';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
-
-/** Message attribute carrying the X-Ray trace id of a parked event. */
-export const TRACE_ID_ATTRIBUTE = 'TraceId';
 
 /** What happened to an event that was to be parked (for metrics and logs). */
 export type ParkingOutcome =

@@ -5,6 +5,7 @@ import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../ser
 import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from './app';
+import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 
 /** Everything the ingestion server reads from the environment. */
 export interface IngestionSettings extends ServerSettings, PipelineSettings {
@@ -23,6 +24,8 @@ export interface IngestionSettings extends ServerSettings, PipelineSettings {
   readonly retryBackoff: RetryBackoffSpec;
   /** `RETRY_OVERALL_TIMEOUT_MS`: deadline over all attempts. @default PROCESSING_CALL_TIMEOUT_MS (68000, the processing route's per-request timeout) */
   readonly retryOverallTimeoutMs: number;
+  /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
+  readonly tracing: TracingSettings;
 }
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
@@ -43,5 +46,6 @@ export function readIngestionSettings(env: Env): IngestionSettings {
     retryMode,
     retryBackoff: { baseIntervalMs, maxIntervalMs },
     retryOverallTimeoutMs,
+    tracing: readTracingSettings(env),
   };
 }

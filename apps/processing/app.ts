@@ -8,6 +8,7 @@ import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idempotent-store';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
+import type { Tracing } from '../tracing/tracing';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { EventApplier } from './event-applier';
 import { evRoute } from './ev-route';
@@ -36,6 +37,8 @@ export interface ProcessingAppOptions extends ServiceAppOptions {
   readonly retryQueueSettings?: RetryQueueSettings;
   /** EMF counters (Requests, Errors, Drained); the app stops (flushes) them on close. @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** OpenTelemetry tracing: a server span per request, a span per drained message; the app shuts it down (flushes) on close. @default none: no spans, no hooks */
+  readonly tracing?: Tracing;
 }
 
 /** Builds the data-processing app (not listening; call `listen` or use `inject`). */
@@ -47,11 +50,19 @@ export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
   if (!(fault503Rate >= 0 && fault503Rate <= 1)) throw new Error(`fault503Rate (${fault503Rate}) must be from 0 to 1`);
   const { metrics, retryQueue } = options;
   const app = createServiceApp(DATA_PROCESSING, options);
+  // Tracing (only when configured): spans per request and per drained message; see apps/tracing.
+  const { tracing } = options;
+  if (tracing !== undefined) {
+    tracing.traceRequests(app);
+    app.addHook('onClose', async () => {
+      await tracing.shutdown();
+    });
+  }
   // One applier for both paths: a key applied by either is not applied again by the other.
   const applier = new EventApplier(store, thresholds);
   app.register(evRoute, { applier, fault503Rate, random: options.random ?? Math.random, metrics });
   if (retryQueue !== undefined) {
-    app.register(retryQueueDrain, { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS, applier, metrics });
+    app.register(retryQueueDrain, { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS, applier, metrics, tracing });
   }
   app.register(vehicleRoute, { store });
   app.addHook('onClose', async () => {

@@ -11,6 +11,7 @@ import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idemp
 import { RedisIdempotentStore } from '../resilience/redis-idempotent-store';
 import { openConfiguredRetryQueue, startServiceMetrics } from '../service-kit/pipeline-settings';
 import type { ServiceApp } from '../service-kit/service-app';
+import { startTracing } from '../tracing/start-tracing';
 import { buildApp } from './app';
 import type { ProcessingSettings } from './settings';
 import type { EvResult, VehicleState } from './vehicle-state';
@@ -28,5 +29,6 @@ export async function buildConfiguredApp(settings: ProcessingSettings): Promise<
     store,
     retryQueue,
     metrics: startServiceMetrics(DATA_PROCESSING, [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.DRAINED], settings),
+    tracing: await startTracing(settings.tracing, DATA_PROCESSING),
   });
 }

@@ -18,6 +18,9 @@ import { RetryQueueDrainer } from '../resilience/retry-queue-drainer';
 import type { ReceivedMessage, RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { compiledValidator } from '../service-kit/schema-validators';
 import { describeValidationError } from '../service-kit/validation-message';
+import type { QueuedMessage, Tracing } from '../tracing/tracing';
+import { TRACE_ID_HEADER } from '../service-kit/request-log';
+import { TRACE_ID_ATTRIBUTE } from '../../contract/tracing';
 import { UnappliableEventError, type EventApplier } from './event-applier';
 
 /** Options of {@link retryQueueDrain}. */
@@ -29,6 +32,8 @@ export interface RetryQueueDrainOptions {
   readonly applier: EventApplier;
   /** Counts drained events (Drained). @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** Handles each message in a span linked to the trace that parked it. @default none */
+  readonly tracing?: Tracing;
 }
 
 /** Parses and validates a queued body; throws {@link UnappliableEventError} when it is not a valid event. */
@@ -48,17 +53,24 @@ function parseEvent(message: ReceivedMessage, validate: ValidateFunction<EvPaylo
   return body;
 }
 
+/** A received message as tracing sees it: its X-Ray trace header was stored as the `TraceId` attribute. */
+function traceableMessage(message: ReceivedMessage): QueuedMessage {
+  const traceHeader = message.attributes[TRACE_ID_ATTRIBUTE];
+  return { messageId: message.messageId, receiveCount: message.receiveCount, traceHeaders: traceHeader === undefined ? {} : { [TRACE_ID_HEADER]: traceHeader } };
+}
+
 /** Drains `queue` while the app runs. */
-export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics }) => {
+export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics, tracing }) => {
   const validate = compiledValidator<EvPayload>(EvPayload);
+  const apply = async (message: ReceivedMessage): Promise<void> => {
+    await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
+  };
   let drainer: RetryQueueDrainer | undefined;
   app.addHook('onReady', async () => {
     drainer = new RetryQueueDrainer({
       queue,
       settings,
-      handler: async (message) => {
-        await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
-      },
+      handler: tracing === undefined ? apply : (message) => tracing.traceQueuedMessage(traceableMessage(message), () => apply(message)),
       onDrained: () => metrics?.count(PipelineMetric.DRAINED),
       onError: (error, message) => {
         const fields = message === undefined ? {} : { messageId: message.messageId, idempotencyKey: message.idempotencyKey, receiveCount: message.receiveCount };

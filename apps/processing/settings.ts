@@ -5,6 +5,7 @@ import { EnvError, readInteger, readNumber, type Env } from '../service-kit/env'
 import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_MEMORY_MAX_ENTITIES, DEFAULT_MEMORY_MAX_KEYS } from '../resilience/idempotent-store';
+import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './app';
 
@@ -43,6 +44,8 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
    * `RETRY_QUEUE_BACKOFF_BASE_SECONDS` and `RETRY_QUEUE_BACKOFF_MAX_SECONDS` over it.
    */
   readonly retryQueueSettings: RetryQueueSettings;
+  /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
+  readonly tracing: TracingSettings;
 }
 
 function readRetryQueueSettings(env: Env): RetryQueueSettings {
@@ -78,5 +81,6 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
     idempotencyMemoryMaxKeys: readInteger(env, 'IDEMPOTENCY_MEMORY_MAX_KEYS', DEFAULT_MEMORY_MAX_KEYS, 1, MAX_MEMORY_ENTRIES),
     memoryMaxVehicles: readInteger(env, 'MEMORY_MAX_VEHICLES', DEFAULT_MEMORY_MAX_ENTITIES, 1, MAX_MEMORY_ENTRIES),
     retryQueueSettings: readRetryQueueSettings(env),
+    tracing: readTracingSettings(env),
   };
 }

@@ -26,6 +26,7 @@ describe('settings from the environment', () => {
       retryQueueUrl: undefined,
       retryQueueDir: undefined,
       metricsFlushIntervalMs: 60_000,
+      tracing: expect.objectContaining({ tracesUrl: undefined }),
     });
     expect(readProcessingSettings({})).toMatchObject({
       port: 3001,
