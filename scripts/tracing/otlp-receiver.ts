@@ -131,14 +131,14 @@ export class OtlpReceiver {
 
   /** Listens on a free loopback port. */
   static async start(mode: ReceiverMode): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
-    const server = createServer((request, response) => receiver?.handle(request, response));
+    // No request can arrive before `receiver` is set: nobody knows the port until listen resolves.
+    const server = createServer((request, response) => receiver.handle(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    receiver = new OtlpReceiver(server, mode, `http://127.0.0.1:${port}`);
+    const receiver = new OtlpReceiver(server, mode, `http://127.0.0.1:${port}`);
     return receiver;
   }
 
