@@ -20,8 +20,14 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
   /** `IDEMPOTENCY_KEY_TTL_SECONDS`: how long an applied key is remembered. @default 86400 */
   readonly idempotencyKeyTtlSeconds: number;
   /**
+   * `REDIS_REPLICA_ACKS`: replicas that must hold an applied event before it is answered
+   * (Redis `WAIT`; 1 with a replicated cache, so a failover cannot lose an acknowledged key). @default 0
+   */
+  readonly redisReplicaAcks: number;
+  /**
    * The drain's settings: `RETRY_QUEUE_SETTINGS` with `RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS`,
-   * `RETRY_QUEUE_BACKOFF_BASE_SECONDS` and `RETRY_QUEUE_BACKOFF_MAX_SECONDS` over it.
+   * `RETRY_QUEUE_BACKOFF_BASE_SECONDS`, `RETRY_QUEUE_BACKOFF_MAX_SECONDS` and
+   * `RETRY_QUEUE_RECEIVE_WAIT_SECONDS` over it.
    */
   readonly retryQueueSettings: RetryQueueSettings;
 }
@@ -45,6 +51,7 @@ function readRetryQueueSettings(env: Env): RetryQueueSettings {
     visibilityTimeoutSeconds: readInteger(env, 'RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS', defaults.visibilityTimeoutSeconds, 1, MAX_VISIBILITY_SECONDS),
     backoffBaseSeconds,
     backoffMaxSeconds,
+    receiveWaitSeconds: readInteger(env, 'RETRY_QUEUE_RECEIVE_WAIT_SECONDS', defaults.receiveWaitSeconds, 0, 20),
   };
 }
 
@@ -63,6 +70,7 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
     }),
     fault503Rate: readNumberFrom(env, 'FAULT_503_RATE', 0, 0, 1),
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
+    redisReplicaAcks: readInteger(env, 'REDIS_REPLICA_ACKS', 0, 0, 5),
     retryQueueSettings: readRetryQueueSettings(env),
   };
 }
