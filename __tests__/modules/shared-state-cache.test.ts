@@ -2,7 +2,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TerraformOutput, Testing } from 'cdktf';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
-import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SharedStateCache, type SharedStateCacheProps } from '../../modules/cache/shared-state-cache';
@@ -118,7 +117,7 @@ describe('SharedStateCache', () => {
     [{ userAccess: 'on ~* +@all' }, /'userAccess': give key and command rules only/],
     [{ userAccess: '~* >password +@all' }, /'userAccess': give key and command rules only/],
     [{ secretRecoveryWindowDays: 3 }, /'secretRecoveryWindowDays': must be an integer from 7 to 30, got 3/],
-  ] as const)('rejects %p', (override, message) => {
+  ] as Array<[Partial<SharedStateCacheProps>, RegExp]>)('rejects %p', (override, message) => {
     expect(() => new SharedStateCache(newStack(), 'Cache', { ...props, ...override })).toThrow(message);
   });
 });
