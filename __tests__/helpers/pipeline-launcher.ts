@@ -4,6 +4,7 @@
  * `npm run drill` / `npm run bench:retries` load it at run time.
  */
 import type { PipelineLauncher } from '../../scripts/drill/launcher';
+import { startLocalSqs } from './local-aws-sqs';
 import { ensureBuilt, startService } from './processes';
 import { findRedisServerBinary, freeLoopbackPort, startRedisServer } from './redis-server';
 
@@ -11,6 +12,7 @@ export const testLauncher: PipelineLauncher = {
   ensureBuilt,
   startService,
   startRedisServer: () => startRedisServer(),
+  startLocalSqs: () => startLocalSqs(),
   redisAvailable() {
     try {
       findRedisServerBinary();

@@ -1,6 +1,7 @@
 /**
  * What the drill needs to start real processes: the built services, a
- * redis-server, free loopback ports. The implementation is the test helpers
+ * redis-server (TLS and an ACL user, as the services meet ElastiCache), an
+ * SQS-compatible server, free loopback ports. The implementation is the test helpers
  * (`__tests__/helpers/processes.ts`, `redis-server.ts`), bound in
  * `__tests__/helpers/pipeline-launcher.ts`, where the compiler checks them
  * against this interface.
@@ -33,8 +34,21 @@ export interface LaunchedService {
 
 /** A running redis-server. */
 export interface LaunchedRedis {
-  /** `redis://127.0.0.1:<port>`. */
+  /** `rediss://127.0.0.1:<port>` (no credentials). */
   readonly url: string;
+  /** What a service needs to connect: `REDIS_URL`, `REDIS_USERNAME`, `REDIS_PASSWORD`, `NODE_EXTRA_CA_CERTS`. */
+  serviceEnv(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A running SQS-compatible server with the retry queue and its dead-letter queue. */
+export interface LaunchedSqs {
+  /** `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** `AWS_ENDPOINT_URL_SQS`, `AWS_REGION`, credentials, `RETRY_QUEUE_URL`, `DLQ_URL`. */
+  env(): Record<string, string>;
+  /** Messages of the retry queue or the dead-letter queue: visible and in flight. */
+  depth(queue?: 'retry' | 'dead-letter'): Promise<{ readonly visible: number; readonly inFlight: number }>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +60,8 @@ export interface PipelineLauncher {
   startService(service: ServiceName, env: Record<string, string>, port?: number): Promise<LaunchedService>;
   /** Starts a redis-server on a free loopback port; throws when none is installed. */
   startRedisServer(): Promise<LaunchedRedis>;
+  /** Starts `local-aws-sqs` in this process with the retry queue and its dead-letter queue. */
+  startLocalSqs(): Promise<LaunchedSqs>;
   /** Whether `redis-server` is on PATH. */
   redisAvailable(): boolean;
   /** A TCP port on 127.0.0.1 that was free a moment ago. */
