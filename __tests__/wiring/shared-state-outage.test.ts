@@ -2,8 +2,9 @@
  * A shared-state store outage is a retryable answer: processing answers
  * `POST /ev` with 503 and `Retry-After` at once (a 500 is not retried by the
  * mesh's `gateway-error` policy), `GET /ready` says the store is down while
- * `GET /health-check` stays 200 (liveness), and all of it recovers when the
- * store is back. Ingestion's shared breaker fails open meanwhile.
+ * `GET /health-check` stays 200 (liveness), the retry-queue drain pauses, and
+ * all of it recovers when the store is back. Ingestion's shared breaker
+ * fails open meanwhile.
  */
 import { buildConfiguredApp as buildIngestion } from '../../apps/ingestion/configured-app';
 import { readIngestionSettings } from '../../apps/ingestion/settings';
@@ -11,8 +12,10 @@ import { buildConfiguredApp as buildProcessing } from '../../apps/processing/con
 import { readProcessingSettings } from '../../apps/processing/settings';
 import type { ServiceApp } from '../../apps/http/service-app';
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { freeLoopbackPort, startRedisServer } from '../helpers/redis-server';
-import { eventsOf, postEvent, startCountingServer } from './fixtures';
+import { RETRY_QUEUE_SETTINGS } from '../../contract/retry-queue';
+import { EmbeddedRetryQueue, parseMessageFileName } from '../../apps/resilience/retry-queue/embedded-retry-queue';
+import { freeLoopbackPort, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { eventsOf, eventually, postEvent, queueFiles, startCountingServer, tempQueueDir } from './fixtures';
 
 const QUIET = { LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0' };
 
@@ -22,6 +25,7 @@ afterEach(async () => {
 });
 
 async function expectStoreDown(processing: ServiceApp): Promise<void> {
+  await processing.ready();
   const started = Date.now();
   const response = await postEvent(processing, { ...SAMPLE_EVENT, vehicle_id: 'EV-OUTAGE' });
   expect(Date.now() - started).toBeLessThan(300);
@@ -65,6 +69,37 @@ describe('processing with the shared-state store unreachable', () => {
       apps.splice(0);
       await restarted.stop();
       await redis.stop();
+    }
+  });
+});
+
+describe('the retry-queue drain while the shared-state store is down', () => {
+  test('receives nothing (the messages keep their receives for later) and drains once the store is back', async () => {
+    const redis = await startRedisServer({ appendOnly: true });
+    const queueDir = tempQueueDir();
+    const processing = await buildProcessing(
+      readProcessingSettings({ ...QUIET, ...redis.serviceEnv(), RETRY_QUEUE_DIR: queueDir.dir, RETRY_QUEUE_RECEIVE_WAIT_SECONDS: '1' }),
+      { redisTls: redis.tls },
+    );
+    await processing.ready();
+    let restarted: RedisServer | undefined;
+    try {
+      await redis.kill();
+      // The long poll that was waiting when the store went down ends within its 1 s wait; then the drain pauses.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const queue = await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: RETRY_QUEUE_SETTINGS.maxReceiveCount });
+      const event = { ...SAMPLE_EVENT, vehicle_id: 'EV-DRAIN-PAUSED' };
+      await queue.send({ idempotencyKey: 'EV-DRAIN-PAUSED@1', body: JSON.stringify(event) });
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(queueFiles(queueDir.dir, 'messages').map((name) => parseMessageFileName(name)?.receiveCount)).toEqual([0]);
+      restarted = await startRedisServer({ appendOnly: true, dir: redis.dir, port: redis.port, users: redis.users });
+      await eventually(async () => (await eventsOf(processing, 'EV-DRAIN-PAUSED')) === 1);
+      await eventually(() => queueFiles(queueDir.dir, 'messages').length === 0);
+    } finally {
+      await processing.close();
+      await restarted?.stop();
+      await redis.stop();
+      queueDir.remove();
     }
   });
 });

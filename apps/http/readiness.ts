@@ -46,6 +46,11 @@ async function outcomeOf(check: ReadinessCheck, timeoutMs: number): Promise<stri
   }
 }
 
+/** A function resolving true when every check passes within `timeoutMs` (for work outside requests, such as a queue drain). */
+export function allReady(checks: readonly ReadinessCheck[], timeoutMs = 1_000): () => Promise<boolean> {
+  return async () => (await Promise.all(checks.map((check) => outcomeOf(check, timeoutMs)))).every((outcome) => outcome === 'up');
+}
+
 /** Registers `GET /ready`. */
 export const readiness: FastifyPluginAsyncTypebox<ReadinessOptions> = async (app, { checks, timeoutMs = 1_000 }) => {
   app.get(READINESS_PATH, { schema: { response: { 200: ReadinessBody, 503: ReadinessBody } } }, async (_request, reply) => {

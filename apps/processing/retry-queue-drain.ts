@@ -33,6 +33,8 @@ export interface RetryQueueDrainOptions {
   readonly applier: EventApplier;
   /** Counts drained events (Drained). @default none */
   readonly metrics?: EmbeddedMetrics;
+  /** Receive only while this resolves true (the store is reachable). @default always */
+  readonly canProcess?: () => Promise<boolean>;
 }
 
 /** An Ajv validation function, as Fastify's validator compiler returns it. */
@@ -56,7 +58,7 @@ function parseEvent(message: ReceivedMessage, validate: BodyValidator): EvPayloa
 }
 
 /** Drains `queue` while the app runs. */
-export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics }) => {
+export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics, canProcess }) => {
   let drainer: RetryQueueDrainer | undefined;
   app.addHook('onReady', async () => {
     const compile = app.validatorCompiler;
@@ -65,6 +67,7 @@ export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async
     drainer = new RetryQueueDrainer({
       queue,
       settings,
+      canProcess,
       handler: async (message) => {
         await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
       },
