@@ -144,20 +144,24 @@ describe('RedisIdempotentStore while the store is unavailable', () => {
   it('fails at once with DependencyUnavailableError while redis-server is down, and works again once it is back', async () => {
     const server = await startRedisServer({ appendOnly: true });
     const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.connection, { keyPrefix: 'idem:outage:' }, { tls: server.tls });
-    await store.applyOnce('o1', 'car-7', countEvent('o1'));
-    await server.kill();
-    const started = Date.now();
-    const failure = await store.applyOnce('o2', 'car-7', countEvent('o2')).catch((error: unknown) => error);
-    expect(Date.now() - started).toBeLessThan(500);
-    expect(failure).toBeInstanceOf(DependencyUnavailableError);
-    expect(failure).toMatchObject({ dependency: 'shared-state store', retryAfterSeconds: 1 });
-    await expect(store.ping()).rejects.toBeInstanceOf(DependencyUnavailableError);
-    const restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
-    for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50)) if (await store.ping().then(() => true, () => false)) break;
-    expect(await store.applyOnce('o2', 'car-7', countEvent('o2'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
-    await store.close();
-    await restarted.stop();
-    await server.stop();
+    let restarted: RedisServer | undefined;
+    try {
+      await store.applyOnce('o1', 'car-7', countEvent('o1'));
+      await server.kill();
+      const started = Date.now();
+      const failure = await store.applyOnce('o2', 'car-7', countEvent('o2')).catch((error: unknown) => error);
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(failure).toBeInstanceOf(DependencyUnavailableError);
+      expect(failure).toMatchObject({ dependency: 'shared-state store', retryAfterSeconds: 1 });
+      await expect(store.ping()).rejects.toBeInstanceOf(DependencyUnavailableError);
+      restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50)) if (await store.ping().then(() => true, () => false)) break;
+      expect(await store.applyOnce('o2', 'car-7', countEvent('o2'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
+    } finally {
+      await store.close();
+      await restarted?.stop();
+      await server.stop();
+    }
   });
 
   it('answers a command the ACL user may not run with the server error itself (a configuration bug, not an outage)', async () => {

@@ -86,11 +86,13 @@ export function unavailableOrSelf(error: unknown, dependency: string, retryAfter
 }
 
 /**
- * Throws {@link DependencyUnavailableError} of `dependency` unless `redis` is
- * connected, so a call while it reconnects fails without sending anything.
+ * Throws {@link DependencyUnavailableError} of `dependency` when `redis` is
+ * not connected and has no offline queue (as {@link connectRedis} makes it),
+ * so a call while it reconnects fails without sending anything. A connection
+ * with an offline queue keeps its own behaviour (commands wait for it).
  */
 export function requireConnected(redis: Redis, dependency: string, retryAfterSeconds = 1): void {
-  if (redis.status !== 'ready') {
+  if (redis.status !== 'ready' && redis.options.enableOfflineQueue === false) {
     throw new DependencyUnavailableError(dependency, retryAfterSeconds, { cause: new Error(`connection ${redis.status}`) });
   }
 }
