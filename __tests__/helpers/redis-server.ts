@@ -2,14 +2,15 @@
  * Starts a real `redis-server` (Debian's package, built with TLS) on a free
  * loopback port in a temporary directory, for tests that need Redis, and
  * stops it again. By default it runs as the services meet ElastiCache in
- * AWS: TLS only (a throwaway CA and server certificate made with `openssl`),
+ * AWS: TLS only (a throwaway CA and server certificate made with `openssl`
+ * in the server's directory),
  * no unauthenticated access, and one ACL user with the contract's
  * permissions (`SHARED_STATE_USER_ACCESS`) and a random password. `secure:
  * false` starts a plain-text server with an open default user instead.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -113,8 +114,6 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
-let sharedTlsFiles: TestTlsFiles | undefined;
-
 function openssl(args: string[], cwd: string): void {
   const result = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
   if (result.error !== undefined) throw new Error(`openssl not found (${result.error.message}): install it with \`apt-get install openssl\``);
@@ -123,20 +122,21 @@ function openssl(args: string[], cwd: string): void {
 
 /**
  * A throwaway CA and a server certificate signed by it (P-256, valid 2 days,
- * subject alternative names 127.0.0.1 and localhost), made once per process
- * and removed when it exits.
+ * subject alternative names 127.0.0.1 and localhost) in `<dir>/tls`, made
+ * unless they are there already (a restart on the same directory), and
+ * removed with the server's directory.
  */
-export function testTlsFiles(): TestTlsFiles {
-  if (sharedTlsFiles !== undefined) return sharedTlsFiles;
-  const dir = mkdtempSync(join(tmpdir(), 'redis-tls-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+export function testTlsFiles(dir: string): TestTlsFiles {
+  const tlsDir = join(dir, 'tls');
+  const files = { caFile: join(tlsDir, 'ca.crt'), certFile: join(tlsDir, 'server.crt'), keyFile: join(tlsDir, 'server.key') };
+  if (existsSync(files.certFile)) return files;
+  mkdirSync(tlsDir, { recursive: true });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=throwaway test CA'], dir);
-  openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
-  writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.cnf'], dir);
-  sharedTlsFiles = { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'server.crt'), keyFile: join(dir, 'server.key') };
-  return sharedTlsFiles;
+  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=throwaway test CA'], tlsDir);
+  openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], tlsDir);
+  writeFileSync(join(tlsDir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.cnf'], tlsDir);
+  return files;
 }
 
 /**
@@ -172,11 +172,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'redis-test-'));
   const port = options.port ?? (await freeLoopbackPort());
   const users = secure ? (options.users ?? options.replicaOf?.users ?? newUsers()) : undefined;
-  const tlsFiles = secure ? testTlsFiles() : undefined;
+  const tlsFiles = secure ? testTlsFiles(dir) : undefined;
   const args = ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--repl-diskless-sync-delay', '0'];
   if (tlsFiles !== undefined && users !== undefined) {
     args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', tlsFiles.certFile, '--tls-key-file', tlsFiles.keyFile);
-    args.push('--tls-ca-cert-file', tlsFiles.caFile, '--tls-auth-clients', 'no', '--aclfile', writeAclFile(dir, users));
+    // A replica checks its primary's certificate with this CA (clients present none: --tls-auth-clients no).
+    const caFile = options.replicaOf?.tlsFiles?.caFile ?? tlsFiles.caFile;
+    args.push('--tls-ca-cert-file', caFile, '--tls-auth-clients', 'no', '--aclfile', writeAclFile(dir, users));
   } else {
     args.push('--port', String(port));
   }
