@@ -27,6 +27,13 @@ export const DATA_PROCESSING: ServiceIdentity = Object.freeze({
   healthCheckPath: '/health-check',
 });
 
+/**
+ * Readiness path of both services: 200 while the dependencies a request needs
+ * answer, 503 while one does not (the health check stays a liveness check).
+ * For load-balancer and mesh health checks, not for ECS's container health check.
+ */
+export const READINESS_PATH = '/ready';
+
 /** The path both services accept EV events on. */
 export const EV_PATH = '/ev';
 

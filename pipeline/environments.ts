@@ -37,7 +37,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     env: 'dev',
     logRetentionDays: 30,
     enableExecuteCommand: false,
-    sharedStateCache: { nodeType: 'cache.t4g.micro', nodeCount: 1 },
+    sharedStateCache: { nodeType: 'cache.t4g.micro', nodeCount: 2 },
     failureRateAlarmPercent: 5,
     services: {
       [DATA_INGESTION.name]: {

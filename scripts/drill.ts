@@ -1,7 +1,8 @@
 /**
  * `npm run drill`: the chaos test's scenario, longer and configurable. Starts
- * its own redis-server (when `redis-server` is on PATH), both built services
- * (builds `dist/` first when stale) sharing an embedded retry queue, runs
+ * its own redis-server (when `redis-server` is on PATH; TLS and an ACL user),
+ * both built services (builds `dist/` first when stale) sharing a retry queue
+ * (the embedded queue, or SQS as `local-aws-sqs` emulates it), runs
  * concurrent clients against ingestion while processing answers random 503s
  * and is SIGKILLed and restarted, waits for the retry queue to drain, and
  * prints accepted / parked / processed / dead-lettered / lost / duplicated and
@@ -10,12 +11,12 @@
  *
  *   npm run drill -- [--events 5000] [--duration S] [--clients 8] [--vehicles 100]
  *                    [--fault-rate 0.2] [--kills 4] [--think-ms 5] [--seed N]
- *                    [--drain-timeout S] [--no-redis]
+ *                    [--drain-timeout S] [--no-redis] [--queue embedded|sqs]
  */
 import { parseArgs } from 'node:util';
 import { chaosSummaryLine, runChaos, type ChaosReport } from './drill/chaos';
 import { probe503Rate } from './drill/client';
-import { startPipelineCluster, type PipelineCluster } from './drill/cluster';
+import { startPipelineCluster, type PipelineCluster, type QueueBackend } from './drill/cluster';
 import { localLauncher } from './launch/pipeline-launcher';
 import { formatTable, ms } from './drill/stats';
 
@@ -31,7 +32,8 @@ const USAGE = `Usage: npm run drill -- [options]
   --think-ms N       pause of each client between events (5)
   --seed N           seed of event order, back-offs and kill moments (random)
   --drain-timeout S  how long to wait for the retry queue to drain (60)
-  --no-redis         memory mode even when redis-server is installed (kills must be 0)`;
+  --no-redis         memory mode even when redis-server is installed (kills must be 0)
+  --queue BACKEND    retry queue: embedded (a directory) or sqs (local-aws-sqs, through AWS_ENDPOINT_URL_SQS) (embedded)`;
 
 class UsageError extends Error {}
 
@@ -48,6 +50,7 @@ interface DrillArgs {
   readonly seed: number | undefined;
   readonly drainTimeoutMs: number;
   readonly redis: boolean;
+  readonly queueBackend: QueueBackend;
 }
 
 function number(values: Record<string, string | boolean | undefined>, name: string, min: number, max: number, integer: boolean): number | undefined {
@@ -88,12 +91,15 @@ function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
       seed: option,
       'drain-timeout': option,
       'no-redis': { type: 'boolean' },
+      queue: option,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help === true) return 'help';
   const duration = number(values, 'duration', 1, 3_600, false);
+  const queueBackend = values.queue ?? 'embedded';
+  if (queueBackend !== 'embedded' && queueBackend !== 'sqs') throw new UsageError(`--queue ${queueBackend}: expected embedded or sqs`);
   const kills = number(values, 'kills', 0, 1_000, true);
   return {
     events: number(values, 'events', 1, 10_000_000, true) ?? (duration === undefined ? 5_000 : undefined),
@@ -108,6 +114,7 @@ function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
     seed: number(values, 'seed', 0, 2 ** 31 - 1, true),
     drainTimeoutMs: (number(values, 'drain-timeout', 1, 3_600, false) ?? 60) * 1_000,
     redis: values['no-redis'] !== true,
+    queueBackend,
   };
 }
 
@@ -181,10 +188,10 @@ async function main(argv: string[]): Promise<number> {
   const scope = args.durationMs === undefined ? `${args.events} events` : `${args.durationMs / 1000} s${args.events === undefined ? '' : ` (at most ${args.events} events)`}`;
   console.log(
     `drill: ${scope}, ${args.clients} clients, ${args.vehicles} vehicles, FAULT_503_RATE ${args.faultRate}, ${kills} kills of processing, ` +
-      `RETRY_MODE=app, ${redis ? 'Redis' : 'memory mode'}, embedded retry queue`,
+      `RETRY_MODE=app, ${redis ? 'Redis (TLS, ACL user)' : 'memory mode'}, ${args.queueBackend === 'sqs' ? 'SQS retry queue (local-aws-sqs)' : 'embedded retry queue'}`,
   );
   try {
-    cluster = await startPipelineCluster(launcher, { faultRate: args.faultRate, redis, retryMode: 'app' });
+    cluster = await startPipelineCluster(launcher, { faultRate: args.faultRate, redis, retryMode: 'app', queueBackend: args.queueBackend });
     const direct503Share = await probe503Rate(cluster.processingUrl, `PROBE${Date.now().toString(36)}`, 200);
     console.log(`drill: processing answered 503 to ${Math.round(direct503Share * 100)} % of 200 direct calls (FAULT_503_RATE ${args.faultRate})`);
     const report = await runChaos(cluster, {

@@ -1,6 +1,8 @@
 /**
- * Chaos test (issue 4, section 7): a real redis-server, both built services as
- * processes on loopback sharing an embedded retry queue, `REDIS_URL` on both,
+ * Chaos test, once per retry-queue backend (the embedded queue; SQS as
+ * `local-aws-sqs` emulates it): a real redis-server (TLS, the services' ACL
+ * user), both built services as processes on loopback sharing the retry
+ * queue, `REDIS_URL` and the credentials on both,
  * processing answering random transient 503s (`FAULT_503_RATE` 0.2) and killed
  * with SIGKILL twice at random moments and restarted (down 0.1–1 s, which
  * ingestion's retries ride out, then 3–4 s, which parks events). Eight clients send 480
@@ -16,7 +18,7 @@
  */
 import { runChaos, chaosSummaryLine, type ChaosReport } from '../../scripts/drill/chaos';
 import { probe503Rate } from '../../scripts/drill/client';
-import { startPipelineCluster, type PipelineCluster } from '../../scripts/drill/cluster';
+import { startPipelineCluster, type PipelineCluster, type QueueBackend } from '../../scripts/drill/cluster';
 import { localLauncher } from '../../scripts/launch/pipeline-launcher';
 
 jest.setTimeout(90_000);
@@ -24,7 +26,7 @@ jest.setTimeout(90_000);
 const FAULT_RATE = 0.2;
 const EVENTS = 480;
 
-describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis and the embedded retry queue', () => {
+describe.each<QueueBackend>(['embedded', 'sqs'])('chaos: transient 503s and SIGKILLs of processing, with a shared Redis and the %s retry queue', (queueBackend) => {
   let cluster: PipelineCluster | undefined;
   let report: ChaosReport;
   let direct503Share: number;
@@ -33,6 +35,7 @@ describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis 
     cluster = await startPipelineCluster(localLauncher, {
       faultRate: FAULT_RATE,
       redis: true,
+      queueBackend,
       retryMode: 'app',
       queue: { visibilityTimeoutSeconds: 2, backoffBaseSeconds: 1, backoffMaxSeconds: 2 },
     });
@@ -56,7 +59,7 @@ describe('chaos: transient 503s and SIGKILLs of processing, with a shared Redis 
     } catch (error) {
       throw new Error(`${String(error)}\n${cluster.outputs()}`);
     }
-    console.log(`${chaosSummaryLine(report, FAULT_RATE)}; direct calls to processing answered 503: ${Math.round(direct503Share * 100)} %`);
+    console.log(`[${queueBackend} queue] ${chaosSummaryLine(report, FAULT_RATE)}; direct calls to processing answered 503: ${Math.round(direct503Share * 100)} %`);
   });
 
   afterAll(async () => {

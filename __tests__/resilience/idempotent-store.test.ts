@@ -1,8 +1,11 @@
 /**
- * One contract, two stores: the in-memory store and the Redis store (on a real
- * redis-server) must both apply every idempotency key exactly once.
+ * One contract, two stores: the in-memory store and the Redis store must both
+ * apply every idempotency key exactly once. The Redis store runs as deployed:
+ * a real redis-server over TLS, as the services' ACL user (only its key
+ * prefix and commands allowed).
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { DependencyUnavailableError } from '../../apps/resilience/dependency-unavailable-error';
 import { MemoryIdempotentStore, type IdempotentStore, type Transition } from '../../apps/resilience/idempotent-store';
 import { RedisIdempotentStore } from '../../apps/resilience/redis-idempotent-store';
 import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
@@ -56,9 +59,9 @@ const memoryFactory: StoreFactory = {
 const redisFactory: StoreFactory = {
   name: 'RedisIdempotentStore',
   pair(keyTtlMs) {
-    const keyPrefix = `test${++prefixSequence}:`;
-    const first = new Redis(redisServer.url);
-    const second = new Redis(redisServer.url);
+    const keyPrefix = `idem:test${++prefixSequence}:`;
+    const first = redisServer.client();
+    const second = redisServer.client();
     connections.push(first, second);
     return [new RedisIdempotentStore(first, { keyPrefix, keyTtlMs }), new RedisIdempotentStore(second, { keyPrefix, keyTtlMs })];
   },
@@ -112,10 +115,10 @@ describe.each([memoryFactory, redisFactory])('$name', (factory) => {
 
 describe('RedisIdempotentStore durability', () => {
   it('a new store instance (a restarted replica) replays keys and keeps the state', async () => {
-    const before = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.url, { keyPrefix: 'restart:' });
+    const before = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.connection, { keyPrefix: 'idem:restart:' }, { tls: redisServer.tls });
     await before.applyOnce('r1', 'car-5', countEvent('r1'));
     await before.close();
-    const after = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.url, { keyPrefix: 'restart:' });
+    const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.connection, { keyPrefix: 'idem:restart:' }, { tls: redisServer.tls });
     expect(await after.applyOnce('r1', 'car-5', countEvent('r1'))).toEqual({ result: { eventNumber: 1 }, replayed: true });
     expect(await after.get('car-5')).toEqual({ events: 1, keys: ['r1'] });
     await after.close();
@@ -123,12 +126,12 @@ describe('RedisIdempotentStore durability', () => {
 
   it('keeps applied keys and state across a kill -9 of redis-server itself (AOF, fsync always)', async () => {
     const server = await startRedisServer({ appendOnly: true });
-    const store = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.url, { keyPrefix: 'crash:' });
+    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.connection, { keyPrefix: 'idem:crash:' }, { tls: server.tls });
     await store.applyOnce('c1', 'car-6', countEvent('c1'));
     await store.close();
     await server.kill();
-    const restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port });
-    const after = RedisIdempotentStore.connect<Counter, { eventNumber: number }>(restarted.url, { keyPrefix: 'crash:' });
+    const restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
+    const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(restarted.connection, { keyPrefix: 'idem:crash:' }, { tls: restarted.tls });
     expect((await after.applyOnce('c1', 'car-6', countEvent('c1'))).replayed).toBe(true);
     expect((await after.get('car-6'))?.events).toBe(1);
     await after.close();
@@ -176,5 +179,71 @@ describe('MemoryIdempotentStore bounds', () => {
   it('rejects a bound that cannot hold anything', () => {
     expect(() => new MemoryIdempotentStore({ maxKeys: 0 })).toThrow(/maxKeys \(0\) must be a positive integer/);
     expect(() => new MemoryIdempotentStore({ maxEntities: 0 })).toThrow(/maxEntities \(0\) must be a positive integer/);
+  });
+});
+
+describe('RedisIdempotentStore while the store is unavailable', () => {
+  it('fails at once with DependencyUnavailableError while redis-server is down, and works again once it is back', async () => {
+    const server = await startRedisServer({ appendOnly: true });
+    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.connection, { keyPrefix: 'idem:outage:' }, { tls: server.tls });
+    let restarted: RedisServer | undefined;
+    try {
+      await store.applyOnce('o1', 'car-7', countEvent('o1'));
+      await server.kill();
+      const started = Date.now();
+      const failure = await store.applyOnce('o2', 'car-7', countEvent('o2')).catch((error: unknown) => error);
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(failure).toBeInstanceOf(DependencyUnavailableError);
+      expect(failure).toMatchObject({ dependency: 'shared-state store', retryAfterSeconds: 1 });
+      await expect(store.ping()).rejects.toBeInstanceOf(DependencyUnavailableError);
+      restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50)) if (await store.ping().then(() => true, () => false)) break;
+      expect(await store.applyOnce('o2', 'car-7', countEvent('o2'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
+    } finally {
+      await store.close();
+      await restarted?.stop();
+      await server.stop();
+    }
+  });
+
+  it('answers a command the ACL user may not run with the server error itself (a configuration bug, not an outage)', async () => {
+    const connection = redisServer.client();
+    connections.push(connection);
+    const store = new RedisIdempotentStore<Counter, { eventNumber: number }>(connection, { keyPrefix: 'not-allowed:' });
+    const failure = await store.applyOnce('k', 'car-8', countEvent('k')).catch((error: unknown) => error);
+    expect(failure).not.toBeInstanceOf(DependencyUnavailableError);
+    expect(String(failure)).toMatch(/NOPERM/);
+  });
+});
+
+describe('RedisIdempotentStore with replicaAcks (WAIT), on a primary with a replica', () => {
+  it('answers once a replica holds the write; without a replica, 503-worthy DependencyUnavailableError, and the retry replays', async () => {
+    const primary = await startRedisServer();
+    let replica = await startRedisServer({ replicaOf: primary });
+    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
+      primary.connection,
+      { keyPrefix: 'idem:wait:', replicaAcks: 1, replicationTimeoutMs: 300 },
+      { tls: primary.tls },
+    );
+    const onReplica = replica.client();
+    try {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
+        if (/master_link_status:up/.test(await onReplica.info('replication'))) break;
+      }
+      expect(await store.applyOnce('w1', 'car-9', countEvent('w1'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
+      expect(await onReplica.get('idem:wait:key:w1')).not.toBeNull();
+      onReplica.disconnect();
+      await replica.stop();
+      const failure = await store.applyOnce('w2', 'car-9', countEvent('w2')).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(DependencyUnavailableError);
+      expect(String(failure)).toMatch(/replication \(0 of 1 replicas acknowledged\)/);
+      replica = await startRedisServer({ replicaOf: primary });
+      expect(await store.applyOnce('w2', 'car-9', countEvent('w2'))).toEqual({ result: { eventNumber: 2 }, replayed: true });
+    } finally {
+      onReplica.disconnect();
+      await store.close();
+      await replica.stop();
+      await primary.stop();
+    }
   });
 });

@@ -73,7 +73,8 @@ describe('SqsRetryQueue', () => {
       MaxNumberOfMessages: 10,
       WaitTimeSeconds: 20,
       VisibilityTimeout: 30,
-      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      MessageSystemAttributeNames: ['All'],
+      AttributeNames: ['All'],
       MessageAttributeNames: ['All'],
     });
     expect(messages).toEqual([

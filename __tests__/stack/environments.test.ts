@@ -33,13 +33,12 @@ describe('environments', () => {
     expect(appPorts.sort()).toEqual([String(DATA_INGESTION.port), String(DATA_PROCESSING.port)]);
   });
 
-  test('production runs the cache with failover; dev with one node', () => {
+  test('every environment with the cache runs it with failover and Multi-AZ over two nodes', () => {
     const nodes = (name: string) => {
       const stack = new DataPipelineStack(Testing.app(), `s-${name}`, { config: environmentConfig(name) });
       return Object.values(JSON.parse(Testing.synth(stack)).resource.aws_elasticache_replication_group as Record<string, any>)[0];
     };
-    expect(nodes('prd')).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true });
-    expect(nodes('dev')).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false });
+    for (const name of ['prd', 'dev']) expect(nodes(name)).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true });
   });
 
   test('an unknown environment names the known ones', () => {

@@ -1,8 +1,8 @@
 /**
  * The apps as the environment configures them (`buildConfiguredApp` over the
  * settings read from env, as the server entries do), with real parts: a real
- * redis-server for REDIS_URL, a real embedded queue directory for
- * RETRY_QUEUE_DIR.
+ * redis-server for REDIS_URL (TLS, the ACL user's REDIS_USERNAME and
+ * REDIS_PASSWORD), a real embedded queue directory for RETRY_QUEUE_DIR.
  */
 import { buildConfiguredApp as buildIngestion } from '../../apps/ingestion/configured-app';
 import { readIngestionSettings } from '../../apps/ingestion/settings';
@@ -14,6 +14,9 @@ import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-s
 import { eventsOf, eventually, postEvent, queueFiles, startCountingServer, tempQueueDir } from './fixtures';
 
 const QUIET = { LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0' };
+
+/** The cache connection's test CA (a service process gets it through NODE_EXTRA_CA_CERTS). */
+const withCa = (redis: RedisServer) => ({ redisTls: redis.tls });
 
 describe('REDIS_URL', () => {
   let redis: RedisServer;
@@ -28,9 +31,9 @@ describe('REDIS_URL', () => {
   afterAll(() => redis.stop());
 
   test('two processing instances on one Redis apply a duplicated event once', async () => {
-    const env = { ...QUIET, REDIS_URL: redis.url };
-    const first = await buildProcessing(readProcessingSettings(env));
-    const second = await buildProcessing(readProcessingSettings(env));
+    const env = { ...QUIET, ...redis.serviceEnv() };
+    const first = await buildProcessing(readProcessingSettings(env), withCa(redis));
+    const second = await buildProcessing(readProcessingSettings(env), withCa(redis));
     apps.push(first, second);
     const event = { ...SAMPLE_EVENT, vehicle_id: 'EV-REDIS-1' };
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => postEvent(i % 2 === 0 ? first : second, event)));
@@ -41,20 +44,20 @@ describe('REDIS_URL', () => {
   });
 
   test('processing state survives a new instance (a restart)', async () => {
-    const env = { ...QUIET, REDIS_URL: redis.url };
-    const before = await buildProcessing(readProcessingSettings(env));
+    const env = { ...QUIET, ...redis.serviceEnv() };
+    const before = await buildProcessing(readProcessingSettings(env), withCa(redis));
     await postEvent(before, { ...SAMPLE_EVENT, vehicle_id: 'EV-REDIS-2' });
     await before.close();
-    const after = await buildProcessing(readProcessingSettings(env));
+    const after = await buildProcessing(readProcessingSettings(env), withCa(redis));
     apps.push(after);
     expect(await eventsOf(after, 'EV-REDIS-2')).toBe(1);
   });
 
   test('two ingestion instances share one circuit: opened by failures through one, the other does not call processing', async () => {
     const failing = await startCountingServer((_request, response) => response.writeHead(500).end());
-    const env = { ...QUIET, REDIS_URL: redis.url, RETRY_MODE: 'off', DATA_PROCESSING_URL: failing.url };
-    const first = await buildIngestion(readIngestionSettings(env));
-    const second = await buildIngestion(readIngestionSettings(env));
+    const env = { ...QUIET, ...redis.serviceEnv(), RETRY_MODE: 'off', DATA_PROCESSING_URL: failing.url };
+    const first = await buildIngestion(readIngestionSettings(env), withCa(redis));
+    const second = await buildIngestion(readIngestionSettings(env), withCa(redis));
     apps.push(first, second);
     for (let i = 0; i < 10; i++) expect((await postEvent(first, SAMPLE_EVENT)).statusCode).toBe(500);
     expect(failing.requests()).toBe(10);

@@ -7,6 +7,7 @@ import { DATA_PROCESSING } from '../../contract/services';
 import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { MemoryIdempotentStore, type IdempotentStore } from '../resilience/idempotent-store';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
+import { allReady } from '../service-kit/readiness';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../service-kit/service-app';
 import type { Tracing } from '../tracing/tracing';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
@@ -31,7 +32,7 @@ export interface ProcessingAppOptions extends ServiceAppOptions {
   readonly fault503Rate?: number;
   /** Uniform random source in [0, 1) for the fault rate, for tests. @default Math.random */
   readonly random?: () => number;
-  /** The retry queue to drain (started when the app is ready, stopped before the store closes). @default none */
+  /** The retry queue to drain (started when the app is ready, stopped before the store closes; paused while a readiness check fails). @default none */
   readonly retryQueue?: RetryQueue;
   /** How the queue is drained. @default RETRY_QUEUE_SETTINGS */
   readonly retryQueueSettings?: RetryQueueSettings;
@@ -62,7 +63,14 @@ export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
   const applier = new EventApplier(store, thresholds);
   app.register(evRoute, { applier, fault503Rate, random: options.random ?? Math.random, metrics });
   if (retryQueue !== undefined) {
-    app.register(retryQueueDrain, { queue: retryQueue, settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS, applier, metrics, tracing });
+    app.register(retryQueueDrain, {
+      queue: retryQueue,
+      settings: options.retryQueueSettings ?? RETRY_QUEUE_SETTINGS,
+      applier,
+      metrics,
+      tracing,
+      canProcess: allReady(options.readinessChecks ?? []),
+    });
   }
   app.register(vehicleRoute, { store });
   app.addHook('onClose', async () => {

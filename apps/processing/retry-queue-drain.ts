@@ -34,6 +34,8 @@ export interface RetryQueueDrainOptions {
   readonly metrics?: EmbeddedMetrics;
   /** Handles each message in a span linked to the trace that parked it. @default none */
   readonly tracing?: Tracing;
+  /** Receive only while this resolves true (the store is reachable). @default always */
+  readonly canProcess?: () => Promise<boolean>;
 }
 
 /** Parses and validates a queued body; throws {@link UnappliableEventError} when it is not a valid event. */
@@ -60,7 +62,7 @@ function traceableMessage(message: ReceivedMessage): QueuedMessage {
 }
 
 /** Drains `queue` while the app runs. */
-export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics, tracing }) => {
+export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics, tracing, canProcess }) => {
   const validate = compiledValidator<EvPayload>(EvPayload);
   const apply = async (message: ReceivedMessage): Promise<void> => {
     await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
@@ -70,6 +72,7 @@ export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async
     drainer = new RetryQueueDrainer({
       queue,
       settings,
+      canProcess,
       handler: tracing === undefined ? apply : (message) => tracing.traceQueuedMessage(traceableMessage(message), () => apply(message)),
       onDrained: () => metrics?.count(PipelineMetric.DRAINED),
       onError: (error, message) => {

@@ -40,8 +40,14 @@ export interface ProcessingSettings extends ServerSettings, PipelineSettings {
    */
   readonly memoryMaxVehicles: number;
   /**
+   * `REDIS_REPLICA_ACKS`: replicas that must hold an applied event before it is answered
+   * (Redis `WAIT`; 1 with a replicated cache, so a failover cannot lose an acknowledged key). @default 0
+   */
+  readonly redisReplicaAcks: number;
+  /**
    * The drain's settings: `RETRY_QUEUE_SETTINGS` with `RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS`,
-   * `RETRY_QUEUE_BACKOFF_BASE_SECONDS` and `RETRY_QUEUE_BACKOFF_MAX_SECONDS` over it.
+   * `RETRY_QUEUE_BACKOFF_BASE_SECONDS`, `RETRY_QUEUE_BACKOFF_MAX_SECONDS` and
+   * `RETRY_QUEUE_RECEIVE_WAIT_SECONDS` over it.
    */
   readonly retryQueueSettings: RetryQueueSettings;
   /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
@@ -60,6 +66,7 @@ function readRetryQueueSettings(env: Env): RetryQueueSettings {
     visibilityTimeoutSeconds: readInteger(env, 'RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS', defaults.visibilityTimeoutSeconds, 1, MAX_VISIBILITY_SECONDS),
     backoffBaseSeconds,
     backoffMaxSeconds,
+    receiveWaitSeconds: readInteger(env, 'RETRY_QUEUE_RECEIVE_WAIT_SECONDS', defaults.receiveWaitSeconds, 0, 20),
   };
 }
 
@@ -80,6 +87,7 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
     idempotencyMemoryMaxKeys: readInteger(env, 'IDEMPOTENCY_MEMORY_MAX_KEYS', DEFAULT_MEMORY_MAX_KEYS, 1, MAX_MEMORY_ENTRIES),
     memoryMaxVehicles: readInteger(env, 'MEMORY_MAX_VEHICLES', DEFAULT_MEMORY_MAX_ENTITIES, 1, MAX_MEMORY_ENTRIES),
+    redisReplicaAcks: readInteger(env, 'REDIS_REPLICA_ACKS', 0, 0, 5),
     retryQueueSettings: readRetryQueueSettings(env),
     tracing: readTracingSettings(env),
   };

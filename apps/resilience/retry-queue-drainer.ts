@@ -2,7 +2,7 @@
  * Drains the retry queue into processing: long polling, batches, delete on
  * success, and on failure a back-off with full jitter and a max delay, set as
  * the message's visibility timeout from its receive count (SQS
- * `ApproximateReceiveCount` + `ChangeMessageVisibility`, as in seed 002).
+ * `ApproximateReceiveCount` + `ChangeMessageVisibility`).
  * After `maxReceiveCount` failed receives the queue moves the message to its
  * dead-letter queue.
  */
@@ -24,6 +24,13 @@ export interface RetryQueueDrainerOptions {
   readonly onError?: (error: unknown, message?: ReceivedMessage) => void;
   /** Called after a message was handled and deleted. */
   readonly onDrained?: (message: ReceivedMessage) => void;
+  /**
+   * Asked before each receive: while it resolves false (a dependency of the
+   * handler, such as the shared-state store, is down), nothing is received,
+   * so an outage does not use up the messages' receives and dead-letter them;
+   * asked again after a pause. @default always true
+   */
+  readonly canProcess?: () => Promise<boolean>;
 }
 
 /**
@@ -35,7 +42,7 @@ export function retryBackoffSeconds(receiveCount: number, settings: RetryQueueSe
   return random() * ceiling;
 }
 
-/** Pause after a failed receive (queue unreachable), in ms. */
+/** Pause after a failed receive (queue unreachable) or while the handler cannot process, in ms. */
 const RECEIVE_ERROR_PAUSE_MS = 1_000;
 
 /** A loop receiving batches from the queue until {@link RetryQueueDrainer.stop}. */
@@ -65,6 +72,10 @@ export class RetryQueueDrainer {
     const { queue } = this.options;
     const signal = this.stopping.signal;
     while (!signal.aborted) {
+      if (this.options.canProcess !== undefined && !(await this.options.canProcess().catch(() => false))) {
+        await pause(RECEIVE_ERROR_PAUSE_MS, signal);
+        continue;
+      }
       let batch: ReceivedMessage[];
       try {
         batch = await queue.receive({

@@ -87,3 +87,9 @@ export function readString(env: Env, name: string, fallback: string): string {
 export function readOptionalString(env: Env, name: string): string | undefined {
   return valueOf(env, name);
 }
+
+/** The value of `name` exactly as set (a password may have meaningful spaces), or undefined when unset or empty. */
+export function readVerbatim(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,10 +1,12 @@
 /**
  * Error and not-found handlers shared by both services: every error answer is
  * JSON (see {@link errorBody}); client mistakes keep their 4xx status
- * (400 bad JSON or schema, 404, 405, 413, 415); only real server faults are 5xx
- * and are logged as errors.
+ * (400 bad JSON or schema, 404, 405, 413, 415); an unavailable dependency
+ * (the shared-state store) is a retryable 503 with `Retry-After`, logged as a
+ * warning; only real server faults are 500 and are logged as errors.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DependencyUnavailableError } from '../resilience/dependency-unavailable-error';
 import { errorBody } from './error-reply';
 import { allowedMethods } from './method-not-allowed';
 import { describeValidationError } from './validation-message';
@@ -15,6 +17,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error.validation !== undefined && error.validation.length > 0) {
       const { field, message } = describeValidationError(error.validationContext ?? 'body', error.validation[0]);
       return reply.code(400).send(errorBody(400, message, field));
+    }
+    if (error instanceof DependencyUnavailableError) {
+      request.log.warn({ err: error }, 'dependency unavailable');
+      return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(503, error.message));
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (statusCode >= 500) {

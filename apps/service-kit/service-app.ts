@@ -2,7 +2,8 @@
  * The Fastify instance both services start from: TypeBox type provider, strict
  * JSON Schema validation (`schema-validators.ts`: no coercion, unknown
  * properties rejected rather than removed), JSON as the only body type (anything else is 415), one log line
- * per request, JSON errors with 404/405, and the health check of the contract.
+ * per request, JSON errors with 404/405, the health check of the contract
+ * (liveness) and `GET /ready` (readiness).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ import type { ServiceIdentity } from '../../contract/services';
 import { installCloseConnectionsOnShutdown } from './close-connections-on-shutdown';
 import { installErrorHandling } from './error-handling';
 import { healthCheck } from './health-check';
+import { readiness, type ReadinessCheck } from './readiness';
 import { installRequestLog } from './request-log';
 import { installSchemaValidators } from './schema-validators';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_LOG_LEVEL, type LogLevel } from './server-settings';
@@ -33,6 +35,8 @@ export interface ServiceAppOptions {
   readonly logStream?: DestinationStream;
   /** Largest accepted request body, in bytes; larger bodies get 413. @default 65536 */
   readonly bodyLimitBytes?: number;
+  /** What `GET /ready` checks (e.g. the shared-state store). @default none: ready while the process serves */
+  readonly readinessChecks?: readonly ReadinessCheck[];
 }
 
 /** Creates the instance for `service`, with the cross-cutting hooks and handlers installed. */
@@ -53,5 +57,6 @@ export function createServiceApp(service: ServiceIdentity, options: ServiceAppOp
   installErrorHandling(app);
   installCloseConnectionsOnShutdown(app);
   app.register(healthCheck, { service });
+  app.register(readiness, { checks: options.readinessChecks ?? [] });
   return app;
 }

@@ -1,16 +1,20 @@
 /**
  * The pipeline as real processes on loopback, for the chaos test, the drill
- * and the retry-latency bench: a redis-server (when wanted), data-processing
- * and data-ingestion (the built services) sharing an embedded retry queue in a
- * temporary directory. Processing can be killed with SIGKILL and restarted on
- * the same port with the same environment.
+ * and the retry-latency bench: a redis-server (when wanted; TLS and an ACL
+ * user, as in AWS), data-processing and data-ingestion (the built services)
+ * sharing a retry queue: the embedded queue in a temporary directory, or SQS
+ * as `local-aws-sqs` emulates it. Processing can be killed with SIGKILL and
+ * restarted on the same port with the same environment.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RETRY_QUEUE_SETTINGS } from '../../contract/retry-queue';
 import { EmbeddedRetryQueue } from '../../apps/resilience/retry-queue/embedded-retry-queue';
-import type { LaunchedRedis, LaunchedService, PipelineLauncher } from '../launch/pipeline-launcher';
+import type { LaunchedRedis, LaunchedService, LaunchedSqs, PipelineLauncher } from '../launch/pipeline-launcher';
+
+/** Where the services park and drain events. */
+export type QueueBackend = 'embedded' | 'sqs';
 
 /** Options of {@link startPipelineCluster}. */
 export interface PipelineClusterOptions {
@@ -18,6 +22,8 @@ export interface PipelineClusterOptions {
   readonly faultRate?: number;
   /** Start a redis-server and give both services `REDIS_URL`. @default true */
   readonly redis?: boolean;
+  /** The retry queue: the embedded queue (`RETRY_QUEUE_DIR`) or SQS on `local-aws-sqs` (`RETRY_QUEUE_URL`, `AWS_ENDPOINT_URL_SQS`). @default 'embedded' */
+  readonly queueBackend?: QueueBackend;
   /** `RETRY_MODE` of ingestion. @default 'app' */
   readonly retryMode?: 'app' | 'mesh' | 'off';
   /** Queue overrides for processing, in whole seconds (they drain fast in tests). @default visibility 2, back-off base 1, max 2 */
@@ -41,7 +47,8 @@ export interface PipelineCluster {
   readonly processingUrl: string;
   /** Undefined in memory mode. */
   readonly redisUrl: string | undefined;
-  readonly queueDir: string;
+  /** The retry queue the services share. */
+  readonly queueBackend: QueueBackend;
   /** Environment of processing (and, with `DATA_PROCESSING_URL` and `RETRY_MODE`, of ingestion). */
   readonly processingEnv: Readonly<Record<string, string>>;
   /** Whether processing is up (not between a kill and its restart). */
@@ -67,9 +74,11 @@ const DEFAULT_QUEUE = { visibilityTimeoutSeconds: 2, backoffBaseSeconds: 1, back
 /** Starts redis (optional), processing, then ingestion; on a failure to start, stops what did start and rethrows. */
 export async function startPipelineCluster(launcher: PipelineLauncher, options: PipelineClusterOptions = {}): Promise<PipelineCluster> {
   launcher.ensureBuilt();
+  const queueBackend = options.queueBackend ?? 'embedded';
   const queueDir = mkdtempSync(join(tmpdir(), 'pipeline-queue-'));
   const queueSettings = options.queue ?? DEFAULT_QUEUE;
   let redis: LaunchedRedis | undefined;
+  let sqs: LaunchedSqs | undefined;
   let processing: LaunchedService | undefined;
   let ingestion: LaunchedService | undefined;
   let processingUp = false;
@@ -80,7 +89,7 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
     if (stopped) return;
     stopped = true;
     const errors: unknown[] = [];
-    for (const step of [() => ingestion?.stop(), () => processing?.stop(), () => redis?.stop()]) {
+    for (const step of [() => ingestion?.stop(), () => processing?.stop(), () => redis?.stop(), () => sqs?.stop()]) {
       try {
         await step();
       } catch (error) {
@@ -93,10 +102,11 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
 
   try {
     if (options.redis !== false) redis = await launcher.startRedisServer();
+    if (queueBackend === 'sqs') sqs = await launcher.startLocalSqs();
     const common: Record<string, string> = {
       LOG_LEVEL: options.logLevel ?? 'warn',
-      RETRY_QUEUE_DIR: queueDir,
-      ...(redis === undefined ? {} : { REDIS_URL: redis.url }),
+      ...(sqs === undefined ? { RETRY_QUEUE_DIR: queueDir } : sqs.env()),
+      ...(redis === undefined ? {} : redis.serviceEnv()),
       ...options.env,
     };
     const processingEnv: Record<string, string> = {
@@ -105,6 +115,8 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
       RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(queueSettings.visibilityTimeoutSeconds),
       RETRY_QUEUE_BACKOFF_BASE_SECONDS: String(queueSettings.backoffBaseSeconds),
       RETRY_QUEUE_BACKOFF_MAX_SECONDS: String(queueSettings.backoffMaxSeconds),
+      // local-aws-sqs answers a long poll only when the batch is full or the wait is over: keep the wait short of the visibility timeout.
+      ...(sqs === undefined ? {} : { RETRY_QUEUE_RECEIVE_WAIT_SECONDS: '1' }),
     };
     processing = await launcher.startService('processing', processingEnv);
     processingUp = true;
@@ -114,12 +126,17 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
       DATA_PROCESSING_URL: `${processing.url}/ev`,
       RETRY_MODE: options.retryMode ?? 'app',
     });
-    const queue = await EmbeddedRetryQueue.open(queueDir, { maxReceiveCount: RETRY_QUEUE_SETTINGS.maxReceiveCount });
+    const embedded = sqs === undefined ? await EmbeddedRetryQueue.open(queueDir, { maxReceiveCount: RETRY_QUEUE_SETTINGS.maxReceiveCount }) : undefined;
+    const queueDepth = async (): Promise<QueueDepth> => {
+      if (embedded !== undefined) return embedded.depth();
+      const [retry, deadLetters] = await Promise.all([sqs!.depth('retry'), sqs!.depth('dead-letter')]);
+      return { visible: retry.visible, inFlight: retry.inFlight, deadLetters: deadLetters.visible + deadLetters.inFlight };
+    };
     const cluster: PipelineCluster = {
       ingestionUrl: ingestion.url,
       processingUrl: processing.url,
       redisUrl: redis?.url,
-      queueDir,
+      queueBackend,
       processingEnv,
       processingRunning: () => processingUp,
       async killProcessing() {
@@ -135,11 +152,11 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
         processing = await launcher.startService('processing', processingEnv, processingPort);
         processingUp = true;
       },
-      queueDepth: () => queue.depth(),
+      queueDepth,
       async waitForDrain(timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
-          const depth = await queue.depth();
+          const depth = await queueDepth();
           if (depth.visible + depth.inFlight === 0) return true;
           if (Date.now() >= deadline) return false;
           await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { RedriveError, type DeadLetterRedrive, type MoveTask } from '../../apps/resilience/redrive/dead-letter-redrive';
 import { EmbeddedDeadLetterRedrive } from '../../apps/resilience/redrive/embedded-dead-letter-redrive';
-import { queueArnFromUrl, SqsDeadLetterRedrive } from '../../apps/resilience/redrive/sqs-dead-letter-redrive';
+import { resolveQueueArn, SqsDeadLetterRedrive } from '../../apps/resilience/redrive/sqs-dead-letter-redrive';
 
 /** Usage text, printed on a usage error. */
 export const USAGE = `usage: npm run redrive -- <command> [options]
@@ -15,7 +15,7 @@ export const USAGE = `usage: npm run redrive -- <command> [options]
   list                          show recent move tasks with progress
   cancel <task-handle>          cancel a running move task
 options:
-  --dlq-arn <arn>               SQS dead-letter queue (default: ARN of DLQ_URL)
+  --dlq-arn <arn>               SQS dead-letter queue (default: ARN of DLQ_URL; AWS_ENDPOINT_URL_SQS for a local server)
   --destination-arn <arn>       SQS destination (default: the DLQ's source queue)
   --dir <path>                  embedded queue directory (default: RETRY_QUEUE_DIR)`;
 
@@ -53,7 +53,7 @@ export async function runRedriveCli(argv: readonly string[], env: NodeJS.Process
     return 2;
   }
   try {
-    const redrive = selectRedrive(parsed.values, env, io);
+    const redrive = await selectRedrive(parsed.values, env, io);
     if (command === 'start') {
       const { taskHandle } = await redrive.start({ maxMessagesPerSecond: rate });
       const [task] = (await redrive.list()).filter((t) => t.taskHandle === taskHandle);
@@ -73,10 +73,11 @@ export async function runRedriveCli(argv: readonly string[], env: NodeJS.Process
   }
 }
 
-function selectRedrive(values: { 'dlq-arn'?: string; 'destination-arn'?: string; dir?: string }, env: NodeJS.ProcessEnv, io: RedriveCliIo): DeadLetterRedrive {
-  const dlqArn = values['dlq-arn'] ?? (env.DLQ_URL ? queueArnFromUrl(env.DLQ_URL) : undefined);
-  if (dlqArn !== undefined) {
-    return new SqsDeadLetterRedrive(io.sqsClient ?? new SQSClient({}), dlqArn, values['destination-arn']);
+async function selectRedrive(values: { 'dlq-arn'?: string; 'destination-arn'?: string; dir?: string }, env: NodeJS.ProcessEnv, io: RedriveCliIo): Promise<DeadLetterRedrive> {
+  if (values['dlq-arn'] !== undefined || env.DLQ_URL) {
+    const client = io.sqsClient ?? new SQSClient({});
+    const dlqArn = values['dlq-arn'] ?? (await resolveQueueArn(client, env.DLQ_URL!));
+    return new SqsDeadLetterRedrive(client, dlqArn, values['destination-arn']);
   }
   const dir = values.dir ?? env.RETRY_QUEUE_DIR;
   if (dir === undefined || dir === '') {

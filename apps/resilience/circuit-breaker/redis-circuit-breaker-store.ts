@@ -1,6 +1,7 @@
 /**
  * A circuit breaker's state shared by every ingestion replica through Redis
- * (`REDIS_URL`; ElastiCache in AWS): the central-store design of seed 002.
+ * (`REDIS_URL`; ElastiCache in AWS): the circuit lives in a central store, so
+ * every replica sees the same state.
  * Outcomes go into per-bucket counters of one hash (pruned as the window
  * slides, expiring with it); state, open time, round number and the scout
  * permits of a half-open round live in a second hash. Each operation is one
@@ -8,7 +9,9 @@
  * the last scout permit. Both keys share a hash tag, so the scripts also run
  * on Redis Cluster.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { CIRCUIT_BREAKER_KEY_PREFIX } from '../../../contract/shared-state';
+import { closeRedis, connectRedis, requireConnected, type RedisConnectionOptions, type RedisConnectionSettings } from '../redis-connection';
 import {
   CircuitState,
   DEFAULT_CIRCUIT_BREAKER_SETTINGS,
@@ -94,7 +97,7 @@ interface RedisWithBreaker extends Redis {
 export interface RedisCircuitBreakerStoreOptions {
   /** Name of the guarded dependency; replicas using the same name share one circuit. @default 'data-processing' */
   readonly name?: string;
-  /** Prefix of the Redis keys. @default 'cb:' */
+  /** Prefix of the Redis keys (the cache user may write only under `cb:`). @default 'cb:' */
   readonly keyPrefix?: string;
   /** How the circuit opens and recovers. @default DEFAULT_CIRCUIT_BREAKER_SETTINGS */
   readonly settings?: CircuitBreakerSettings;
@@ -120,22 +123,28 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
     redis.defineCommand('circuitAcquire', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
     redis.defineCommand('circuitRecord', { numberOfKeys: 2, lua: RECORD_SCRIPT });
     this.redis = redis as RedisWithBreaker;
-    const base = `${options.keyPrefix ?? 'cb:'}{${options.name ?? 'data-processing'}}`;
+    const base = `${options.keyPrefix ?? CIRCUIT_BREAKER_KEY_PREFIX}{${options.name ?? 'data-processing'}}`;
     this.stateKey = `${base}:state`;
     this.windowKey = `${base}:window`;
     this.settings = options.settings ?? DEFAULT_CIRCUIT_BREAKER_SETTINGS;
   }
 
   /**
-   * A store on a new connection to `url` (e.g. `REDIS_URL`), closed by
-   * {@link close}. A command fails after one reconnect attempt, so the breaker
-   * fails open quickly while Redis is away.
+   * A store on a new, checked connection (see {@link connectRedis}: throws
+   * `RedisConfigurationError` when the credentials or TLS settings cannot
+   * work), closed by {@link close}. While Redis is away commands fail at once,
+   * so the breaker fails open without delaying calls.
    */
-  static connect(url: string, options: RedisCircuitBreakerStoreOptions = {}): RedisCircuitBreakerStore {
-    return new RedisCircuitBreakerStore(new Redis(url, { maxRetriesPerRequest: 1 }), options, true);
+  static async connect(
+    settings: RedisConnectionSettings,
+    options: RedisCircuitBreakerStoreOptions = {},
+    connection: RedisConnectionOptions = {},
+  ): Promise<RedisCircuitBreakerStore> {
+    return new RedisCircuitBreakerStore(await connectRedis(settings, connection), options, true);
   }
 
   async acquire(now: number): Promise<CallPermit> {
+    requireConnected(this.redis, 'circuit breaker store');
     const { openDurationMs, halfOpenScoutCalls } = this.settings;
     const [kind, generation, retryAfterMs, state] = await this.redis.circuitAcquire(this.stateKey, now, openDurationMs, halfOpenScoutCalls);
     if (kind === 'normal') return { kind };
@@ -144,6 +153,7 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
   }
 
   async record(permit: Exclude<CallPermit, { kind: 'rejected' }>, succeeded: boolean, now: number): Promise<CircuitState> {
+    requireConnected(this.redis, 'circuit breaker store');
     const s = this.settings;
     return this.redis.circuitRecord(
       this.stateKey,
@@ -166,6 +176,6 @@ export class RedisCircuitBreakerStore implements CircuitBreakerStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsConnection) await this.redis.quit();
+    if (this.ownsConnection) await closeRedis(this.redis);
   }
 }

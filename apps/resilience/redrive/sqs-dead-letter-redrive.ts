@@ -1,10 +1,11 @@
 /**
  * Dead-letter redrive on SQS: `StartMessageMoveTask`, `ListMessageMoveTasks`,
- * `CancelMessageMoveTask` (seed 003). SQS runs the task; this maps its errors
- * to one-line {@link RedriveError}s.
+ * `CancelMessageMoveTask`. SQS runs the task; this maps its errors to
+ * one-line {@link RedriveError}s.
  */
 import {
   CancelMessageMoveTaskCommand,
+  GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
   StartMessageMoveTaskCommand,
   type SQSClient,
@@ -17,6 +18,25 @@ export function queueArnFromUrl(queueUrl: string): string {
   if (match === null) throw new RedriveError('invalid-request', `cannot derive a queue ARN from ${queueUrl}: pass --dlq-arn`);
   const [, region, china, account, name] = match;
   return `arn:${china === undefined ? 'aws' : 'aws-cn'}:sqs:${region}:${account}:${name}`;
+}
+
+/**
+ * The queue ARN of `queueUrl`: derived from an SQS URL, else (a VPC endpoint,
+ * an SQS-compatible server) asked of the queue (`GetQueueAttributes`).
+ */
+export async function resolveQueueArn(client: SQSClient, queueUrl: string): Promise<string> {
+  try {
+    return queueArnFromUrl(queueUrl);
+  } catch (underivable) {
+    let arn: string | undefined;
+    try {
+      arn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    } catch (error) {
+      throw redriveErrorOf(error, queueUrl);
+    }
+    if (arn === undefined) throw underivable;
+    return arn;
+  }
 }
 
 /** Translates an SQS error into a {@link RedriveError} naming what went wrong. */

@@ -63,7 +63,9 @@ export class SqsRetryQueue implements RetryQueue {
         MaxNumberOfMessages: request.maxMessages,
         WaitTimeSeconds: request.waitTimeSeconds,
         VisibilityTimeout: request.visibilityTimeoutSeconds,
-        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        MessageSystemAttributeNames: ['All'],
+        // The older, deprecated request for the same attributes: SQS-compatible servers such as local-aws-sqs read only this.
+        AttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
       { abortSignal: request.signal },
