@@ -1,9 +1,9 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { Testing, TerraformStack, type TerraformResource } from 'cdktf';
+import { Testing, TerraformOutput, TerraformStack, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Duration } from '../../modules/core/duration';
-import { Mesh } from '../../modules/mesh/mesh';
+import { Mesh, type IMesh } from '../../modules/mesh/mesh';
 import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
 import { VirtualNode } from '../../modules/mesh/virtual-node';
 import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
@@ -34,11 +34,11 @@ export function resources(json: any, type: string): any[] {
 }
 
 /** A virtual node with an HTTP listener on `port` and the given per-request timeout. */
-export function node(scope: Construct, id: string, mesh: Mesh, port: number, perRequest?: Duration): VirtualNode {
+export function node(scope: Construct, id: string, mesh: IMesh, port: number, perRequest?: Duration): VirtualNode {
   return new VirtualNode(scope, id, {
     mesh,
     name: id,
-    listener: VirtualNodeListener.http({ port, timeout: perRequest ? { perRequest } : undefined }),
+    listener: VirtualNodeListener.http({ port, ...(perRequest ? { timeout: { perRequest } } : {}) }),
     serviceDiscovery: ServiceDiscovery.cloudMap('dev.example.internal', id),
   });
 }
@@ -57,4 +57,13 @@ export function refOf(construct: Construct, attribute: string): string {
   const resource = construct.node.findChild('Resource') as TerraformResource;
   const stack = TerraformStack.of(construct);
   return `\${${resource.terraformResourceType}.${stack.getLogicalId(resource)}.${attribute}}`;
+}
+
+/** `value` (a string that may hold tokens) as Terraform sees it, e.g. `${aws_ecs_cluster.Cluster_1234ABCD.id}`. */
+export function resolved(stack: TerraformStack, value: string): string {
+  const id = `resolved_${stack.node.children.length}`;
+  new TerraformOutput(stack, id, { value });
+  const json = synthJson(stack);
+  stack.node.tryRemoveChild(id);
+  return json.output[id].value;
 }

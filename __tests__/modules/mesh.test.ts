@@ -32,4 +32,26 @@ describe('Mesh', () => {
     new VirtualRouter(stack, 'Router', { mesh, name: 'r', port: 3000 });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(AppmeshVirtualRouter, { mesh_name: refOf(mesh, 'id') });
   });
+
+  describe('fromMeshName / fromMeshAttributes', () => {
+    test('references an existing mesh by name, creates nothing, and its egress filter is unknown', () => {
+      const stack = newStack();
+      const mesh = Mesh.fromMeshName(stack, 'Mesh', 'platform-mesh');
+      expect(mesh).toMatchObject({ meshName: 'platform-mesh', egressFilter: undefined });
+      new VirtualRouter(stack, 'Router', { mesh, name: 'r', port: 3000 });
+      expect(Testing.synth(stack)).toHaveResourceWithProperties(AppmeshVirtualRouter, { mesh_name: 'platform-mesh' });
+      expect(Testing.synth(stack)).not.toContain('aws_appmesh_mesh');
+    });
+
+    test('takes the egress filter when the caller knows it', () => {
+      const mesh = Mesh.fromMeshAttributes(newStack(), 'Mesh', { meshName: 'm', egressFilter: MeshEgressFilter.ALLOW_ALL });
+      expect(mesh.egressFilter).toBe(MeshEgressFilter.ALLOW_ALL);
+    });
+
+    test('rejects an empty name', () => {
+      expect(() => Mesh.fromMeshName(newStack(), 'Mesh', '')).toThrow(
+        /Mesh\.fromMeshAttributes 'test\/Mesh': invalid prop 'meshName': must be a non-empty string, got '' \(string\)/,
+      );
+    });
+  });
 });

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Testing } from 'cdktf';
-import { APP_USER, ENVOY_UID, RetryMode } from '../../contract/services';
+import { AppSecret } from '../../modules/ecs/app-secret';
+import { ContainerHealthCheck, HttpProbeRuntime } from '../../modules/ecs/container-health-check';
 import { EnvoyImage } from '../../modules/ecs/envoy-image';
-import { MeshedTaskDefinition, type MeshedTaskDefinitionProps } from '../../modules/ecs/meshed-task-definition';
+import { ENVOY_UID, MeshedTaskDefinition, type MeshedTaskDefinitionProps } from '../../modules/ecs/meshed-task-definition';
 import type { MeshedTaskSize } from '../../modules/ecs/task-size';
 import { newStack, onlyResource, synthJson } from './fixture';
 
@@ -36,7 +34,7 @@ function taskDefinition(overrides: Partial<MeshedTaskDefinitionProps> = {}) {
 }
 
 describe('MeshedTaskDefinition', () => {
-  test('is a Fargate awsvpc task with the APPMESH proxy configuration of the article', () => {
+  test('is a Fargate awsvpc task with the APPMESH proxy configuration, kept when replaced', () => {
     const { resource } = taskDefinition();
     expect(resource).toMatchObject({
       family: 'dev-ev-data-processing-service',
@@ -46,6 +44,7 @@ describe('MeshedTaskDefinition', () => {
       memory: '1024',
       execution_role_arn: 'arn:aws:iam::111122223333:role/exec',
       task_role_arn: 'arn:aws:iam::111122223333:role/task',
+      skip_destroy: true,
       proxy_configuration: {
         type: 'APPMESH',
         container_name: 'envoy',
@@ -66,26 +65,20 @@ describe('MeshedTaskDefinition', () => {
     expect(containers.map((c: { name: string }) => c.name)).toEqual(['data-processing-service', 'envoy', 'xray-daemon']);
   });
 
-  test('the app waits for a HEALTHY Envoy with dependsOn, runs as the node user, read-only, probed by node fetch', () => {
-    const { app } = taskDefinition();
+  test('the app waits for a HEALTHY Envoy with dependsOn, read-only, with exactly the environment given and no assumed user or health check', () => {
+    const { app } = taskDefinition({ appEnvironment: { RETRY_MODE: 'mesh', APP_PORT: '3001' } });
     expect(app.dependsOn).toEqual([{ containerName: 'envoy', condition: 'HEALTHY' }]);
     expect(app).not.toHaveProperty('depends_on');
-    expect(app.user).toBe(APP_USER);
+    expect(app).not.toHaveProperty('user');
+    expect(app).not.toHaveProperty('healthCheck');
     expect(app.readonlyRootFilesystem).toBe(true);
     expect(app.essential).toBe(true);
     expect(app.image).toBe('repo/data-processing:1.0.0');
     expect(app.environment).toEqual([
       { name: 'APP_PORT', value: '3001' },
-      { name: 'RETRY_MODE', value: RetryMode.MESH },
+      { name: 'RETRY_MODE', value: 'mesh' },
     ]);
     expect(app.portMappings).toEqual([{ containerPort: 3001, protocol: 'tcp' }]);
-    expect(app.healthCheck).toEqual({
-      command: ['CMD', 'node', '-e', expect.stringContaining("fetch('http://127.0.0.1:3001/health-check')")],
-      interval: 20,
-      retries: 5,
-      startPeriod: 10,
-      timeout: 5,
-    });
     expect(app.cpu).toBe(512 - 128 - 32);
     expect(app.memoryReservation).toBe(1024 - 256 - 64);
     expect(app.logConfiguration).toEqual({
@@ -98,20 +91,41 @@ describe('MeshedTaskDefinition', () => {
     });
   });
 
-  test('the health check command really exits 0 on 200 and 1 otherwise', async () => {
-    const { app } = taskDefinition({ appPort: 3001 });
-    const script: string = app.healthCheck.command[3];
-    for (const status of [200, 503]) {
-      const server = createServer((req, res) => res.writeHead(req.url === '/health-check' ? status : 404).end());
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const port = (server.address() as AddressInfo).port;
-      const probe = script.replace('127.0.0.1:3001', `127.0.0.1:${port}`);
-      const exitCode = await new Promise<number>((resolve) =>
-        execFile(process.execPath, ['-e', probe], (error) => resolve(error ? Number(error.code) : 0)),
-      );
-      server.close();
-      expect({ status, exitCode }).toEqual({ status, exitCode: status === 200 ? 0 : 1 });
-    }
+  test('runs the app as the given user with the given health check, probing its port', () => {
+    const { app } = taskDefinition({
+      appUser: '1000:1000',
+      appHealthCheck: ContainerHealthCheck.http({ path: '/health-check', runtime: HttpProbeRuntime.NODE }),
+    });
+    expect(app.user).toBe('1000:1000');
+    expect(app.healthCheck).toEqual({
+      command: ['CMD', 'node', '-e', expect.stringContaining("fetch('http://127.0.0.1:3001/health-check')")],
+      interval: 20,
+      retries: 5,
+      startPeriod: 10,
+      timeout: 5,
+    });
+  });
+
+  test('passes secrets as ECS secrets, sorted by name, never as environment', () => {
+    const { task, app } = taskDefinition({
+      appSecrets: {
+        DB_PASSWORD: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:db-AbCdEf:password::',
+        API_TOKEN: AppSecret.fromSsmParameter('arn:aws:ssm:ap-northeast-1:111122223333:parameter/api/token'),
+      },
+    });
+    expect(app.secrets).toEqual([
+      { name: 'API_TOKEN', valueFrom: 'arn:aws:ssm:ap-northeast-1:111122223333:parameter/api/token' },
+      { name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:db-AbCdEf:password::' },
+    ]);
+    expect(app.environment).toEqual([]);
+    expect(task.secrets.map((secret) => secret.resourceArn)).toEqual([
+      'arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:db-AbCdEf',
+      'arn:aws:ssm:ap-northeast-1:111122223333:parameter/api/token',
+    ]);
+  });
+
+  test('keeps no old revision when asked', () => {
+    expect(taskDefinition({ retainRevisions: false }).resource.skip_destroy).toBe(false);
   });
 
   test('Envoy: regional App Mesh image, its node ARN, LIVE health check, UID 1337, sizes', () => {
@@ -180,17 +194,15 @@ describe('MeshedTaskDefinition', () => {
 
   describe('rejects props that cannot work', () => {
     test.each([
-      [{ ...SIZE, cpu: 300 }, /'cpu'.*Fargate offers 256, 512/],
-      [{ ...SIZE, cpu: 256, memory: 4096 }, /'memory'.*512-2048 MiB.*not 4096/],
-      [{ ...SIZE, cpu: 1024, memory: 1024 }, /'memory'.*2048-8192 MiB/],
-      [{ ...SIZE, envoyCpu: 512 }, /'size\.envoyCpu'.*512 exceeds or equals the task's 512/],
-      [{ ...SIZE, envoyMemory: 2048 }, /'size\.envoyMemory'.*exceeds/],
-      [{ ...SIZE, xrayMemory: 1024 }, /'size\.xrayMemory'.*exceeds/],
+      [{ ...SIZE, cpu: 300 }, /'size\.cpu': Fargate offers 256, 512, .* CPU units, got 300/],
+      [{ ...SIZE, cpu: 256, memory: 4096 }, /'size\.memory': Fargate offers 512-2048 MiB \(3 sizes\) with 256 CPU units, got 4096/],
+      [{ ...SIZE, cpu: 1024, memory: 1024 }, /'size\.memory'.*2048-8192 MiB/],
+      [{ ...SIZE, envoyCpu: 512 }, /'size\.envoyCpu \+ size\.xrayCpu': 544 leaves no CPU of the task's 512/],
+      [{ ...SIZE, envoyMemory: 2048 }, /'size\.envoyMemory \+ size\.xrayMemory'.*no memory/],
       [{ ...SIZE, envoyCpu: 256, xrayCpu: 256 }, /'size\.envoyCpu \+ size\.xrayCpu'.*no CPU/],
-      [{ ...SIZE, envoyMemory: 512, xrayMemory: 512 }, /'size\.envoyMemory \+ size\.xrayMemory'.*no memory/],
-      [{ ...SIZE, xrayCpu: 0 }, /'size\.xrayCpu'/],
+      [{ ...SIZE, xrayCpu: 0 }, /'size\.xrayCpu': must be an integer from 1/],
     ])('size %p', (size, message) => {
-      expect(() => taskDefinition({ size })).toThrow(new RegExp(`MeshedTaskDefinition 'test/Task'.*${message.source}`));
+      expect(() => taskDefinition({ size })).toThrow(new RegExp(`MeshedTaskDefinition 'test/Task': invalid prop ${message.source}`));
     });
 
     test('an app port out of range', () => {
@@ -202,7 +214,13 @@ describe('MeshedTaskDefinition', () => {
     });
 
     test('a secret-like environment variable (FSBP ECS.8)', () => {
-      expect(() => taskDefinition({ appEnvironment: { DB_PASSWORD: 'x' } })).toThrow(/MeshedTaskDefinition.*'appEnvironment'.*DB_PASSWORD/);
+      expect(() => taskDefinition({ appEnvironment: { DB_PASSWORD: 'x' } })).toThrow(
+        /MeshedTaskDefinition 'test\/Task': invalid prop 'appEnvironment\.DB_PASSWORD': looks like a secret; pass it in appSecrets instead/,
+      );
+    });
+
+    test('a secret whose store cannot be read from its ARN', () => {
+      expect(() => taskDefinition({ appSecrets: { DB: 'db-password' } })).toThrow(/'appSecrets\.DB': must be a Secrets Manager secret ARN/);
     });
 
     test('a relative writable directory', () => {

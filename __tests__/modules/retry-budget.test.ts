@@ -1,14 +1,30 @@
-import { AnnotationMetadataEntryType, Testing } from 'cdktf';
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_RETRY_POLICY } from '../../contract/retry-policy';
+import { AnnotationMetadataEntryType, Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Duration } from '../../modules/core/duration';
-import { RetryPolicy } from '../../modules/mesh/retry-policy';
+import { Mesh } from '../../modules/mesh/mesh';
+import { ENVOY_DEFAULT_BACKOFF } from '../../modules/mesh/retry-backoff';
+import { RetryPolicy, type RetryPolicySpec } from '../../modules/mesh/retry-policy';
+import { VirtualRouter } from '../../modules/mesh/virtual-router';
 import { Route } from '../../modules/mesh/route';
 import { VirtualService, VirtualServiceProvider } from '../../modules/mesh/virtual-service';
 import { VirtualNode } from '../../modules/mesh/virtual-node';
 import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
 import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
-import { attemptsWithinBudget, worstCaseBackoffMs, worstCaseScheduleMs } from '../../modules/validation/retry-budget';
+import {
+  attemptsWithinBudget,
+  STRICT_RETRY_BUDGET_CONTEXT,
+  worstCaseBackoffMs,
+  worstCaseScheduleMs,
+} from '../../modules/validation/retry-budget';
 import { meshWithRouter, node } from './fixture';
+
+/** Retry gateway and connection errors 12 times, 5 s per attempt: 13 attempts. */
+const TWELVE_RETRIES: RetryPolicySpec = {
+  httpRetryEvents: ['gateway-error'],
+  tcpRetryEvents: ['connection-error'],
+  maxRetries: 12,
+  perRetryTimeoutMs: 5_000,
+};
 
 describe('retry budget arithmetic (Envoy: full jitter, back-off before retry N < (2^N - 1) x 25 ms, capped at 250 ms)', () => {
   test('worst-case back-off grows and caps', () => {
@@ -26,11 +42,25 @@ describe('retry budget arithmetic (Envoy: full jitter, back-off before retry N <
   });
 });
 
-/** caller node → virtual service → router → route → target node, with the given timeouts. */
-function callPath(timeouts: { route?: number; caller?: number; target?: number }) {
-  const { stack, mesh, router } = meshWithRouter();
-  const seconds = (s?: number) => (s === undefined ? undefined : Duration.seconds(s));
-  const target = node(stack, 'Processing', mesh, 3001, seconds(timeouts.target));
+interface CallPathTimeouts {
+  /** Seconds or a Duration; undefined: App Mesh's default. */
+  readonly route?: number | Duration;
+  readonly caller?: number | Duration;
+  readonly target?: number | Duration;
+}
+
+/** caller node → virtual service → router → route → target node, with the given timeouts, in a stack of an app with `context`. */
+function callPath(timeouts: CallPathTimeouts, policy: RetryPolicySpec = TWELVE_RETRIES, context: Record<string, unknown> = {}) {
+  const stack = new TerraformStack(Testing.app({ context }), 'test');
+  new AwsProvider(stack, 'aws', { region: 'ap-northeast-1' });
+  const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
+  const router = new VirtualRouter(stack, 'Router', { mesh, name: 'router', port: 3001 });
+  const duration = (value?: number | Duration) => (typeof value === 'number' ? Duration.seconds(value) : value);
+  const perRequest = (value?: number | Duration) => {
+    const d = duration(value);
+    return d ? { timeout: { perRequest: d } } : {};
+  };
+  const target = node(stack, 'Processing', mesh, 3001, duration(timeouts.target));
   const service = new VirtualService(stack, 'ProcessingService', {
     mesh,
     name: 'data-processing.dev.internal',
@@ -39,10 +69,7 @@ function callPath(timeouts: { route?: number; caller?: number; target?: number }
   new VirtualNode(stack, 'Ingestion', {
     mesh,
     name: 'ingestion',
-    listener: VirtualNodeListener.http({
-      port: 3000,
-      timeout: timeouts.caller ? { perRequest: Duration.seconds(timeouts.caller) } : undefined,
-    }),
+    listener: VirtualNodeListener.http({ port: 3000, ...perRequest(timeouts.caller) }),
     serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'data-ingestion'),
     backends: [service],
   });
@@ -50,8 +77,8 @@ function callPath(timeouts: { route?: number; caller?: number; target?: number }
     router,
     name: 'route',
     weightedTargets: [{ virtualNode: target }],
-    retryPolicy: RetryPolicy.fromSpec(PROCESSING_RETRY_POLICY),
-    timeout: timeouts.route ? { perRequest: Duration.seconds(timeouts.route) } : undefined,
+    retryPolicy: RetryPolicy.fromSpec(policy),
+    ...perRequest(timeouts.route),
   });
   return { stack, route };
 }
@@ -60,7 +87,20 @@ function warningsOf(route: Route): string[] {
   return route.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
 }
 
+/** The value the warning tells to set the route and callers' listeners to. */
+function recommendedIn(warning: string): Duration {
+  const match = /listener per-request timeouts of its callers to at least (\d+) ms/.exec(warning);
+  if (!match?.[1]) throw new Error(`no recommendation in: ${warning}`);
+  return Duration.millis(Number(match[1]));
+}
+
 describe('RetryBudgetValidation', () => {
+  let stderr: jest.SpyInstance;
+  beforeEach(() => {
+    stderr = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => stderr.mockRestore());
+
   test('passes silently when the route and every listener on the path allow all 13 attempts', () => {
     const { stack, route } = callPath({ route: 70, caller: 70, target: 70 });
     expect(() => Testing.synth(stack, true)).not.toThrow();
@@ -73,6 +113,45 @@ describe('RetryBudgetValidation', () => {
     expect(warningsOf(route)).toEqual([
       expect.stringMatching(/only 2 of 13 attempts.*need 67525 ms.*the route's per-request timeout is 15 s/),
     ]);
+  });
+
+  test('following the advice removes the warning', () => {
+    // GIVEN a warning about the default timeouts
+    const first = callPath({});
+    Testing.synth(first.stack, true);
+    const recommended = recommendedIn(warningsOf(first.route)[0]!);
+    // WHEN the route and the caller's listener are set as advised
+    const { stack, route } = callPath({ route: recommended, caller: recommended });
+    Testing.synth(stack, true);
+    // THEN
+    expect(recommended.toMilliseconds()).toBe(67_525);
+    expect(warningsOf(route)).toEqual([]);
+  });
+
+  describe('a target listener timeout below the per-retry timeout', () => {
+    // 4 attempts; each cut at the target's 1 s instead of 2 s: 4 x 1 s + 275 ms back-off = 4.275 s > the route's 4 s.
+    const policy: RetryPolicySpec = { ...TWELVE_RETRIES, maxRetries: 3, perRetryTimeoutMs: 2_000 };
+
+    test('recommends what still fits when that listener is raised, and says that it cuts attempts', () => {
+      const { stack, route } = callPath({ route: 4, caller: 70, target: 1 }, policy);
+      Testing.synth(stack, true);
+      const [warning] = warningsOf(route);
+      expect(warning).toMatch(/only 3 of 4 attempts.*need 4275 ms/);
+      expect(recommendedIn(warning!).toMilliseconds()).toBe(8_275);
+      expect(warning).toMatch(
+        /target node 'test\/Processing' \(1 s\) is below the per-retry timeout \(2 s\).*raise it to at least 2 s, or lower perRetryTimeoutMs to 1 s/,
+      );
+    });
+
+    test.each([
+      ['route and caller only', false],
+      ['route, caller and the target listener too', true],
+    ])('following the advice (%s) removes the warning', (_, raiseTarget) => {
+      const recommended = Duration.millis(8_275);
+      const { stack, route } = callPath({ route: recommended, caller: recommended, target: raiseTarget ? recommended : 1 }, policy);
+      Testing.synth(stack, true);
+      expect(warningsOf(route)).toEqual([]);
+    });
   });
 
   test("names the calling node's listener when it is the tighter timeout", () => {
@@ -91,6 +170,29 @@ describe('RetryBudgetValidation', () => {
   test('fails synthesis when not even one retry fits', () => {
     const { stack } = callPath({ route: 8, caller: 70, target: 70 });
     expect(() => Testing.synth(stack, true)).toThrow(/Route 'test\/Route'.*only 1 of 13 attempts.*Not even one retry/);
+  });
+
+  test(`fails synthesis for any shortfall under the ${STRICT_RETRY_BUDGET_CONTEXT} context`, () => {
+    const { stack } = callPath({}, TWELVE_RETRIES, { [STRICT_RETRY_BUDGET_CONTEXT]: true });
+    expect(() => Testing.synth(stack, true)).toThrow(/Route 'test\/Route'.*only 2 of 13 attempts.*strictRetryBudget is on/);
+  });
+
+  test('prints the warning to stderr when the cdktf CLI, which prints annotations, does not run the app', () => {
+    const { stack } = callPath({});
+    Testing.synth(stack, true);
+    expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^WARN \[test\/Route\]: retry budget: only 2 of 13 attempts/));
+  });
+
+  test('leaves printing to the cdktf CLI when it runs the app', () => {
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
+    try {
+      const { stack, route } = callPath({});
+      Testing.synth(stack, true);
+      expect(warningsOf(route)).toHaveLength(1);
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    }
   });
 
   test('ignores routes without retries', () => {

@@ -1,15 +1,24 @@
 import { Testing } from 'cdktf';
 import { AppmeshRoute } from '@cdktf/provider-aws/lib/appmesh-route';
-import { HttpRetryEvent, PROCESSING_RETRY_POLICY, TcpRetryEvent, type RetryPolicySpec } from '../../contract/retry-policy';
 import { Duration } from '../../modules/core/duration';
-import { RetryPolicy } from '../../modules/mesh/retry-policy';
+import { HttpRetryEvent, TcpRetryEvent } from '../../modules/mesh/retry-events';
+import { RetryPolicy, type RetryPolicySpec } from '../../modules/mesh/retry-policy';
 import { Route } from '../../modules/mesh/route';
+import { VirtualNode } from '../../modules/mesh/virtual-node';
 import { meshWithRouter, node, onlyResource, refOf, synthJson } from './fixture';
+
+/** Retry gateway and connection errors 12 times, 5 s per attempt, written with the API's strings. */
+const TWELVE_RETRIES: RetryPolicySpec = {
+  httpRetryEvents: ['gateway-error'],
+  tcpRetryEvents: ['connection-error'],
+  maxRetries: 12,
+  perRetryTimeoutMs: 5_000,
+};
 
 Testing.setupJest();
 
 describe('Route', () => {
-  test("renders the contract's processing policy exactly as the article", () => {
+  test('renders a retry policy given with API strings exactly as App Mesh takes it', () => {
     // GIVEN
     const { stack, router, target } = meshWithRouter();
     // WHEN
@@ -17,7 +26,7 @@ describe('Route', () => {
       router,
       name: 'dev-ev-data-processing-service',
       weightedTargets: [{ virtualNode: target, weight: 1 }],
-      retryPolicy: RetryPolicy.fromSpec(PROCESSING_RETRY_POLICY),
+      retryPolicy: RetryPolicy.fromSpec(TWELVE_RETRIES),
       timeout: { perRequest: Duration.seconds(70) },
     });
     // THEN
@@ -60,13 +69,38 @@ describe('Route', () => {
     expect(route.spec.http_route.retry_policy).toBeUndefined();
   });
 
+  test('takes the enums as well as the strings', () => {
+    const { stack, router, target } = meshWithRouter();
+    new Route(stack, 'Route', {
+      router,
+      name: 'r',
+      weightedTargets: [{ virtualNode: target }],
+      retryPolicy: RetryPolicy.fromSpec({
+        ...TWELVE_RETRIES,
+        httpRetryEvents: [HttpRetryEvent.SERVER_ERROR],
+        tcpRetryEvents: [TcpRetryEvent.CONNECTION_ERROR],
+      }),
+    });
+    expect(onlyResource(synthJson(stack), 'aws_appmesh_route').spec.http_route.retry_policy.http_retry_events).toEqual(['server-error']);
+  });
+
+  test('routes to a node imported by name, and is added through the router', () => {
+    const { stack, mesh, router } = meshWithRouter();
+    const existing = VirtualNode.fromVirtualNodeName(stack, 'Existing', mesh, 'orders-v1');
+    const route = router.addRoute('Route', { name: 'r', weightedTargets: [{ virtualNode: existing }] });
+    expect(route.node.path).toBe('test/Router/Route');
+    expect(onlyResource(synthJson(stack), 'aws_appmesh_route').spec.http_route.action.weighted_target).toEqual([
+      { virtual_node: 'orders-v1', weight: 1 },
+    ]);
+  });
+
   test('renders sub-second per-retry timeouts in milliseconds', () => {
     const { stack, router, target } = meshWithRouter();
     new Route(stack, 'Route', {
       router,
       name: 'r',
       weightedTargets: [{ virtualNode: target }],
-      retryPolicy: RetryPolicy.fromSpec({ ...PROCESSING_RETRY_POLICY, maxRetries: 2, perRetryTimeoutMs: 750 }),
+      retryPolicy: RetryPolicy.fromSpec({ ...TWELVE_RETRIES, maxRetries: 2, perRetryTimeoutMs: 750 }),
     });
     const policy = onlyResource(synthJson(stack), 'aws_appmesh_route').spec.http_route.retry_policy;
     expect(policy.per_retry_timeout).toEqual({ unit: 'ms', value: 750 });
@@ -80,26 +114,28 @@ describe('Route', () => {
       return new Route(stack, 'Route', {
         router,
         name: 'r',
-        prefix: overrides.prefix,
-        priority: overrides.priority,
+        ...(overrides.prefix !== undefined ? { prefix: overrides.prefix } : {}),
+        ...(overrides.priority !== undefined ? { priority: overrides.priority } : {}),
         weightedTargets: weights.map((weight, i) => ({ virtualNode: i === 0 ? target : other, weight })),
-        retryPolicy: overrides.spec ? RetryPolicy.fromSpec({ ...PROCESSING_RETRY_POLICY, ...overrides.spec }) : undefined,
+        ...(overrides.spec ? { retryPolicy: RetryPolicy.fromSpec({ ...TWELVE_RETRIES, ...overrides.spec }) } : {}),
       });
     }
 
     test('a negative retry count', () => {
-      expect(() => routeWith({ spec: { maxRetries: -1 } })).toThrow(/Route 'test\/Route'.*'retryPolicy\.maxRetries'.*-1/);
+      expect(() => routeWith({ spec: { maxRetries: -1 } })).toThrow(
+        /Route 'test\/Route': invalid prop 'retryPolicy\.maxRetries': must be a whole number of at least 0, got -1/,
+      );
     });
 
     test('an unknown HTTP retry event', () => {
       expect(() => routeWith({ spec: { httpRetryEvents: ['teapot-error' as HttpRetryEvent] } })).toThrow(
-        /Route 'test\/Route'.*'retryPolicy\.httpRetryEvents'.*teapot-error/,
+        /Route 'test\/Route': invalid prop 'retryPolicy\.httpRetryEvents\[0\]': unknown event 'teapot-error' \(string\); App Mesh knows server-error, gateway-error, client-error, stream-error/,
       );
     });
 
     test('an unknown TCP retry event', () => {
       expect(() => routeWith({ spec: { tcpRetryEvents: ['reset' as TcpRetryEvent] } })).toThrow(
-        /Route.*'retryPolicy\.tcpRetryEvents'.*reset/,
+        /Route 'test\/Route': invalid prop 'retryPolicy\.tcpRetryEvents\[0\]': unknown event 'reset' \(string\)/,
       );
     });
 
@@ -116,7 +152,9 @@ describe('Route', () => {
     });
 
     test('a weight above 100', () => {
-      expect(() => routeWith({ weights: [101] })).toThrow(/Route.*'weightedTargets\.weight'/);
+      expect(() => routeWith({ weights: [90, 101] })).toThrow(
+        /Route 'test\/Route': invalid prop 'weightedTargets\[1\]\.weight': must be an integer from 0 to 100, got 101/,
+      );
     });
 
     test('a priority above 1000', () => {

@@ -98,8 +98,70 @@ describe('VirtualNode', () => {
     expect(ingestion.spec.service_discovery.aws_cloud_map.service_name).toBe('data-ingestion');
   });
 
+  test('adds a backend later (addBackend), of its own mesh only', () => {
+    // GIVEN a node with no backends and a virtual service imported by name
+    const stack = newStack();
+    const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
+    const node = new VirtualNode(stack, 'Node', {
+      mesh,
+      name: 'node',
+      listener: VirtualNodeListener.http({ port: 3001 }),
+      serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'svc'),
+    });
+    // WHEN
+    node.addBackend(VirtualService.fromVirtualServiceName(stack, 'Payments', mesh, 'payments.corp.internal'));
+    // THEN
+    expect(onlyResource(synthJson(stack), 'aws_appmesh_virtual_node').spec.backend).toEqual([
+      { virtual_service: { virtual_service_name: 'payments.corp.internal' } },
+    ]);
+    const otherMesh = Mesh.fromMeshName(stack, 'Other', 'other-mesh');
+    expect(() => node.addBackend(VirtualService.fromVirtualServiceName(stack, 'Elsewhere', otherMesh, 'x.other.internal'))).toThrow(
+      /VirtualNode 'test\/Node': invalid prop 'addBackend\(backend\)': virtual service 'test\/Elsewhere' belongs to mesh 'test\/Other', not to 'test\/Mesh'/,
+    );
+  });
+
+  test('a backend in a mesh imported by the name of the mesh created here is in the same mesh', () => {
+    const stack = newStack();
+    const mesh = new Mesh(stack, 'Mesh', { name: 'shared' });
+    const sameByName = Mesh.fromMeshName(stack, 'SameByName', 'shared');
+    expect(
+      () =>
+        new VirtualNode(stack, 'Node', {
+          mesh,
+          name: 'node',
+          listener: VirtualNodeListener.http({ port: 3001 }),
+          serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'svc'),
+          backends: [VirtualService.fromVirtualServiceName(stack, 'Svc', sameByName, 'svc.internal')],
+        }),
+    ).not.toThrow();
+  });
+
+  test('rejects an undefined backend (a misspelt reference), naming its index', () => {
+    const stack = newStack();
+    const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
+    expect(
+      () =>
+        new VirtualNode(stack, 'Node', {
+          mesh,
+          name: 'node',
+          listener: VirtualNodeListener.http({ port: 3001 }),
+          serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'svc'),
+          backends: [undefined as unknown as VirtualService],
+        }),
+    ).toThrow(/VirtualNode 'test\/Node': invalid prop 'backends\[0\]': must be a virtual service .*, got undefined/);
+  });
+
+  test('fromVirtualNodeName references an existing node and creates nothing', () => {
+    const stack = newStack();
+    const mesh = Mesh.fromMeshName(stack, 'Mesh', 'platform');
+    expect(VirtualNode.fromVirtualNodeName(stack, 'Node', mesh, 'orders-v1')).toMatchObject({ virtualNodeName: 'orders-v1', mesh });
+    expect(synthJson(stack).resource).toBeUndefined();
+  });
+
   test.each([0, 65_536, 3000.5])('rejects listener port %p', (port) => {
-    expect(() => nodeWith(VirtualNodeListener.http({ port }))).toThrow(/VirtualNode 'test\/Node'.*'listener\.port'/);
+    expect(() => nodeWith(VirtualNodeListener.http({ port }))).toThrow(
+      new RegExp(`VirtualNode 'test/Node': invalid prop 'listener\\.port': must be an integer from 1 to 65535, got ${port}`),
+    );
   });
 
   test('rejects a health check interval below App Mesh minimum', () => {
@@ -128,50 +190,5 @@ describe('VirtualNode', () => {
     expect(() => nodeWith(VirtualNodeListener.http({ port: 3001, connectionPool: { maxConnections: 0 } }))).toThrow(
       /VirtualNode.*'connectionPool\.maxConnections'/,
     );
-  });
-});
-
-describe('VirtualRouter', () => {
-  test('listens on the given port over HTTP', () => {
-    const stack = newStack();
-    const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
-    new VirtualRouter(stack, 'Router', { mesh, name: 'router', port: 3001 });
-    expect(onlyResource(synthJson(stack), 'aws_appmesh_virtual_router').spec).toEqual({
-      listener: [{ port_mapping: { port: 3001, protocol: 'http' } }],
-    });
-  });
-
-  test('rejects a port out of range', () => {
-    const stack = newStack();
-    const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
-    expect(() => new VirtualRouter(stack, 'Router', { mesh, name: 'router', port: 70_000 })).toThrow(
-      /VirtualRouter 'test\/Router'.*'port'/,
-    );
-  });
-});
-
-describe('VirtualService', () => {
-  test('is provided by a router or by a node', () => {
-    const stack = newStack();
-    const mesh = new Mesh(stack, 'Mesh', { name: 'mesh' });
-    const router = new VirtualRouter(stack, 'Router', { mesh, name: 'router', port: 3001 });
-    const target = new VirtualNode(stack, 'Node', {
-      mesh,
-      name: 'node',
-      listener: VirtualNodeListener.http({ port: 3001 }),
-      serviceDiscovery: ServiceDiscovery.cloudMap('ns', 'svc'),
-    });
-    const byRouterService = new VirtualService(stack, 'ByRouter', {
-      mesh,
-      name: 'a.dev.internal',
-      provider: VirtualServiceProvider.virtualRouter(router),
-    });
-    new VirtualService(stack, 'ByNode', { mesh, name: 'b.dev.internal', provider: VirtualServiceProvider.virtualNode(target) });
-    const services = resources(synthJson(stack), 'aws_appmesh_virtual_service');
-    const byRouter = services.find((s) => s.name === 'a.dev.internal');
-    const byNode = services.find((s) => s.name === 'b.dev.internal');
-    expect(byRouterService.provider.router).toBe(router);
-    expect(byRouter.spec.provider).toEqual({ virtual_router: { virtual_router_name: refOf(router, 'name') } });
-    expect(byNode.spec.provider).toEqual({ virtual_node: { virtual_node_name: refOf(target, 'name') } });
   });
 });
