@@ -96,3 +96,39 @@ export function retriesOnReset(policy: RetryPolicySpec): boolean {
 export function retriesOnConnectionError(policy: RetryPolicySpec): boolean {
   return policy.tcpRetryEvents.includes(TcpRetryEvent.CONNECTION_ERROR);
 }
+
+/** The longest back-off Envoy can draw before retry `retryNumber` (1-based), in milliseconds: (2^n − 1) × base, capped. */
+export function worstCaseBackoffMs(retryNumber: number, backoff: RetryBackoffSpec): number {
+  return Math.min(backoff.maxIntervalMs, (2 ** retryNumber - 1) * backoff.baseIntervalMs);
+}
+
+/**
+ * The longest the whole retry schedule of `policy` can take: every attempt
+ * (1 + `maxRetries`) runs into the per-retry timeout, and every back-off is
+ * the longest `backoff` can draw. In milliseconds. A per-request timeout
+ * shorter than this cuts the schedule before its last attempts (Envoy's
+ * route timeout covers all retries).
+ */
+export function retryScheduleBudgetMs(policy: RetryPolicySpec, backoff: RetryBackoffSpec): number {
+  let total = (policy.maxRetries + 1) * policy.perRetryTimeoutMs;
+  for (let retry = 1; retry <= policy.maxRetries; retry++) total += worstCaseBackoffMs(retry, backoff);
+  return total;
+}
+
+/**
+ * The per-request timeout of a call whose retries follow `policy`: the next
+ * whole second above the retry schedule's budget, so that the last attempt
+ * is not cut by the few milliseconds the hops themselves take. The
+ * mesh's route and the listeners on its call path use it, and so does
+ * ingestion (its deadline over app-mode retries, its one call in mesh mode).
+ */
+export function callTimeoutMs(policy: RetryPolicySpec, backoff: RetryBackoffSpec): number {
+  return Math.ceil((retryScheduleBudgetMs(policy, backoff) + 1) / 1000) * 1000;
+}
+
+/**
+ * The per-request timeout of the data-processing route, in milliseconds:
+ * {@link callTimeoutMs} of {@link PROCESSING_RETRY_POLICY} with Envoy's
+ * default back-off (13 × 5 s + 2,525 ms of back-off = 67,525 ms → 68,000 ms).
+ */
+export const PROCESSING_CALL_TIMEOUT_MS = callTimeoutMs(PROCESSING_RETRY_POLICY, ENVOY_DEFAULT_BACKOFF);
