@@ -1,10 +1,10 @@
 import { App } from 'cdktf';
-import { DataPipelineStack } from './pipeline/data-pipeline-stack';
 import { environmentConfig } from './pipeline/environments';
+import { addPipelineStacks } from './pipeline/pipeline-app';
 
-/** Which environment to synthesize: `EV_PIPELINE_ENV` (dev, prd), dev by default. */
+/** Which environment to synthesize: `EV_PIPELINE_ENV` (dev, prd), dev by default; one stack per data plane it runs on. */
 const config = environmentConfig(process.env.EV_PIPELINE_ENV ?? 'dev');
 
 const app = new App();
-new DataPipelineStack(app, `ev-pipeline-${config.env}`, { config });
+addPipelineStacks(app, config);
 app.synth();
