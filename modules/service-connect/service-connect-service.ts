@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformStack, Token } from 'cdktf';
+import { dependable, TerraformStack, Token } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import type { EcsServiceServiceConnectConfiguration } from '@cdktf/provider-aws/lib/ecs-service';
 import { Duration } from '../core/duration';
@@ -227,7 +227,7 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
 
     // The service's own group: its port opens to each caller in the caller's scope (ServerPortAccess).
     const group = new SecurityGroup(this, 'SecurityGroup', {
-      name: `${prefix}-sc`,
+      name: `${prefix}-tasks`,
       description: `Tasks of ${spec.name}: its port only from the services that call it`,
       vpcId: platform.vpcId,
       lifecycle: { createBeforeDestroy: true },
@@ -235,7 +235,7 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
     this.securityGroupId = group.id;
     for (const backend of this.backends) {
       if (backend.securityGroupId === undefined) continue;
-      new ServerPortAccess(this, `AccessTo-${backend.node.id}`, {
+      new ServerPortAccess(this, `AccessTo${backend.node.id}`, {
         clientSecurityGroupId: group.id,
         serverSecurityGroupId: backend.securityGroupId,
         port: backend.clientAlias.port,
@@ -313,11 +313,11 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
     // Servers before clients: a task resolves only the endpoints that exist when it starts ("Only new
     // tasks ... that start running after this deployment can resolve and connect to this endpoint",
     // Amazon ECS Developer Guide, "Amazon ECS Service Connect components").
-    const serverServices = this.backends
-      .filter((b): b is ServiceConnectService => b instanceof ServiceConnectService)
-      .map((b) => b.service.resource);
-    if (serverServices.length > 0)
-      this.service.resource.dependsOn = [...(this.service.resource.dependsOn ?? []), ...serverServices.map((s) => s.fqn)];
+    const serverServices = this.backends.filter((b): b is ServiceConnectService => b instanceof ServiceConnectService);
+    if (serverServices.length > 0) {
+      const resource = this.service.resource;
+      resource.dependsOn = [...(resource.dependsOn ?? []), ...serverServices.map((server) => dependable(server.service.resource))];
+    }
 
     this.node.addValidation(new ServiceConnectBudgetValidation(this));
   }
