@@ -58,7 +58,10 @@ export class AppSecret {
   ) {}
 }
 
-/** `value` as an {@link AppSecret}; throws naming `prop` when a string's store cannot be read from it. */
+/**
+ * `value` as an {@link AppSecret}; throws naming `prop` when a string's store cannot be read from it.
+ * @internal
+ */
 export function toAppSecret(owner: string, prop: string, value: string | AppSecret): AppSecret {
   if (value instanceof AppSecret) return value;
   const secret = typeof value === 'string' ? AppSecret.tryParse(value) : undefined;

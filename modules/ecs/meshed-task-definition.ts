@@ -219,6 +219,7 @@ export class MeshedTaskDefinition extends Construct {
  * Throws unless `size` is a Fargate size whose sidecars leave CPU and memory
  * for the app; `taskProp` and `sidecarProp` name the props as the caller
  * wrote them (`size`, or `spec.size` and `sidecarSize`).
+ * @internal
  */
 export function requireMeshedTaskSize(owner: string, size: MeshedTaskSize, taskProp = 'size', sidecarProp = 'size'): void {
   requireFargateSize(owner, taskProp, size.cpu, size.memory);

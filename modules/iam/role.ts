@@ -7,7 +7,10 @@ export interface IRole extends IConstruct {
   readonly roleArn: string;
 }
 
-/** A role that exists already; the library attaches nothing to it. */
+/**
+ * A role that exists already; the library attaches nothing to it.
+ * @internal
+ */
 export class ImportedRole extends Construct implements IRole {
   constructor(
     scope: Construct,

@@ -71,7 +71,10 @@ export class Mesh extends Construct implements IMesh {
 /** The names meshes were created with, to tell an imported mesh of the same name from another mesh. */
 const CONFIGURED_NAMES = new WeakMap<IMesh, string>();
 
-/** Whether `a` and `b` are the same mesh: the same object, or the same name (a mesh imported by the name of one created here). */
+/**
+ * Whether `a` and `b` are the same mesh: the same object, or the same name (a mesh imported by the name of one created here).
+ * @internal
+ */
 export function isSameMesh(a: IMesh, b: IMesh): boolean {
   if (a === b) return true;
   const nameOf = (mesh: IMesh) => CONFIGURED_NAMES.get(mesh) ?? mesh.meshName;

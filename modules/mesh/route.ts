@@ -96,6 +96,7 @@ export class Route extends Construct {
 /**
  * Checks the targets of a route (1-10, weights 0-100 that do not sum to 0)
  * and returns their weights; `prop` is the prop as the caller wrote it.
+ * @internal
  */
 export function requireWeightedTargets(owner: string, prop: string, targets: readonly { readonly weight?: number }[]): number[] {
   requireIntegerInRange(owner, `${prop} (count)`, targets.length, 1, 10);

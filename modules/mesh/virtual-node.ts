@@ -39,12 +39,16 @@ export interface VirtualNodeProps {
 /**
  * Throws unless every entry of `backends` is a virtual service of `mesh`;
  * `prop` is the prop as the caller wrote it (`backends`, `spec.backends`).
+ * @internal
  */
 export function requireBackendsOf(owner: IConstruct | string, prop: string, mesh: IMesh, backends: readonly unknown[]): void {
   backends.forEach((backend, index) => requireBackendOf(owner, `${prop}[${index}]`, mesh, backend));
 }
 
-/** Throws unless `backend` is a virtual service of `mesh`. */
+/**
+ * Throws unless `backend` is a virtual service of `mesh`.
+ * @internal
+ */
 export function requireBackendOf(owner: IConstruct | string, prop: string, mesh: IMesh, backend: unknown): void {
   const candidate = backend as Partial<IVirtualService> | undefined;
   if (typeof candidate?.virtualServiceName !== 'string' || candidate.mesh === undefined || candidate.node === undefined) {
