@@ -124,7 +124,8 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       ...deployment(DATA_PROCESSING),
       spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, retryMode, {
         environment,
-        retryPolicy: PROCESSING_RETRY_POLICY,
+        // RETRY_MODE=off turns retries off on purpose: then no caller is to apply the policy.
+        ...(retryMode === RetryMode.OFF ? {} : { retryPolicy: PROCESSING_RETRY_POLICY }),
         timeouts: { listener: processingTimeout, route: processingTimeout },
       }),
       taskRoleStatements: this.retryQueue.consumerStatements(),
