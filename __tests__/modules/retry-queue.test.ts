@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { RETRY_QUEUE_SETTINGS, worstCaseRetryScheduleSeconds } from '../../contract/retry-queue';
+import { RETRY_QUEUE_SETTINGS } from '../../contract/retry-queue';
 import { RedriveOperatorPolicy } from '../../modules/queue/redrive-operator-policy';
-import { RetryQueue, type RetryQueueProps } from '../../modules/queue/retry-queue';
+import { RetryQueue, worstCaseRetryScheduleSeconds, type RetryQueueProps } from '../../modules/queue/retry-queue';
 import { newStack, onlyResource, refOf, resources, synthJson } from './fixture';
 
 Testing.setupJest();
