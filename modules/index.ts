@@ -5,7 +5,6 @@ export * from './core/prop-error';
 export * from './discovery';
 export * from './ecr/repository';
 export * from './ecs';
-export * from './ecs/app-environment';
 export * from './iam';
 export * from './iam/app-task-role';
 export * from './logs/log-group';

@@ -7,6 +7,7 @@ const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|PRIVATE_KEY|C
  * Throws unless every value of `environment` is a string and no name looks
  * like a secret's; `prop` names the environment prop as the caller wrote it
  * (`spec.environment`), `secretsProp` where secrets belong instead.
+ * @internal
  */
 export function requirePlainEnvironment(
   owner: string,

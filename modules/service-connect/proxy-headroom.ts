@@ -23,7 +23,10 @@ export interface ProxyHeadroom {
  */
 export const RECOMMENDED_PROXY_HEADROOM: ProxyHeadroom = Object.freeze({ cpu: 256, memory: 64 });
 
-/** How a caller names the props that make up a Service Connect task's size, for errors. */
+/**
+ * How a caller names the props that make up a Service Connect task's size, for errors.
+ * @internal
+ */
 export interface TaskSizeProps {
   /** The task size prop, e.g. `spec.size`. */
   readonly size: string;
@@ -39,6 +42,7 @@ export interface TaskSizeProps {
  * recommendation, and the task must leave CPU and memory for the app after
  * the proxy's headroom and the `sidecars`' reservations. Errors name the
  * props as the caller wrote them (`names`).
+ * @internal
  */
 export function requireServiceConnectTaskSize(
   owner: string,

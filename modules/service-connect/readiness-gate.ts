@@ -25,10 +25,16 @@ export const READINESS_GATE_CONTAINER_NAME = 'readiness-gate';
 /** UID of `nobody`: the gate needs no privileges. */
 const NOBODY = '65534';
 
-/** A container definition with the command ECS runs instead of the image's. */
+/**
+ * A container definition with the command ECS runs instead of the image's.
+ * @internal
+ */
 export type ContainerDefinitionWithCommand = ContainerDefinition & { readonly command: readonly string[] };
 
-/** The gate container: starts when `appContainerName` is HEALTHY, exits 0 at once, is not essential. */
+/**
+ * The gate container: starts when `appContainerName` is HEALTHY, exits 0 at once, is not essential.
+ * @internal
+ */
 export function readinessGateContainer(
   appContainerName: string,
   logging: { readonly logGroupName: string; readonly region: string; readonly streamPrefix: string },

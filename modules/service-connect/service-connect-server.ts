@@ -51,12 +51,18 @@ export interface ServiceConnectServerAttributes {
 /** Default per-request timeout of this library's Service Connect servers (Envoy's route default, the same as App Mesh's). */
 export const DEFAULT_PER_REQUEST_TIMEOUT = Duration.seconds(15);
 
-/** The URL of `path` on a server reached at `alias`. */
+/**
+ * The URL of `path` on a server reached at `alias`.
+ * @internal
+ */
 export function clientAliasUrl(alias: ClientAlias, path: string): string {
   return `http://${alias.dnsName}:${alias.port}${path}`;
 }
 
-/** A server that exists already (another stack, another team); creates nothing. */
+/**
+ * A server that exists already (another stack, another team); creates nothing.
+ * @internal
+ */
 export class ImportedServiceConnectServer extends Construct implements IServiceConnectServer {
   public readonly serviceName: string;
   public readonly namespaceArn: string;

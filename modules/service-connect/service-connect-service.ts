@@ -5,7 +5,6 @@ import type { EcsServiceServiceConnectConfiguration } from '@cdktf/provider-aws/
 import { Duration } from '../core/duration';
 import { describeValue, InvalidPropError, requireIntegerInRange, requireNonEmptyString, requirePort } from '../core/prop-error';
 import { Repository, type IRepository } from '../ecr/repository';
-import { requirePlainEnvironment } from '../ecs/app-environment';
 import { toAppSecret } from '../ecs/app-secret';
 import { awslogs } from '../ecs/container-definition';
 import {
@@ -21,8 +20,8 @@ import type { IRole } from '../iam/role';
 import { TaskExecutionRole } from '../iam/task-execution-role';
 import { LogGroup, type ILogGroup } from '../logs/log-group';
 import { RetryPolicy } from '../mesh/retry-policy';
-import { ServiceImage } from '../service/service-image';
 import type { ServiceSpec } from '../service/service-spec';
+import { requireServiceSpecBasics } from '../service/service-spec-check';
 import { ServiceConnectBudgetValidation, type ServiceConnectCaller } from '../validation/service-connect-budget';
 import { ASSUMED_SERVICE_CONNECT_PROXY_RETRIES, type InProcessRetries } from './in-process-retries';
 import type { OtelCollectorSidecar } from './otel-collector-sidecar';
@@ -40,8 +39,6 @@ import type { ServiceConnectPlatform } from './service-connect-platform';
 import { ServiceConnectTaskDefinition } from './service-connect-task-definition';
 import { renderServiceConnectTls, ServiceConnectTlsRole, type ServiceConnectTlsOptions } from './service-connect-tls';
 
-/** Names ECS, Cloud Map and client aliases accept for a service. */
-const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** A client alias: a DNS name (labels of letters, digits and hyphens). */
 const ALIAS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 /** AWS's default idle timeout of HTTP connections through the Service Connect proxy (ECS API reference, TimeoutConfiguration). */
@@ -170,7 +167,7 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
     super(scope, id);
     const owner = `ServiceConnectService '${this.node.path}'`;
     const { platform, spec } = props;
-    checkSpec(owner, spec);
+    requireServiceSpecBasics(owner, spec);
     requireUniqueName(owner, this, platform.namespace.namespaceArn, spec.name);
     this.serviceName = spec.name;
     this.namespaceArn = platform.namespace.namespaceArn;
@@ -326,22 +323,6 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
   public urlOf(path: string): string {
     return clientAliasUrl(this.clientAlias, path);
   }
-}
-
-function checkSpec(owner: string, spec: ServiceSpec<IServiceConnectServer>): void {
-  if (typeof spec.name !== 'string' || !SERVICE_NAME.test(spec.name)) {
-    throw new InvalidPropError(owner, 'spec.name', `must be 1-63 lower-case letters, digits and hyphens, got ${describeValue(spec.name)}`);
-  }
-  requirePort(owner, 'spec.port', spec.port);
-  if (!(spec.image instanceof ServiceImage)) {
-    throw new InvalidPropError(
-      owner,
-      'spec.image',
-      `must be a ServiceImage (ServiceImage.fromOwnRepository(tag), ...), got ${describeValue(spec.image)}`,
-    );
-  }
-  requirePlainEnvironment(owner, 'spec.environment', spec.environment ?? {}, 'spec.secrets');
-  spec.healthCheck?.render(owner, 'spec.healthCheck', spec.port);
 }
 
 function requireUniqueName(owner: string, service: Construct, namespaceArn: string, name: string): void {

@@ -62,7 +62,10 @@ export class ServiceConnectTlsRole extends Construct implements IRole {
   }
 }
 
-/** Checks `options` (named `prop` in errors) and renders the `tls` block of a Service Connect service with the role `roleArn`. */
+/**
+ * Checks `options` (named `prop` in errors) and renders the `tls` block of a Service Connect service with the role `roleArn`.
+ * @internal
+ */
 export function renderServiceConnectTls(
   owner: string,
   prop: string,

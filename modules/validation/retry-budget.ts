@@ -77,7 +77,10 @@ export interface PathTimeout {
   readonly source: string;
 }
 
-/** The smallest of the timeouts (the first one on a tie). */
+/**
+ * The smallest of the timeouts (the first one on a tie).
+ * @internal
+ */
 export function smallestTimeout(first: PathTimeout, others: readonly PathTimeout[]): PathTimeout {
   return others.reduce((min, next) => (next.timeout.toMilliseconds() < min.timeout.toMilliseconds() ? next : min), first);
 }
@@ -98,7 +101,10 @@ export interface RouteRetrySchedule {
   readonly fit: number;
 }
 
-/** The retry schedule of `route`, or undefined when it has no retries. */
+/**
+ * The retry schedule of `route`, or undefined when it has no retries.
+ * @internal
+ */
 export function routeRetrySchedule(route: Route): RouteRetrySchedule | undefined {
   const policy = route.retryPolicy;
   if (!policy || policy.spec.maxRetries === 0) return undefined;
@@ -134,6 +140,7 @@ export function routeRetrySchedule(route: Route): RouteRetrySchedule | undefined
  * {@link STRICT_RETRY_BUDGET_CONTEXT} (returned, for an `IValidation`), else
  * a warning annotation that is also printed to stderr when the cdktf CLI is
  * not there to print it.
+ * @internal
  */
 export function reportRetryBudgetFinding(construct: IConstruct, subject: string, finding: string, fatal: boolean): string[] {
   const strictSetting: unknown = construct.node.tryGetContext(STRICT_RETRY_BUDGET_CONTEXT);
