@@ -1,12 +1,12 @@
 import { App } from 'cdktf';
 import { STRICT_RETRY_BUDGET_CONTEXT } from '@ev-pipeline/cdktf-mesh-constructs';
-import { DataPipelineStack } from './pipeline/data-pipeline-stack';
 import { environmentConfig } from './pipeline/environments';
+import { addPipelineStacks } from './pipeline/pipeline-app';
 
-/** Which environment to synthesize: `EV_PIPELINE_ENV` (dev, prd), dev by default. */
+/** Which environment to synthesize: `EV_PIPELINE_ENV` (dev, prd), dev by default; one stack per data plane it runs on. */
 const config = environmentConfig(process.env.EV_PIPELINE_ENV ?? 'dev');
 
-// Strict: a route whose timeouts cannot hold all of its retries fails the synth instead of warning.
+// Strict: a call path whose timeouts cannot hold all of its retries fails the synth instead of warning.
 const app = new App({ context: { [STRICT_RETRY_BUDGET_CONTEXT]: true } });
-new DataPipelineStack(app, `ev-pipeline-${config.env}`, { config });
+addPipelineStacks(app, config);
 app.synth();

@@ -1,38 +1,29 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
-  accountIdOf,
-  AlarmTopic,
   CACHE_PORT,
   Cluster,
-  ContainerHealthCheck,
-  DeadLetterAlarm,
   Duration,
   EnvoyImage,
-  FailureRateAlarm,
-  HttpProbeRuntime,
   Mesh,
   MeshedService,
   MeshSecurityGroup,
   PrivateDnsNamespace,
-  RedriveOperatorPolicy,
-  RetryQueue,
-  ServiceImage,
-  SharedStateCache,
+  type AlarmTopic,
   type HttpConnectionPool,
   type MeshPlatform,
   type OutlierDetection,
-  type ServiceSpec,
+  type RetryQueue,
+  type SharedStateCache,
 } from '@ev-pipeline/cdktf-mesh-constructs';
-import { METRICS_NAMESPACE, PipelineMetric, SERVICE_DIMENSION } from '../contract/metrics';
 import { PROCESSING_RETRY_POLICY } from '../contract/retry-policy';
-import { RETRY_QUEUE_SETTINGS } from '../contract/retry-queue';
-import { APP_USER, DATA_INGESTION, DATA_PROCESSING, EV_PATH, RetryMode, type ServiceIdentity } from '../contract/services';
+import { DATA_INGESTION, DATA_PROCESSING, EV_PATH, type RetryMode, type ServiceIdentity } from '../contract/services';
+import { DataPlane, retryModeOf } from './data-plane';
 import { serviceSettings, type EnvironmentConfig } from './environments';
-import { StackInputs } from './stack-inputs';
+import { PipelineBackbone } from './pipeline-backbone';
+import { pipelineServiceSpec } from './pipeline-service-spec';
+import { retryLayering, RetryLayeringValidation, type RetryLayering } from './retry-layering';
+import type { StackInputs } from './stack-inputs';
 
 /**
  * Mesh-level circuit breaking on data-processing (the counterpart of
@@ -57,39 +48,13 @@ const PROCESSING_CONNECTION_POOL: HttpConnectionPool = { maxConnections: 256, ma
 /** Outbound ports of the apps that bypass Envoy: SSH (the article), HTTPS to AWS APIs (SQS), and Valkey/Redis. */
 const APP_EGRESS_IGNORED_PORTS = [22, 443, CACHE_PORT];
 
-/**
- * The spec of one of the pipeline's services: its identity from the
- * contract, its sizes and timeouts from the environment, the app image
- * tagged `var.app_version`, and the environment every app needs (its port,
- * and `RETRY_MODE=mesh`: Envoy applies the retry policy, the app does not).
- */
-function pipelineServiceSpec(
-  identity: ServiceIdentity,
-  config: EnvironmentConfig,
-  appVersion: string,
-  rest: Pick<ServiceSpec, 'backends' | 'retryPolicy'> & { readonly environment: Readonly<Record<string, string>> },
-): ServiceSpec {
-  const settings = serviceSettings(config, identity.name);
-  return {
-    name: identity.name,
-    port: identity.port,
-    image: ServiceImage.fromOwnRepository(appVersion),
-    size: { cpu: settings.taskDefinition.cpu, memory: settings.taskDefinition.memory },
-    environment: { ...rest.environment, APP_PORT: String(identity.port), RETRY_MODE: RetryMode.MESH },
-    ...(rest.backends ? { backends: rest.backends } : {}),
-    timeouts: settings.timeouts,
-    ...(rest.retryPolicy ? { retryPolicy: rest.retryPolicy } : {}),
-    // The Node slim images have no curl: Node's fetch probes the health check.
-    healthCheck: ContainerHealthCheck.http({ path: identity.healthCheckPath, runtime: HttpProbeRuntime.NODE }),
-    user: APP_USER,
-  };
-}
-
 export interface DataPipelineStackProps {
   /** The environment's typed configuration. */
   readonly config: EnvironmentConfig;
   /** Tag of the App Mesh Envoy image. @default DEFAULT_ENVOY_VERSION */
   readonly envoyVersion?: string;
+  /** Ingestion's `RETRY_MODE`; anything but `mesh` applies the policy twice or turns it off, and `app` fails synthesis. @default RetryMode.MESH */
+  readonly retryMode?: RetryMode;
 }
 
 /**
@@ -98,7 +63,8 @@ export interface DataPipelineStackProps {
  * with timeouts along the call path that let all of its retries happen; plus
  * the retry queue with its dead-letter queue, the shared-state cache, mesh
  * circuit breaking on processing, and alarms on dead letters and on
- * processing's failure rate.
+ * processing's failure rate (those shared with the Service Connect stack
+ * through {@link PipelineBackbone}).
  */
 export class DataPipelineStack extends TerraformStack {
   /** The Terraform variables of the stack. */
@@ -117,20 +83,19 @@ export class DataPipelineStack extends TerraformStack {
   public readonly cache?: SharedStateCache;
   /** The SNS topic of the pipeline's alarms. */
   public readonly alarmTopic: AlarmTopic;
+  /** Who applies the retry policy, and the calls that reach processing per event. */
+  public readonly retryLayering: RetryLayering;
 
   constructor(scope: Construct, id: string, props: DataPipelineStackProps) {
     super(scope, id);
     const { config } = props;
-    this.inputs = new StackInputs(this, 'Inputs');
-    const namePrefix = `${config.env}-${this.inputs.project}`;
-    new AwsProvider(this, 'aws', {
-      region: this.inputs.region,
-      defaultTags: [{ tags: { Project: this.inputs.project, Environment: config.env, ManagedBy: 'cdktf' } }],
-    });
-    const region = new DataAwsRegion(this, 'current').name;
-    const partition = new DataAwsPartition(this, 'partition').partition;
-
+    const backbone = PipelineBackbone.inStack(this, { config });
+    const { namePrefix, region, partition } = backbone;
+    this.inputs = backbone.inputs;
     this.namePrefix = namePrefix;
+    this.retryQueue = backbone.retryQueue;
+    const retryMode = props.retryMode ?? retryModeOf(DataPlane.APP_MESH);
+
     const securityGroup = new MeshSecurityGroup(this, 'SecurityGroup', { name: `${namePrefix}-ecs-service`, vpcId: this.inputs.vpcId });
     this.platform = {
       mesh: new Mesh(this, 'Mesh', { name: `${namePrefix}-app-mesh` }),
@@ -146,24 +111,8 @@ export class DataPipelineStack extends TerraformStack {
       subnetIds: this.inputs.protectedSubnetIds,
       envoyImage: EnvoyImage.appMeshRegional({ region, partition, ...(props.envoyVersion ? { version: props.envoyVersion } : {}) }),
     };
-
-    this.retryQueue = new RetryQueue(this, 'RetryQueue', { name: `${namePrefix}-retry`, settings: RETRY_QUEUE_SETTINGS });
-    const redriveOperator = new RedriveOperatorPolicy(this, 'RedriveOperatorPolicy', {
-      name: `${namePrefix}-redrive-operator`,
-      queue: this.retryQueue,
-      description: 'Redrive the pipeline dead-letter queue into its retry queue (npm run redrive)',
-    });
-    if (config.sharedStateCache) {
-      this.cache = new SharedStateCache(this, 'SharedStateCache', {
-        name: `${namePrefix}-shared-state`,
-        vpcId: this.inputs.vpcId,
-        subnetIds: this.inputs.protectedSubnetIds,
-        clientSecurityGroupId: securityGroup.securityGroupId,
-        nodeType: config.sharedStateCache.nodeType,
-        nodeCount: config.sharedStateCache.nodeCount,
-      });
-      securityGroup.allowEgressTo(CACHE_PORT, this.cache.securityGroupId, 'Valkey/Redis shared state');
-    }
+    const cache = backbone.addCache(securityGroup, `${namePrefix}-shared-state`);
+    if (cache) this.cache = cache;
 
     const common = {
       platform: this.platform,
@@ -184,17 +133,12 @@ export class DataPipelineStack extends TerraformStack {
         sidecarSize: { envoyCpu, envoyMemory, xrayCpu, xrayMemory },
       };
     };
-    const resilienceEnvironment: Record<string, string> = {
-      AWS_REGION: region,
-      RETRY_QUEUE_URL: this.retryQueue.queueUrl,
-      DLQ_URL: this.retryQueue.deadLetterQueueUrl,
-      ...(this.cache ? { REDIS_URL: this.cache.redisUrl } : {}),
-    };
+    const resilienceEnvironment = backbone.resilienceEnvironment(cache);
     this.processing = new MeshedService(this, 'DataProcessing', {
       ...common,
       ...deployment(DATA_PROCESSING),
       // PROCESSING_RETRY_POLICY is the contract's object; it compiles here only while its shape fits the library's RetryPolicySpec.
-      spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, {
+      spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, retryMode, {
         environment: resilienceEnvironment,
         retryPolicy: PROCESSING_RETRY_POLICY,
       }),
@@ -205,54 +149,28 @@ export class DataPipelineStack extends TerraformStack {
     this.ingestion = new MeshedService(this, 'DataIngestion', {
       ...common,
       ...deployment(DATA_INGESTION),
-      spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, {
+      spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, retryMode, {
         environment: { ...resilienceEnvironment, DATA_PROCESSING_URL: this.processing.urlOf(EV_PATH) },
         backends: [this.processing.virtualService],
       }),
       taskRoleStatements: this.retryQueue.producerStatements(),
     });
 
-    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
-      name: `${namePrefix}-alarms`,
-      accountId: accountIdOf(this.retryQueue.queueArn),
-      partition,
-    });
-    new DeadLetterAlarm(this, 'DeadLetterAlarm', {
-      alarmName: `${namePrefix}-dead-letters`,
-      alarmDescription: 'Events reached the dead-letter queue; inspect them, fix the cause, then npm run redrive',
-      deadLetterQueueName: this.retryQueue.deadLetterQueueName,
-      topicArn: this.alarmTopic.topicArn,
-    });
-    new FailureRateAlarm(this, 'ProcessingFailureRateAlarm', {
-      alarmName: `${namePrefix}-${DATA_PROCESSING.name}-failure-rate`,
-      metricNamespace: METRICS_NAMESPACE,
-      errorsMetricName: PipelineMetric.ERRORS,
-      requestsMetricName: PipelineMetric.REQUESTS,
-      dimensions: { [SERVICE_DIMENSION]: DATA_PROCESSING.name },
-      alarmDescription: `Share of ${DATA_PROCESSING.name}'s POST ${EV_PATH} answered with 5xx above ${config.failureRateAlarmPercent} %`,
-      thresholdPercent: config.failureRateAlarmPercent,
-      topicArn: this.alarmTopic.topicArn,
-    });
-
-    new TerraformOutput(this, 'ingestion_url', {
-      value: this.ingestion.urlOf(EV_PATH),
-      description: 'URL of data-ingestion inside the mesh (reach it from a task or through Session Manager).',
-    });
-    new TerraformOutput(this, 'ecr_repository_urls', {
-      value: {
-        [DATA_INGESTION.name]: this.ingestion.repository?.repositoryUrl,
-        [DATA_PROCESSING.name]: this.processing.repository?.repositoryUrl,
+    this.alarmTopic = backbone.addAlarms();
+    backbone.addOutputs(
+      {
+        ingestionUrl: {
+          value: this.ingestion.urlOf(EV_PATH),
+          description: 'URL of data-ingestion inside the mesh (reach it from a task or through Session Manager).',
+        },
+        repositoryUrls: { ingestion: this.ingestion.repository?.repositoryUrl, processing: this.processing.repository?.repositoryUrl },
+        clusterName: this.platform.cluster.clusterName,
       },
-      description: 'Push the app images here, tagged with var.app_version.',
-    });
-    new TerraformOutput(this, 'cluster_name', { value: this.platform.cluster.clusterName });
+      this.alarmTopic,
+    );
     new TerraformOutput(this, 'mesh_name', { value: this.platform.mesh.meshName });
-    new TerraformOutput(this, 'retry_queue_url', { value: this.retryQueue.queueUrl });
-    new TerraformOutput(this, 'dlq_url', { value: this.retryQueue.deadLetterQueueUrl, description: 'DLQ_URL of npm run redrive.' });
-    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarmTopic.topicArn, description: 'Subscribe to receive the alarms.' });
-    new TerraformOutput(this, 'redrive_operator_policy_arn', {
-      value: redriveOperator.policyArn,
-      description: 'Attach to the role that runs npm run redrive.',
-    });
+
+    this.retryLayering = retryLayering(DataPlane.APP_MESH, retryMode, PROCESSING_RETRY_POLICY);
+    this.node.addValidation(new RetryLayeringValidation(this.node.path, this.retryLayering));
   }
 }

@@ -1,5 +1,6 @@
 import { Duration, type MeshedTaskSize } from '@ev-pipeline/cdktf-mesh-constructs';
 import { DATA_INGESTION, DATA_PROCESSING } from '../contract/services';
+import { DataPlane } from './data-plane';
 import type { ServiceSettings } from './service-settings';
 
 /** The environments this app knows; each synthesizes its own stack. */
@@ -9,6 +10,8 @@ export type EnvironmentName = 'dev' | 'prd';
 export interface EnvironmentConfig {
   /** Environment name: the `<env>` of every resource name and of `<env>.<internal domain>`. */
   readonly env: EnvironmentName;
+  /** The data planes the environment runs on, one stack each (see `stackIdOf`). */
+  readonly dataPlanes: readonly DataPlane[];
   /** Settings per service, keyed by the contract's service name. */
   readonly services: Readonly<Record<string, ServiceSettings>>;
   /** Days to keep the services' logs. */
@@ -35,6 +38,8 @@ const LARGE_TASK: MeshedTaskSize = { cpu: 1024, memory: 2048, envoyCpu: 256, env
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {
     env: 'dev',
+    // The article's App Mesh stack, and the Service Connect stack that deploys today.
+    dataPlanes: [DataPlane.APP_MESH, DataPlane.SERVICE_CONNECT],
     logRetentionDays: 30,
     enableExecuteCommand: false,
     sharedStateCache: { nodeType: 'cache.t4g.micro', nodeCount: 2 },
@@ -58,6 +63,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
   },
   prd: {
     env: 'prd',
+    // App Mesh reached end of support on 2026-09-30: production runs on Service Connect.
+    dataPlanes: [DataPlane.SERVICE_CONNECT],
     logRetentionDays: 365,
     enableExecuteCommand: false,
     sharedStateCache: { nodeType: 'cache.t4g.small', nodeCount: 2 },

@@ -17,6 +17,8 @@ export interface ClusterProps {
   readonly name: string;
   /** Also register FARGATE_SPOT, for tasks started with a Spot strategy (the default strategy stays FARGATE). @default false */
   readonly enableFargateSpot?: boolean;
+  /** ARN of the Cloud Map namespace that ECS Service Connect uses by default in this cluster (`service_connect_defaults`). @default none */
+  readonly serviceConnectNamespaceArn?: string;
 }
 
 /** An ECS cluster with Container Insights, whose default capacity provider strategy is FARGATE. */
@@ -38,6 +40,9 @@ export class Cluster extends Construct implements ICluster {
     const cluster = new EcsCluster(this, 'Resource', {
       name: props.name,
       setting: [{ name: 'containerInsights', value: 'enabled' }],
+      ...(props.serviceConnectNamespaceArn !== undefined
+        ? { serviceConnectDefaults: { namespace: props.serviceConnectNamespaceArn } }
+        : {}),
     });
     new EcsClusterCapacityProviders(this, 'CapacityProviders', {
       clusterName: cluster.name,

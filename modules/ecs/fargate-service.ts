@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsService, type EcsServiceServiceConnectConfiguration } from '@cdktf/provider-aws/lib/ecs-service';
 import { describeValue, InvalidPropError, requireIntegerInRange, requireNonEmptyString } from '../core/prop-error';
 import type { ICluster } from './cluster';
 
@@ -77,6 +77,8 @@ export interface FargateServiceProps {
   readonly externallyManaged?: readonly ExternallyManaged[];
   /** The deployment circuit breaker. @default { enable: true, rollback: true } */
   readonly deploymentCircuitBreaker?: DeploymentCircuitBreaker;
+  /** The service's ECS Service Connect configuration, as rendered by `ServiceConnectService`. @default none */
+  readonly serviceConnect?: EcsServiceServiceConnectConfiguration;
 }
 
 /**
@@ -89,6 +91,8 @@ export class FargateService extends Construct {
   public readonly serviceName: string;
   /** The service's ID (its ARN). */
   public readonly serviceId: string;
+  /** The `aws_ecs_service` resource (for `dependsOn` between services). */
+  public readonly resource: EcsService;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -157,6 +161,7 @@ export class FargateService extends Construct {
         assignPublicIp: false,
       },
       ...(props.discoveryServiceArn !== undefined ? { serviceRegistries: { registryArn: props.discoveryServiceArn } } : {}),
+      ...(props.serviceConnect !== undefined ? { serviceConnectConfiguration: props.serviceConnect } : {}),
       ...(props.loadBalancers?.length
         ? {
             loadBalancer: props.loadBalancers.map((lb) => ({
@@ -171,5 +176,6 @@ export class FargateService extends Construct {
     });
     this.serviceName = service.name;
     this.serviceId = service.id;
+    this.resource = service;
   }
 }

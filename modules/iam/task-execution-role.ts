@@ -8,7 +8,7 @@ import { ImportedRole, type IRole } from './role';
 export interface TaskExecutionRoleProps {
   /** Name of the role. */
   readonly name: string;
-  /** ARNs of the ECR repositories the task's images come from (the app's and Envoy's). */
+  /** ARNs of the ECR repositories the task's images come from (the app's and Envoy's); none for images from public registries. */
   readonly repositoryArns: readonly string[];
   /** ARN of the log group the containers write to. */
   readonly logGroupArn: string;
@@ -39,13 +39,18 @@ export class TaskExecutionRole extends Construct implements IRole {
       name: 'pull-images-and-write-logs',
       role: role.id,
       policy: renderPolicyDocument(`TaskExecutionRole '${this.node.path}'`, [
-        // GetAuthorizationToken supports no resource-level permissions.
-        { sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-        {
-          sid: 'PullImages',
-          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-          resources: props.repositoryArns,
-        },
+        // Images from public registries need no ECR permission (IAM rejects a statement without resources).
+        ...(props.repositoryArns.length > 0
+          ? [
+              // GetAuthorizationToken supports no resource-level permissions.
+              { sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+              {
+                sid: 'PullImages',
+                actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+                resources: props.repositoryArns,
+              },
+            ]
+          : []),
         {
           sid: 'WriteLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -27,9 +27,12 @@ export interface ServiceTimeouts {
  * What a service is, independent of the data plane that connects it: name,
  * port, image, size, environment, secrets, the services it calls, its
  * timeouts, the retry policy of calls into it, and its health check. A
- * data plane renders it: {@link MeshedService} into App Mesh and ECS.
+ * data plane renders it: {@link MeshedService} into App Mesh and ECS,
+ * `ServiceConnectService` into ECS Service Connect. `TBackend` is how the
+ * data plane refers to a called service (a virtual service, a Service
+ * Connect server).
  */
-export interface ServiceSpec {
+export interface ServiceSpec<TBackend = IVirtualService> {
   /** Name of the service: ECS service, Cloud Map service, first label of its DNS name (lower-case letters, digits, hyphens; 1-63). */
   readonly name: string;
   /** Port the app listens on (1-65535). */
@@ -47,8 +50,8 @@ export interface ServiceSpec {
    * @default none
    */
   readonly secrets?: Readonly<Record<string, string | AppSecret>>;
-  /** The services this one calls, by their virtual services (created here or imported). @default none */
-  readonly backends?: readonly IVirtualService[];
+  /** The services this one calls (created here or imported): virtual services under App Mesh, servers under Service Connect. @default none */
+  readonly backends?: readonly TBackend[];
   /** Timeouts of requests into the service. @default App Mesh's: 15 s per request on the listener and on the route */
   readonly timeouts?: ServiceTimeouts;
   /** Retry policy of calls into the service (any object of this shape, e.g. one the callers also apply in-process). @default no retries */

@@ -1,7 +1,8 @@
 import { Annotations } from 'cdktf';
-import type { IValidation } from 'constructs';
+import type { IConstruct, IValidation } from 'constructs';
 import { Duration } from '../core/duration';
 import type { RetryBackoffSpec } from '../mesh/retry-backoff';
+import type { RetryPolicy } from '../mesh/retry-policy';
 import type { Route } from '../mesh/route';
 import { VirtualNode } from '../mesh/virtual-node';
 import { VirtualService } from '../mesh/virtual-service';
@@ -69,13 +70,86 @@ export const STRICT_RETRY_BUDGET_CONTEXT = 'cdktf-mesh-constructs:strictRetryBud
 const CDKTF_CLI_MARKER = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
 
 /** A timeout along the call path, with where it comes from. */
-interface PathTimeout {
+export interface PathTimeout {
+  /** The timeout. */
   readonly timeout: Duration;
+  /** Where it is set, for messages. */
   readonly source: string;
 }
 
-function smallest(first: PathTimeout, others: readonly PathTimeout[]): PathTimeout {
+/**
+ * The smallest of the timeouts (the first one on a tie).
+ * @internal
+ */
+export function smallestTimeout(first: PathTimeout, others: readonly PathTimeout[]): PathTimeout {
   return others.reduce((min, next) => (next.timeout.toMilliseconds() < min.timeout.toMilliseconds() ? next : min), first);
+}
+
+/** The retry schedule of a route with retries, as the retry-budget check sees it. */
+export interface RouteRetrySchedule {
+  /** The route's retry policy. */
+  readonly policy: RetryPolicy;
+  /** The nodes whose backends include the route's virtual service. */
+  readonly callers: readonly VirtualNode[];
+  /** What bounds all attempts together: the smallest of the route's and the callers' listener per-request timeouts. */
+  readonly budget: PathTimeout;
+  /** What bounds one attempt: the smaller of the per-retry timeout and the targets' listener per-request timeouts. */
+  readonly attempt: PathTimeout;
+  /** The per-retry timeout. */
+  readonly perRetry: PathTimeout;
+  /** How many attempts fit in the budget when every attempt is slow. */
+  readonly fit: number;
+}
+
+/**
+ * The retry schedule of `route`, or undefined when it has no retries.
+ * @internal
+ */
+export function routeRetrySchedule(route: Route): RouteRetrySchedule | undefined {
+  const policy = route.retryPolicy;
+  if (!policy || policy.spec.maxRetries === 0) return undefined;
+  const all = route.node.root.node.findAll();
+  const services = all.filter((c): c is VirtualService => c instanceof VirtualService && c.provider.router === route.router);
+  const callers = all.filter((c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.some((s) => s === b)));
+  const targets = route.weightedTargets
+    .map(({ virtualNode }) => virtualNode)
+    .filter((node): node is VirtualNode => node instanceof VirtualNode);
+
+  const budget = smallestTimeout(
+    { timeout: route.perRequestTimeout, source: `the route's per-request timeout` },
+    callers.map((caller) => ({
+      timeout: caller.listener.perRequestTimeout,
+      source: `the listener per-request timeout of calling node '${caller.node.path}'`,
+    })),
+  );
+  const perRetry: PathTimeout = { timeout: policy.perRetryTimeout, source: 'the per-retry timeout' };
+  const attempt = smallestTimeout(
+    perRetry,
+    targets.map((target) => ({
+      timeout: target.listener.perRequestTimeout,
+      source: `the listener per-request timeout of target node '${target.node.path}'`,
+    })),
+  );
+  const fit = attemptsWithinBudget(policy.maxAttempts, attempt.timeout.toMilliseconds(), budget.timeout.toMilliseconds(), route.backoff);
+  return { policy, callers, budget, attempt, perRetry, fit };
+}
+
+/**
+ * Reports a retry-budget `finding` about `construct` the way every budget
+ * check of this library does: an error when `fatal` or under
+ * {@link STRICT_RETRY_BUDGET_CONTEXT} (returned, for an `IValidation`), else
+ * a warning annotation that is also printed to stderr when the cdktf CLI is
+ * not there to print it.
+ * @internal
+ */
+export function reportRetryBudgetFinding(construct: IConstruct, subject: string, finding: string, fatal: boolean): string[] {
+  const strictSetting: unknown = construct.node.tryGetContext(STRICT_RETRY_BUDGET_CONTEXT);
+  const strict = strictSetting === true || strictSetting === 'true';
+  if (fatal) return [`${subject}: ${finding}`];
+  if (strict) return [`${subject}: ${finding} (${STRICT_RETRY_BUDGET_CONTEXT} is on)`];
+  Annotations.of(construct).addWarning(finding);
+  if (!process.env[CDKTF_CLI_MARKER]) console.warn(`WARN [${construct.node.path}]: ${finding}`);
+  return [];
 }
 
 /**
@@ -90,35 +164,11 @@ export class RetryBudgetValidation implements IValidation {
   constructor(private readonly route: Route) {}
 
   public validate(): string[] {
-    const policy = this.route.retryPolicy;
-    if (!policy || policy.spec.maxRetries === 0) return [];
-    const all = this.route.node.root.node.findAll();
-    const services = all.filter((c): c is VirtualService => c instanceof VirtualService && c.provider.router === this.route.router);
-    const callers = all.filter((c): c is VirtualNode => c instanceof VirtualNode && c.backends.some((b) => services.some((s) => s === b)));
-    const targets = this.route.weightedTargets
-      .map(({ virtualNode }) => virtualNode)
-      .filter((node): node is VirtualNode => node instanceof VirtualNode);
-
-    const budget = smallest(
-      { timeout: this.route.perRequestTimeout, source: `the route's per-request timeout` },
-      callers.map((caller) => ({
-        timeout: caller.listener.perRequestTimeout,
-        source: `the listener per-request timeout of calling node '${caller.node.path}'`,
-      })),
-    );
-    const perRetry: PathTimeout = { timeout: policy.perRetryTimeout, source: 'the per-retry timeout' };
-    const attempt = smallest(
-      perRetry,
-      targets.map((target) => ({
-        timeout: target.listener.perRequestTimeout,
-        source: `the listener per-request timeout of target node '${target.node.path}'`,
-      })),
-    );
-
-    const attemptMs = attempt.timeout.toMilliseconds();
-    const budgetMs = budget.timeout.toMilliseconds();
-    const fit = attemptsWithinBudget(policy.maxAttempts, attemptMs, budgetMs, this.route.backoff);
+    const schedule = routeRetrySchedule(this.route);
+    if (!schedule) return [];
+    const { policy, budget, attempt, perRetry, fit } = schedule;
     if (fit === policy.maxAttempts) return [];
+    const attemptMs = attempt.timeout.toMilliseconds();
 
     // Recommend what lets every attempt run its full per-retry timeout: it
     // stays enough when a target listener that now cuts attempts short is raised.
@@ -137,12 +187,8 @@ export class RetryBudgetValidation implements IValidation {
         ` Note: ${attempt.source} (${attempt.timeout}) is below the per-retry timeout (${perRetry.timeout}) and cuts every attempt ` +
         `short; raise it to at least ${perRetry.timeout}, or lower perRetryTimeoutMs to ${attempt.timeout}.`;
     }
-    const strictSetting: unknown = this.route.node.tryGetContext(STRICT_RETRY_BUDGET_CONTEXT);
-    const strict = strictSetting === true || strictSetting === 'true';
-    if (fit < 2) return [`Route '${this.route.node.path}': ${finding} Not even one retry can happen.`];
-    if (strict) return [`Route '${this.route.node.path}': ${finding} (${STRICT_RETRY_BUDGET_CONTEXT} is on)`];
-    Annotations.of(this.route).addWarning(finding);
-    if (!process.env[CDKTF_CLI_MARKER]) console.warn(`WARN [${this.route.node.path}]: ${finding}`);
-    return [];
+    const subject = `Route '${this.route.node.path}'`;
+    if (fit < 2) return reportRetryBudgetFinding(this.route, subject, `${finding} Not even one retry can happen.`, true);
+    return reportRetryBudgetFinding(this.route, subject, finding, false);
   }
 }

@@ -1,0 +1,55 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+import type { IRole } from './role';
+
+/** The Session Manager channels ECS Exec opens; ssmmessages supports no resource-level permissions. */
+export const ECS_EXEC_STATEMENT: PolicyStatement = Object.freeze({
+  sid: 'EcsExec',
+  actions: [
+    'ssmmessages:CreateControlChannel',
+    'ssmmessages:CreateDataChannel',
+    'ssmmessages:OpenControlChannel',
+    'ssmmessages:OpenDataChannel',
+  ],
+  resources: ['*'],
+});
+
+export interface AppTaskRoleProps {
+  /** Name of the role. */
+  readonly name: string;
+  /** What the task's containers may do (the app's queue access, a collector's exporter). @default none */
+  readonly statements?: readonly PolicyStatement[];
+  /** Allow ECS Exec (Session Manager channels). @default false */
+  readonly enableExecuteCommand?: boolean;
+}
+
+/**
+ * The role a task's containers act as when no mesh proxy needs one: exactly
+ * the given statements (plus ECS Exec when enabled). No App Mesh permission:
+ * an ECS Service Connect proxy gets its configuration from ECS, not from the
+ * task role.
+ */
+export class AppTaskRole extends Construct implements IRole {
+  /** The role's ARN. */
+  public readonly roleArn: string;
+  /** The role's name. */
+  public readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: AppTaskRoleProps) {
+    super(scope, id);
+    const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ECS_TASKS_TRUST_POLICY });
+    const statements = [...(props.statements ?? []), ...(props.enableExecuteCommand ? [ECS_EXEC_STATEMENT] : [])];
+    // A role with no statement needs no policy (IAM rejects an empty one).
+    if (statements.length > 0) {
+      new IamRolePolicy(this, 'Policy', {
+        name: 'task-permissions',
+        role: role.id,
+        policy: renderPolicyDocument(`AppTaskRole '${this.node.path}'`, statements),
+      });
+    }
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+  }
+}

@@ -1,0 +1,44 @@
+import { ContainerHealthCheck, HttpProbeRuntime, ServiceImage, type ServiceSpec } from '@ev-pipeline/cdktf-mesh-constructs';
+import { APP_USER, type RetryMode, type ServiceIdentity } from '../contract/services';
+import { serviceSettings, type EnvironmentConfig } from './environments';
+
+/** What a pipeline service's spec takes beyond its identity and the environment's settings. */
+export interface PipelineServiceSpecParts<TBackend> {
+  /** The app's environment, besides its port and retry mode. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The services it calls. @default none */
+  readonly backends?: readonly TBackend[];
+  /** The retry policy of calls into it. @default none */
+  readonly retryPolicy?: ServiceSpec['retryPolicy'];
+  /** Timeouts of requests into it. @default the environment's (`services[<name>].timeouts`) */
+  readonly timeouts?: ServiceSpec['timeouts'];
+}
+
+/**
+ * The spec of one of the pipeline's services, for either data plane: its
+ * identity from the contract, its size and timeouts from the environment,
+ * the app image tagged `var.app_version`, and the environment every app
+ * needs (its port, and `RETRY_MODE`: who applies the retry policy).
+ */
+export function pipelineServiceSpec<TBackend>(
+  identity: ServiceIdentity,
+  config: EnvironmentConfig,
+  appVersion: string,
+  retryMode: RetryMode,
+  parts: PipelineServiceSpecParts<TBackend>,
+): ServiceSpec<TBackend> {
+  const settings = serviceSettings(config, identity.name);
+  return {
+    name: identity.name,
+    port: identity.port,
+    image: ServiceImage.fromOwnRepository(appVersion),
+    size: { cpu: settings.taskDefinition.cpu, memory: settings.taskDefinition.memory },
+    environment: { ...parts.environment, APP_PORT: String(identity.port), RETRY_MODE: retryMode },
+    ...(parts.backends ? { backends: parts.backends } : {}),
+    timeouts: parts.timeouts ?? settings.timeouts,
+    ...(parts.retryPolicy ? { retryPolicy: parts.retryPolicy } : {}),
+    // The Node slim images have no curl: Node's fetch probes the health check.
+    healthCheck: ContainerHealthCheck.http({ path: identity.healthCheckPath, runtime: HttpProbeRuntime.NODE }),
+    user: APP_USER,
+  };
+}
