@@ -20,7 +20,7 @@ import { PROCESSING_RETRY_POLICY } from '../contract/retry-policy';
 import { DATA_INGESTION, DATA_PROCESSING, EV_PATH, type RetryMode, type ServiceIdentity } from '../contract/services';
 import { DataPlane, retryModeOf } from './data-plane';
 import { serviceSettings, type EnvironmentConfig } from './environments';
-import { PipelineBackbone } from './pipeline-backbone';
+import { deployedService, PipelineBackbone } from './pipeline-backbone';
 import { pipelineServiceSpec } from './pipeline-service-spec';
 import { retryLayering, RetryLayeringValidation, type RetryLayering } from './retry-layering';
 import type { StackInputs } from './stack-inputs';
@@ -134,12 +134,14 @@ export class DataPipelineStack extends TerraformStack {
       };
     };
     const resilienceEnvironment = backbone.resilienceEnvironment(cache);
+    const secrets = backbone.cacheSecrets(cache);
     this.processing = new MeshedService(this, 'DataProcessing', {
       ...common,
       ...deployment(DATA_PROCESSING),
       // PROCESSING_RETRY_POLICY is the contract's object; it compiles here only while its shape fits the library's RetryPolicySpec.
       spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, retryMode, {
-        environment: resilienceEnvironment,
+        environment: { ...resilienceEnvironment, ...backbone.processingStoreEnvironment(cache) },
+        secrets,
         retryPolicy: PROCESSING_RETRY_POLICY,
       }),
       outlierDetection: PROCESSING_OUTLIER_DETECTION,
@@ -151,11 +153,13 @@ export class DataPipelineStack extends TerraformStack {
       ...deployment(DATA_INGESTION),
       spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, retryMode, {
         environment: { ...resilienceEnvironment, DATA_PROCESSING_URL: this.processing.urlOf(EV_PATH) },
+        secrets,
         backends: [this.processing.virtualService],
       }),
       taskRoleStatements: this.retryQueue.producerStatements(),
     });
 
+    backbone.addDeployRole([this.processing, this.ingestion].map((service) => deployedService(service)));
     this.alarmTopic = backbone.addAlarms();
     backbone.addOutputs(
       {

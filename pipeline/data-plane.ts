@@ -26,3 +26,12 @@ export function stackIdOf(env: string, dataPlane: DataPlane): string {
 export function retryModeOf(dataPlane: DataPlane): RetryMode {
   return dataPlane === DataPlane.APP_MESH ? RetryMode.MESH : RetryMode.APP;
 }
+
+/**
+ * What a stack on `dataPlane` appends to `<env>-<project>` in its resource
+ * names, so that an environment's two stacks can share one account: none
+ * for App Mesh (the names it always had), `sc` for Service Connect.
+ */
+export function nameSuffixOf(dataPlane: DataPlane): string | undefined {
+  return dataPlane === DataPlane.APP_MESH ? undefined : 'sc';
+}

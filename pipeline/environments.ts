@@ -1,4 +1,5 @@
 import { Duration, type MeshedTaskSize } from '@ev-pipeline/cdktf-mesh-constructs';
+import { PROCESSING_CALL_TIMEOUT_MS } from '../contract/retry-policy';
 import { DATA_INGESTION, DATA_PROCESSING } from '../contract/services';
 import { DataPlane } from './data-plane';
 import type { ServiceSettings } from './service-settings';
@@ -24,13 +25,19 @@ export interface EnvironmentConfig {
   readonly failureRateAlarmPercent: number;
 }
 
+/** Headroom of the route and listener timeouts over the retry schedule, for the hops through Envoy. */
+const ENVOY_HOPS_HEADROOM_SECONDS = 2;
+
 /**
  * Per-request timeout of the data-processing route and of the listeners on
- * its call path: the article's 12 retries × 5 s plus Envoy's worst-case
- * back-off (about 2.5 s) need 67.5 s; App Mesh's default of 15 s would cut
- * them after 2 attempts. See docs/infrastructure.md, "Retry budget".
+ * its call path, derived from the retry policy: the contract's
+ * `PROCESSING_CALL_TIMEOUT_MS` (13 attempts × 5 s plus Envoy's worst-case
+ * back-off, 67.5 s, rounded up: 68 s, the deadline ingestion applies too)
+ * plus 2 s for the hops through the Envoys: 70 s. App Mesh's default of 15 s
+ * would cut the retries after 2 attempts. See docs/infrastructure.md,
+ * "Retry budget".
  */
-const PIPELINE_TIMEOUT = Duration.seconds(70);
+const PIPELINE_TIMEOUT = Duration.seconds(PROCESSING_CALL_TIMEOUT_MS / 1000 + ENVOY_HOPS_HEADROOM_SECONDS);
 
 const SMALL_TASK: MeshedTaskSize = { cpu: 512, memory: 1024, envoyCpu: 128, envoyMemory: 256, xrayCpu: 32, xrayMemory: 64 };
 const LARGE_TASK: MeshedTaskSize = { cpu: 1024, memory: 2048, envoyCpu: 256, envoyMemory: 512, xrayCpu: 32, xrayMemory: 64 };

@@ -5,6 +5,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
   accountIdOf,
   AlarmTopic,
+  AppSecret,
+  CacheCredentialsKey,
+  DeployRole,
   CACHE_PORT,
   DeadLetterAlarm,
   FailureRateAlarm,
@@ -16,7 +19,9 @@ import {
 import { METRICS_NAMESPACE, PipelineMetric, SERVICE_DIMENSION } from '../contract/metrics';
 import { RETRY_QUEUE_SETTINGS } from '../contract/retry-queue';
 import { DATA_INGESTION, DATA_PROCESSING, EV_PATH } from '../contract/services';
+import { SHARED_STATE_USER_ACCESS } from '../contract/shared-state';
 import type { EnvironmentConfig } from './environments';
+import { pipelineResourceNames, type PipelineResourceNames } from './resource-names';
 import { StackInputs } from './stack-inputs';
 
 export interface PipelineBackboneProps {
@@ -36,6 +41,18 @@ export interface PipelineOutputs {
   readonly clusterName: string;
 }
 
+/** What the deploy role needs of one deployed service. */
+export interface DeployedService {
+  /** ARN of its ECS service (`aws_ecs_service` id). */
+  readonly serviceArn: string;
+  /** ARN of its task definition family, without a revision. */
+  readonly taskDefinitionFamilyArn: string;
+  /** ARN of its ECR repository. */
+  readonly repositoryArn: string;
+  /** ARNs of its task role and task execution role. */
+  readonly roleArns: readonly string[];
+}
+
 /**
  * What the pipeline's stacks share whatever their data plane: the Terraform
  * inputs and the provider, the retry queue with its dead-letter queue and
@@ -52,6 +69,8 @@ export class PipelineBackbone {
 
   /** The Terraform variables of the stack. */
   public readonly inputs: StackInputs;
+  /** The pipeline's resource names (shared with the deploy command). */
+  public readonly names: PipelineResourceNames;
   /** Prefix of resource names, `<env>-<project>[-<suffix>]`. */
   public readonly namePrefix: string;
   /** The provider's region (a data source reference). */
@@ -69,7 +88,8 @@ export class PipelineBackbone {
   ) {
     const { config } = props;
     this.inputs = new StackInputs(stack, 'Inputs');
-    this.namePrefix = [config.env, this.inputs.project, ...(props.nameSuffix ? [props.nameSuffix] : [])].join('-');
+    this.names = pipelineResourceNames(config.env, this.inputs.project, props.nameSuffix);
+    this.namePrefix = this.names.namePrefix;
     new AwsProvider(stack, 'aws', {
       region: this.inputs.region,
       defaultTags: [{ tags: { Project: this.inputs.project, Environment: config.env, ManagedBy: 'cdktf' } }],
@@ -99,6 +119,7 @@ export class PipelineBackbone {
       clientSecurityGroupId: clients.securityGroupId,
       nodeType: settings.nodeType,
       nodeCount: settings.nodeCount,
+      userAccess: SHARED_STATE_USER_ACCESS,
     });
     clients.allowEgressTo(CACHE_PORT, cache.securityGroupId, 'Valkey/Redis shared state');
     return cache;
@@ -112,6 +133,53 @@ export class PipelineBackbone {
       DLQ_URL: this.retryQueue.deadLetterQueueUrl,
       ...(cache ? { REDIS_URL: cache.redisUrl } : {}),
     };
+  }
+
+  /**
+   * The cache user's credentials as ECS secrets (`REDIS_USERNAME`,
+   * `REDIS_PASSWORD`), read from the cache's Secrets Manager secret at task
+   * start, never plain environment; none without a cache.
+   */
+  public cacheSecrets(cache: SharedStateCache | undefined): Record<string, AppSecret> {
+    if (!cache) return {};
+    return {
+      REDIS_USERNAME: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.USERNAME),
+      REDIS_PASSWORD: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.PASSWORD),
+    };
+  }
+
+  /**
+   * Processing's environment beyond {@link resilienceEnvironment}: with a
+   * cache (which always has a replica), each applied event waits for one
+   * replica (`REDIS_REPLICA_ACKS=1`), so a failover cannot lose an answered key.
+   */
+  public processingStoreEnvironment(cache: SharedStateCache | undefined): Record<string, string> {
+    return cache ? { REDIS_REPLICA_ACKS: '1' } : {};
+  }
+
+  /**
+   * The least-privilege role of the application pipeline (`npm run deploy`
+   * from GitHub Actions through OIDC) for `services`, and its output.
+   */
+  public addDeployRole(services: readonly DeployedService[]): DeployRole {
+    const { config } = this.props;
+    const role = new DeployRole(this.stack, 'DeployRole', {
+      name: this.names.deployRoleName,
+      githubOidcProviderArn: this.inputs.githubOidcProviderArn,
+      githubRepository: this.inputs.githubRepository,
+      githubEnvironments: [config.env],
+      serviceArns: services.map((service) => service.serviceArn),
+      taskDefinitionFamilyArns: services.map((service) => service.taskDefinitionFamilyArn),
+      repositoryArns: services.map((service) => service.repositoryArn),
+      passRoleArns: services.flatMap((service) => service.roleArns),
+      // The application pipeline pushes the image and deploys it in one job.
+      allowImagePush: true,
+    });
+    new TerraformOutput(this.stack, 'deploy_role_arn', {
+      value: role.roleArn,
+      description: 'Role of the application pipeline (GitHub Actions, OIDC): register task definitions, update the services, push images.',
+    });
+    return role;
   }
 
   /** The alarm topic and the alarms on dead letters and on processing's failure rate. */
@@ -157,4 +225,35 @@ export class PipelineBackbone {
       description: 'Attach to the role that runs npm run redrive.',
     });
   }
+}
+
+/** A deployed service of either data plane, as the deploy role sees it. */
+interface DeployableService {
+  readonly taskRole: { readonly roleArn: string };
+  readonly executionRole: { readonly roleArn: string };
+  readonly repository: { readonly repositoryArn: string } | undefined;
+}
+
+/**
+ * What the deploy role needs of `service`: its ECS service, task definition
+ * family, repository and roles (`service.versions[0]` for App Mesh: the
+ * pipeline runs one version of each service).
+ */
+export function deployedService(
+  service: DeployableService &
+    (
+      | { readonly versions: readonly { readonly service: { readonly serviceId: string }; readonly taskDefinition: { readonly taskDefinitionArnWithoutRevision: string } }[] }
+      | { readonly service: { readonly serviceId: string }; readonly taskDefinition: { readonly taskDefinitionArnWithoutRevision: string } }
+    ),
+): DeployedService {
+  const deployed = 'versions' in service ? service.versions[0] : service;
+  if (deployed === undefined || service.repository === undefined) {
+    throw new Error('deployedService: the service has no version or no repository of its own; the deploy role cannot name it');
+  }
+  return {
+    serviceArn: deployed.service.serviceId,
+    taskDefinitionFamilyArn: deployed.taskDefinition.taskDefinitionArnWithoutRevision,
+    repositoryArn: service.repository.repositoryArn,
+    roleArns: [service.taskRole.roleArn, service.executionRole.roleArn],
+  };
 }

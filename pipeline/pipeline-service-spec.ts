@@ -6,6 +6,8 @@ import { serviceSettings, type EnvironmentConfig } from './environments';
 export interface PipelineServiceSpecParts<TBackend> {
   /** The app's environment, besides its port and retry mode. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Its secrets, as ECS reads them at task start. @default none */
+  readonly secrets?: ServiceSpec['secrets'];
   /** The services it calls. @default none */
   readonly backends?: readonly TBackend[];
   /** The retry policy of calls into it. @default none */
@@ -34,6 +36,7 @@ export function pipelineServiceSpec<TBackend>(
     image: ServiceImage.fromOwnRepository(appVersion),
     size: { cpu: settings.taskDefinition.cpu, memory: settings.taskDefinition.memory },
     environment: { ...parts.environment, APP_PORT: String(identity.port), RETRY_MODE: retryMode },
+    ...(parts.secrets ? { secrets: parts.secrets } : {}),
     ...(parts.backends ? { backends: parts.backends } : {}),
     timeouts: parts.timeouts ?? settings.timeouts,
     ...(parts.retryPolicy ? { retryPolicy: parts.retryPolicy } : {}),

@@ -11,7 +11,7 @@ export const DEFAULT_PROJECT = 'ev-pipeline';
 
 /** Names shared by all services of one environment. */
 export interface PipelineResourceNames {
-  /** `<env>-<project>`: the start of every resource name. */
+  /** `<env>-<project>[-<data plane suffix>]`: the start of every resource name. */
   readonly namePrefix: string;
   /** The ECS cluster, `<env>-<project>-ecs-cluster`. */
   readonly clusterName: string;
@@ -31,9 +31,12 @@ export interface ServiceResourceNames {
   readonly repositoryName: string;
 }
 
-/** The names shared by the services of environment `env` of `project`. */
-export function pipelineResourceNames(env: string, project: string = DEFAULT_PROJECT): PipelineResourceNames {
-  const namePrefix = `${env}-${project}`;
+/**
+ * The names shared by the services of environment `env` of `project`;
+ * `nameSuffix` is the data plane's (`nameSuffixOf` in `data-plane.ts`).
+ */
+export function pipelineResourceNames(env: string, project: string = DEFAULT_PROJECT, nameSuffix?: string): PipelineResourceNames {
+  const namePrefix = [env, project, ...(nameSuffix === undefined ? [] : [nameSuffix])].join('-');
   return {
     namePrefix,
     clusterName: `${namePrefix}-ecs-cluster`,

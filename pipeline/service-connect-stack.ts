@@ -16,9 +16,9 @@ import {
 import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, type RetryPolicySpec } from '../contract/retry-policy';
 import { DATA_INGESTION, DATA_PROCESSING, EV_PATH, RetryMode, type ServiceIdentity } from '../contract/services';
 import { ADOT_COLLECTOR_CONFIG, COLLECTOR_HEALTH_CHECK_PORT, SIDECAR_OTLP_ENDPOINT } from '../contract/tracing';
-import { DataPlane, retryModeOf } from './data-plane';
+import { DataPlane, nameSuffixOf, retryModeOf } from './data-plane';
 import { serviceSettings, type EnvironmentConfig } from './environments';
-import { PipelineBackbone } from './pipeline-backbone';
+import { deployedService, PipelineBackbone } from './pipeline-backbone';
 import { pipelineServiceSpec } from './pipeline-service-spec';
 import { retryLayering, RetryLayeringValidation, type RetryLayering } from './retry-layering';
 import type { StackInputs } from './stack-inputs';
@@ -77,7 +77,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ServiceConnectPipelineStackProps) {
     super(scope, id);
     const { config } = props;
-    const backbone = PipelineBackbone.inStack(this, { config, nameSuffix: 'sc' });
+    const backbone = PipelineBackbone.inStack(this, { config, nameSuffix: nameSuffixOf(DataPlane.SERVICE_CONNECT) });
     const { namePrefix, region, partition } = backbone;
     this.inputs = backbone.inputs;
     this.namePrefix = namePrefix;
@@ -118,12 +118,14 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       return { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent };
     };
     const environment = { ...backbone.resilienceEnvironment(cache), OTEL_EXPORTER_OTLP_ENDPOINT: SIDECAR_OTLP_ENDPOINT };
+    const secrets = backbone.cacheSecrets(cache);
     const processingTimeout = perAttemptProxyTimeout(PROCESSING_RETRY_POLICY);
     this.processing = new ServiceConnectService(this, 'DataProcessing', {
       ...common,
       ...deployment(DATA_PROCESSING),
       spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, retryMode, {
-        environment,
+        environment: { ...environment, ...backbone.processingStoreEnvironment(cache) },
+        secrets,
         // RETRY_MODE=off turns retries off on purpose: then no caller is to apply the policy.
         ...(retryMode === RetryMode.OFF ? {} : { retryPolicy: PROCESSING_RETRY_POLICY }),
         timeouts: { listener: processingTimeout, route: processingTimeout },
@@ -148,6 +150,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
               }
             : {}),
         },
+        secrets,
         backends: [this.processing],
       }),
       ...(appRetries
@@ -156,6 +159,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       taskRoleStatements: this.retryQueue.producerStatements(),
     });
 
+    backbone.addDeployRole([this.processing, this.ingestion].map((service) => deployedService(service)));
     this.alarmTopic = backbone.addAlarms();
     backbone.addOutputs(
       {

@@ -13,6 +13,10 @@ export class StackInputs extends Construct {
   public readonly vpcId: string;
   /** IDs of the existing private ("protected") subnets of the tasks (`var.protected_subnet_ids`). */
   public readonly protectedSubnetIds: string[];
+  /** ARN of the account's IAM OIDC provider for GitHub Actions (`var.github_oidc_provider_arn`). */
+  public readonly githubOidcProviderArn: string;
+  /** The GitHub repository whose workflows may assume the deploy role, `owner/name` (`var.github_repository`). */
+  public readonly githubRepository: string;
   /** Image tag of the apps in their ECR repositories (`var.app_version`). */
   public readonly appVersion: string;
 
@@ -51,6 +55,23 @@ export class StackInputs extends Construct {
         { condition: '${length(var.protected_subnet_ids) > 0}', errorMessage: 'protected_subnet_ids needs at least one subnet.' },
       ],
     }).listValue;
+    this.githubOidcProviderArn = variable(this, 'github_oidc_provider_arn', {
+      type: 'string',
+      description: 'ARN of the IAM OIDC identity provider for token.actions.githubusercontent.com (the deploy role trusts it).',
+      validation: [
+        {
+          condition: '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.github_oidc_provider_arn))}',
+          errorMessage: 'github_oidc_provider_arn must be the ARN of the token.actions.githubusercontent.com OIDC provider.',
+        },
+      ],
+    }).stringValue;
+    this.githubRepository = variable(this, 'github_repository', {
+      type: 'string',
+      description: 'GitHub repository (owner/name) whose workflows deploy the application with the deploy role.',
+      validation: [
+        { condition: '${can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))}', errorMessage: 'github_repository must be owner/name.' },
+      ],
+    }).stringValue;
     this.appVersion = variable(this, 'app_version', {
       type: 'string',
       description: 'Image tag of both apps in their ECR repositories (tags are immutable).',

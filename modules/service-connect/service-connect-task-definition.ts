@@ -82,6 +82,8 @@ export class ServiceConnectTaskDefinition extends Construct {
   public readonly taskDefinitionArn: string;
   /** The task definition's family. */
   public readonly family: string;
+  /** ARN of the family, without a revision (what a deploy role's permissions name). */
+  public readonly taskDefinitionArnWithoutRevision: string;
   /** The name of the app's port mapping. */
   public readonly portName: string;
   /** The container definitions, as rendered. */
@@ -135,6 +137,7 @@ export class ServiceConnectTaskDefinition extends Construct {
       skipDestroy: props.retainRevisions ?? true,
     });
     this.taskDefinitionArn = task.arn;
+    this.taskDefinitionArnWithoutRevision = task.arnWithoutRevision;
     this.family = task.family;
   }
 

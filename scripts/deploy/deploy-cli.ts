@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../pipeline/environments';
+import { DataPlane, nameSuffixOf } from '../../pipeline/data-plane';
 import { DEFAULT_PROJECT, pipelineResourceNames, serviceResourceNames } from '../../pipeline/resource-names';
 import { SUCCESSFUL_OUTCOMES, deployService, type DeployTarget } from './deploy-service';
 import { SYSTEM_CLOCK, type Clock } from './wait-for-deployment';
@@ -39,10 +40,12 @@ options:
   --timeout <seconds>      how long to wait for the outcome (default ${DEFAULT_TIMEOUT_SECONDS})
   --poll-interval <seconds>  how often to look (default ${DEFAULT_POLL_INTERVAL_SECONDS})
   --rollback-on-timeout    on time-out, update the service back to the task definition it ran before
+  --data-plane <plane>     app-mesh or service-connect: the stack whose names to use (default: the
+                           environment's only data plane; service-connect where it has both)
   --project <name>         project part of the names (default ${DEFAULT_PROJECT}, the stack's var.project)
-  --cluster <name>         ECS cluster (default <env>-<project>-ecs-cluster)
+  --cluster <name>         ECS cluster (default <env>-<project>[-sc]-ecs-cluster)
   --service-name <name>    ECS service (default <service>)
-  --family <name>          task definition family (default <env>-<project>-<service>-service)
+  --family <name>          task definition family (default <env>-<project>[-sc]-<service>-service)
   --container <name>       the app's container (default <service>-service)
   --print-names            print the resolved names (and the ECR repository name) as JSON, and exit
   -h, --help               this text
@@ -83,6 +86,7 @@ export async function runDeployCli(argv: readonly string[], io: DeployCliIo): Pr
         timeout: { type: 'string', default: String(DEFAULT_TIMEOUT_SECONDS) },
         'poll-interval': { type: 'string', default: String(DEFAULT_POLL_INTERVAL_SECONDS) },
         'rollback-on-timeout': { type: 'boolean', default: false },
+        'data-plane': { type: 'string' },
         project: { type: 'string', default: DEFAULT_PROJECT },
         cluster: { type: 'string' },
         'service-name': { type: 'string' },
@@ -101,12 +105,15 @@ export async function runDeployCli(argv: readonly string[], io: DeployCliIo): Pr
   }
   if (values.env === undefined) return usageError('--env is required');
   if (values.service === undefined) return usageError('--service is required');
+  let dataPlane: DataPlane;
   try {
-    serviceSettings(environmentConfig(values.env), values.service);
+    const config = environmentConfig(values.env);
+    serviceSettings(config, values.service);
+    dataPlane = chooseDataPlane(config.dataPlanes, values['data-plane']);
   } catch (error) {
     return usageError((error as Error).message);
   }
-  const pipeline = pipelineResourceNames(values.env, values.project);
+  const pipeline = pipelineResourceNames(values.env, values.project, nameSuffixOf(dataPlane));
   const names = serviceResourceNames(pipeline, values.service);
   const target: DeployTarget = {
     env: values.env,
@@ -149,4 +156,12 @@ export async function runDeployCli(argv: readonly string[], io: DeployCliIo): Pr
   );
   io.stdout(JSON.stringify(summary, null, 2));
   return SUCCESSFUL_OUTCOMES.has(summary.outcome) ? 0 : 1;
+}
+
+/** The data plane named by `--data-plane`, else the environment's only one, else Service Connect (what deploys today). */
+function chooseDataPlane(available: readonly DataPlane[], requested: string | undefined): DataPlane {
+  if (requested === undefined) return available.length === 1 && available[0] !== undefined ? available[0] : DataPlane.SERVICE_CONNECT;
+  const plane = available.find((candidate) => candidate === requested);
+  if (plane === undefined) throw new Error(`--data-plane '${requested}': this environment runs ${available.join(', ')}`);
+  return plane;
 }
