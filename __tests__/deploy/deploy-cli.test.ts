@@ -431,7 +431,7 @@ describe('image refusals', () => {
     ['a short digest', `${REGISTRY}/${REPOSITORY}@sha256:abc`, /is not sha256:<64 lower-case hex digits>/],
     ['a registry that is not ECR', `ghcr.io/acme/${REPOSITORY}@${NEW_DIGEST}`, /'ghcr.io' is not a private ECR registry/],
   ])('refuses %s before calling AWS', async (_, image, message) => {
-    const run = await runCli(['--env', 'dev', '--service', SERVICE, '--image', image]);
+    const run = await runCli(['--env', 'dev', '--data-plane', 'app-mesh', '--service', SERVICE, '--image', image]);
 
     expectRefused(run, 'image-reference', message);
     expect(ecs.calls()).toHaveLength(0);
@@ -456,7 +456,7 @@ describe('image refusals', () => {
 
   test("refuses an image from another repository than the app container's", async () => {
     script();
-    const run = await runCli(['--env', 'dev', '--service', SERVICE, '--image', `${REGISTRY}/dev-ev-pipeline-data-ingestion-service@${OLD_DIGEST}`]);
+    const run = await runCli(['--env', 'dev', '--data-plane', 'app-mesh', '--service', SERVICE, '--image', `${REGISTRY}/dev-ev-pipeline-data-ingestion-service@${OLD_DIGEST}`]);
 
     expectRefused(run, 'image', /runs images of .*dev-ev-pipeline-data-processing-service/);
     expect(ecr.calls()).toHaveLength(0);
@@ -569,16 +569,25 @@ describe('command line', () => {
     expect(ecs.calls()).toHaveLength(0);
   });
 
-  test('--print-names prints the names from the configuration, with the overrides', async () => {
+  test('--print-names prints the names from the configuration, with the overrides (prd runs Service Connect only: -sc names)', async () => {
     const run = await runCli(['--env', 'prd', '--service', 'data-ingestion', '--project', 'fleet', '--print-names']);
     expect(JSON.parse(run.stdout.join('\n'))).toEqual({
       env: 'prd',
-      cluster: 'prd-fleet-ecs-cluster',
+      cluster: 'prd-fleet-sc-ecs-cluster',
       serviceName: 'data-ingestion',
-      family: 'prd-fleet-data-ingestion-service',
+      family: 'prd-fleet-sc-data-ingestion-service',
       appContainerName: 'data-ingestion-service',
-      repositoryName: 'prd-fleet-data-ingestion-service',
+      repositoryName: 'prd-fleet-sc-data-ingestion-service',
     });
+  });
+
+  test('--data-plane picks the stack whose names to use; dev defaults to Service Connect, a plane the environment lacks is refused', async () => {
+    const names = async (...extra: string[]) => JSON.parse((await runCli(['--env', 'dev', '--service', 'data-processing', '--print-names', ...extra])).stdout.join('\n'));
+    expect((await names()).cluster).toBe('dev-ev-pipeline-sc-ecs-cluster');
+    expect((await names('--data-plane', 'app-mesh')).cluster).toBe('dev-ev-pipeline-ecs-cluster');
+    const refused = await runCli(['--env', 'prd', '--service', 'data-processing', '--print-names', '--data-plane', 'app-mesh']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join('\n')).toMatch(/--data-plane 'app-mesh': this environment runs service-connect/);
   });
 
   test('--cluster, --service-name, --family and --container replace the configured names in the requests', async () => {

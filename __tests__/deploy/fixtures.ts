@@ -242,7 +242,7 @@ export async function runCli(args: string[], clock: Clock = new FakeClock()): Pr
   return { code, stdout, stderr, summary, ecrRegions };
 }
 
-/** The arguments of a deployment of {@link NEW_IMAGE} to data-processing in dev. */
+/** The arguments of a deployment of {@link NEW_IMAGE} to data-processing in dev's App Mesh stack (the fixtures' names). */
 export function deployArgs(...extra: string[]): string[] {
-  return ['--env', 'dev', '--service', SERVICE, '--image', NEW_IMAGE, '--poll-interval', '15', '--timeout', '600', ...extra];
+  return ['--env', 'dev', '--data-plane', 'app-mesh', '--service', SERVICE, '--image', NEW_IMAGE, '--poll-interval', '15', '--timeout', '600', ...extra];
 }

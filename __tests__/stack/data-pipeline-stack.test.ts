@@ -54,7 +54,7 @@ describe('DataPipelineStack', () => {
 
   test('account-specific values are Terraform variables', () => {
     expect(Object.keys(json.variable).sort()).toEqual(
-      ['app_version', 'internal_domain', 'project', 'protected_subnet_ids', 'region', 'vpc_id'].sort(),
+      ['app_version', 'github_oidc_provider_arn', 'github_repository', 'internal_domain', 'project', 'protected_subnet_ids', 'region', 'vpc_id'].sort(),
     );
     expect(json.provider.aws[0].region).toBe('${var.region}');
   });
@@ -123,6 +123,7 @@ describe('DataPipelineStack', () => {
       REDIS_URL: expect.stringMatching(
         /^rediss:\/\/\$\{aws_elasticache_replication_group\.SharedStateCache_[0-9A-F]{8}\.primary_endpoint_address\}:6379$/,
       ),
+      REDIS_REPLICA_ACKS: '1',
     });
     expect(Object.keys(env('DataIngestion')).sort()).toEqual([
       'APP_PORT',
@@ -134,6 +135,14 @@ describe('DataPipelineStack', () => {
       'RETRY_QUEUE_URL',
     ]);
     expect(env('DataIngestion').RETRY_MODE).toBe(RetryMode.MESH);
+    // The cache user's credentials are ECS secrets from the cache's secret, never plain environment.
+    for (const service of ['DataIngestion', 'DataProcessing']) {
+      const secrets = Object.fromEntries(containersOf(json, service)[0].secrets.map((e: any) => [e.name, e.valueFrom]));
+      expect(secrets).toEqual({
+        REDIS_USERNAME: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.SharedStateCache_\w+\.arn\}:username::$/),
+        REDIS_PASSWORD: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.SharedStateCache_\w+\.arn\}:password::$/),
+      });
+    }
     expect(env('DataIngestion').DATA_PROCESSING_URL).toMatch(
       /^http:\/\/\$\{aws_appmesh_virtual_service\.DataProcessing_VirtualService_[0-9A-F]+\.name\}:3001\/ev$/,
     );
