@@ -104,7 +104,7 @@ function runWrk(script: string, url: string, connections: number, seconds: numbe
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       const line = output.split('\n').find((text) => text.startsWith('RESULT '));
       if (code !== 0 || line === undefined) return reject(new Error(`wrk failed (exit ${code}): ${output}`));
       const field = (name: string) => Number(new RegExp(`(?:^| )${name}=([\\d.]+)`).exec(line)?.[1]);
