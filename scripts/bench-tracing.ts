@@ -4,16 +4,23 @@
  * tracing off (no OTEL_* variable), on (OTEL_EXPORTER_OTLP_ENDPOINT at a
  * local OTLP/HTTP sink standing in for the collector sidecar, SDK defaults
  * otherwise) and optionally `unsampled` (SDK loaded, no trace sampled:
- * propagation only) — warms each up, then drives them with wrk in short
- * turns, many rounds, in a rotated order, so that the drifts of a shared
- * machine hit every case alike. Prints medians of requests per second,
+ * propagation only) — warms them up, then drives all of them at the same
+ * time, each with its own wrk, for several rounds: whatever else runs on a
+ * shared machine at a given moment weighs on every case alike (run one
+ * after the other, cases met different neighbours and their ratios spread
+ * over an order of magnitude). Prints medians of requests per second,
  * latency and the CPU time per request of each service (from
  * /proc/<pid>/stat), the spans each sink received per request, and the
- * ratios to `off` computed within each round: compare ratios, not absolute
- * figures across runs.
+ * ratios to `off` within each round: compare ratios, not absolute figures,
+ * which depend on the machine's other load and on the cases sharing it.
  *
- *   npm run bench:tracing -- [--rounds 15] [--duration 3] [--warmup 5] [--connections 64]
- *                            [--load unique|post] [--cases off,on,unsampled]
+ *   npm run bench:tracing -- [--rounds 10] [--duration 5] [--warmup 5] [--connections 64]
+ *                            [--load unique|post] [--cases off,on,unsampled] [--rate R]
+ *
+ * Driven as fast as they answer, a slower case also serves fewer requests
+ * per wake-up of its event loop, which raises its CPU per request beyond
+ * what tracing itself costs; `--rate` offers every case the same load
+ * instead, so CPU per request compares like with like.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,12 +32,14 @@ import { formatTable, percentile } from './drill/stats';
 import { OtlpReceiver } from './tracing/otlp-receiver';
 
 const USAGE = `Usage: npm run bench:tracing -- [options]
-  --rounds N            rounds; every round drives every case once; the tables give medians (15)
-  --duration S          measured seconds per case and round (3)
-  --warmup S            unmeasured wrk seconds per case before the first round (5)
+  --rounds N            rounds; every round drives all cases at once; the tables give medians (10)
+  --duration S          measured seconds per round (5)
+  --warmup S            unmeasured seconds before the first round (5)
   --connections N       wrk connections (64)
   --load unique|post    unique: a distinct event per request; post: the article's sample every time (unique)
-  --cases off,on        off: no OTEL_* variable; on: spans exported to a local sink; unsampled: SDK loaded, nothing sampled`;
+  --cases off,on        off: no OTEL_* variable; on: spans exported to a local sink; unsampled: SDK loaded, nothing sampled
+  --rate R              offer at most R requests per second per case (paced connections): CPU per request compared at the
+                        same load, instead of each case as fast as it goes (unset)`;
 
 const ROOT = join(__dirname, '..');
 
@@ -47,10 +56,11 @@ function caseEnv(kind: Case, sink: OtlpReceiver): Record<string, string> {
 
 /**
  * wrk script: a distinct event per request (1,000 vehicles, each a little
- * further on every pass) or the article's sample every time; prints one
- * RESULT line.
+ * further on every pass) or the article's sample every time; with
+ * `pauseMs`, each connection waits that long after an answer before its next
+ * request (wrk's `delay()`), which caps the offered rate; prints one RESULT line.
  */
-function wrkScript(load: 'unique' | 'post'): string {
+function wrkScript(load: 'unique' | 'post', pauseMs: number | undefined): string {
   const request =
     load === 'unique'
       ? `
@@ -68,7 +78,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"vehicle_id":"EV-001","timestamp":"2024-02-15T10:30:00Z","location":{"latitude":37.7749,"longitude":-122.4194},' ..
   '"battery":{"percentage":75,"voltage":390,"temperature":25.3},"speed":60,"odometer":12500}'`;
-  return `${request}
+  const pace = pauseMs === undefined ? '' : `\nfunction delay()\n  return ${pauseMs}\nend`;
+  return `${request}${pace}
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT requests=%d seconds=%.3f p50_ms=%.3f p99_ms=%.3f errors=%d\\n",
@@ -93,7 +104,7 @@ function runWrk(script: string, url: string, connections: number, seconds: numbe
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       const line = output.split('\n').find((text) => text.startsWith('RESULT '));
       if (code !== 0 || line === undefined) return reject(new Error(`wrk failed (exit ${code}): ${output}`));
       const field = (name: string) => Number(new RegExp(`(?:^| )${name}=([\\d.]+)`).exec(line)?.[1]);
@@ -158,7 +169,6 @@ interface Measurement {
   readonly errors: number;
   readonly ingestionCpuUs: number;
   readonly processingCpuUs: number;
-  readonly sinkCpuUs: number;
 }
 
 interface Options {
@@ -168,6 +178,8 @@ interface Options {
   readonly connections: number;
   readonly load: 'unique' | 'post';
   readonly cases: readonly Case[];
+  /** Offered rate per case, requests per second; undefined: as fast as the pipeline answers. */
+  readonly rate: number | undefined;
 }
 
 /** The running pipeline of one case, with its own sink. */
@@ -196,12 +208,11 @@ async function startPipeline(kind: Case): Promise<Pipeline> {
   }
 }
 
-/** Drives `pipeline` with wrk for `seconds`, measuring the CPU its two processes and its sink spend. */
+/** Drives `pipeline` with wrk for `seconds`, measuring the CPU its two processes spend. */
 async function drive(pipeline: Pipeline, script: string, connections: number, seconds: number): Promise<Measurement> {
   const { ingestion, processing } = pipeline;
-  const before = { ingestion: cpuMicros(ingestion.pid), processing: cpuMicros(processing.pid), sink: process.cpuUsage() };
+  const before = { ingestion: cpuMicros(ingestion.pid), processing: cpuMicros(processing.pid) };
   const result = await runWrk(script, `${ingestion.url}/ev`, connections, seconds);
-  const sinkCpu = process.cpuUsage(before.sink);
   pipeline.requests += result.requests;
   pipeline.errors += result.errors;
   return {
@@ -211,8 +222,6 @@ async function drive(pipeline: Pipeline, script: string, connections: number, se
     errors: result.errors,
     ingestionCpuUs: (cpuMicros(ingestion.pid) - before.ingestion) / result.requests,
     processingCpuUs: (cpuMicros(processing.pid) - before.processing) / result.requests,
-    // The bench process is otherwise idle while wrk runs: its CPU is the sinks'.
-    sinkCpuUs: (sinkCpu.user + sinkCpu.system) / result.requests,
   };
 }
 
@@ -228,7 +237,7 @@ function parseOptions(argv: string[]): Options | 'help' {
   const option = { type: 'string' } as const;
   const { values } = parseArgs({
     args: argv,
-    options: { rounds: option, duration: option, warmup: option, connections: option, load: option, cases: option, help: { type: 'boolean', short: 'h' } },
+    options: { rounds: option, duration: option, warmup: option, connections: option, load: option, cases: option, rate: option, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help === true) return 'help';
@@ -245,12 +254,13 @@ function parseOptions(argv: string[]): Options | 'help' {
     return name as Case;
   });
   return {
-    rounds: positive(values.rounds, 'rounds', 15),
-    durationS: positive(values.duration, 'duration', 3),
+    rounds: positive(values.rounds, 'rounds', 10),
+    durationS: positive(values.duration, 'duration', 5),
     warmupS: positive(values.warmup, 'warmup', 5),
     connections: positive(values.connections, 'connections', 64),
     load,
     cases,
+    rate: values.rate === undefined ? undefined : positive(values.rate, 'rate', 0),
   };
 }
 
@@ -281,29 +291,30 @@ async function main(argv: string[]): Promise<number> {
   localLauncher.ensureBuilt();
   const work = mkdtempSync(join(tmpdir(), 'bench-tracing-'));
   const script = join(work, `ev-${options.load}.lua`);
-  writeFileSync(script, wrkScript(options.load));
+  // At most `rate` requests per second: each of the connections pauses connections / rate seconds between its requests.
+  writeFileSync(script, wrkScript(options.load, options.rate === undefined ? undefined : Math.round((options.connections * 1000) / options.rate)));
   const results = new Map<Case, Measurement[]>(options.cases.map((kind) => [kind, []]));
   const spansPerRequest = new Map<Case, number>();
-  const rows: string[] = ['round\tcase\trps\tp50_ms\tp99_ms\terrors\tingestion_cpu_us\tprocessing_cpu_us\tsink_cpu_us'];
+  const rows: string[] = ['round\tcase\trps\tp50_ms\tp99_ms\terrors\tingestion_cpu_us\tprocessing_cpu_us'];
   console.log(
-    `bench:tracing: ${options.load} load, wrk -c${options.connections}; a pipeline per case (${options.cases.join(', ')}), ${options.warmupS} s warm-up each, ` +
-      `then ${options.rounds} rounds of ${options.durationS} s per case in a rotated order; loopback`,
+    `bench:tracing: ${options.load} load, wrk -c${options.connections} per case${options.rate === undefined ? '' : ` paced to at most ${options.rate} req/s`}; a pipeline per case (${options.cases.join(', ')}), all driven at once: ` +
+      `${options.warmupS} s warm-up, then ${options.rounds} rounds of ${options.durationS} s; loopback`,
   );
   const pipelines: Pipeline[] = [];
   try {
     for (const kind of options.cases) pipelines.push(await startPipeline(kind));
-    for (const pipeline of pipelines) await drive(pipeline, script, options.connections, options.warmupS);
+    await Promise.all(pipelines.map((pipeline) => drive(pipeline, script, options.connections, options.warmupS)));
     for (let round = 0; round < options.rounds; round++) {
-      for (let step = 0; step < pipelines.length; step++) {
-        const pipeline = pipelines[(step + round) % pipelines.length];
-        const result = await drive(pipeline, script, options.connections, options.durationS);
+      const measured = await Promise.all(pipelines.map((pipeline) => drive(pipeline, script, options.connections, options.durationS)));
+      pipelines.forEach((pipeline, index) => {
+        const result = measured[index];
         results.get(pipeline.kind)?.push(result);
-        rows.push([round + 1, pipeline.kind, result.rps, result.p50Ms, result.p99Ms, result.errors, result.ingestionCpuUs, result.processingCpuUs, result.sinkCpuUs].join('\t'));
+        rows.push([round + 1, pipeline.kind, result.rps, result.p50Ms, result.p99Ms, result.errors, result.ingestionCpuUs, result.processingCpuUs].join('\t'));
         console.log(
           `bench:tracing: round ${round + 1}/${options.rounds} ${pipeline.kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
             `CPU/request ingestion ${result.ingestionCpuUs.toFixed(0)} µs, processing ${result.processingCpuUs.toFixed(0)} µs, ${result.errors} errors`,
         );
-      }
+      });
     }
   } finally {
     for (const pipeline of pipelines) spansPerRequest.set(pipeline.kind, await stopPipeline(pipeline));
@@ -318,7 +329,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nmedians (min–max) of ${options.rounds} rounds; CPU in µs per request; spans per request over the whole run (flush on shutdown included)`);
   console.log(
     formatTable(
-      ['case', 'req/s', 'p50 ms', 'p99 ms', 'ingestion CPU', 'processing CPU', 'sink CPU', 'spans/req', 'errors'],
+      ['case', 'req/s', 'p50 ms', 'p99 ms', 'ingestion CPU', 'processing CPU', 'spans/req', 'errors'],
       options.cases.map((kind) => [
         kind,
         summary(pick(kind, 'rps'), fixed(0)),
@@ -326,7 +337,6 @@ async function main(argv: string[]): Promise<number> {
         summary(pick(kind, 'p99Ms'), fixed(2)),
         summary(pick(kind, 'ingestionCpuUs'), fixed(0)),
         summary(pick(kind, 'processingCpuUs'), fixed(0)),
-        fixed(0)(percentile(pick(kind, 'sinkCpuUs'), 50)),
         fixed(2)(spansPerRequest.get(kind) ?? 0),
         pipelines.find((pipeline) => pipeline.kind === kind)?.errors ?? 0,
       ]),
