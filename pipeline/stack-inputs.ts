@@ -60,7 +60,7 @@ export class StackInputs extends Construct {
       description: 'ARN of the IAM OIDC identity provider for token.actions.githubusercontent.com (the deploy role trusts it).',
       validation: [
         {
-          condition: '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.github_oidc_provider_arn))}',
+          condition: '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$", var.github_oidc_provider_arn))}',
           errorMessage: 'github_oidc_provider_arn must be the ARN of the token.actions.githubusercontent.com OIDC provider.',
         },
       ],

@@ -87,9 +87,13 @@ describe('npm run synth writes what cdktf synth writes', () => {
     const run = expectSuccess(synth(['--output', fast]));
     expectSuccess(cdktf(['synth', '--output', cli]));
     // THEN
-    expect(run.stdout).toMatch(/^Generated Terraform code for the stacks: ev-pipeline-dev$/m);
+    expect(run.stdout).toMatch(/^Generated Terraform code for the stacks: ev-pipeline-dev, ev-pipeline-dev-service-connect$/m);
     const files = tree(fast);
-    expect(Object.keys(files).sort()).toEqual(['manifest.json', 'stacks/ev-pipeline-dev/cdk.tf.json']);
+    expect(Object.keys(files).sort()).toEqual([
+      'manifest.json',
+      'stacks/ev-pipeline-dev-service-connect/cdk.tf.json',
+      'stacks/ev-pipeline-dev/cdk.tf.json',
+    ]);
     expect(files).toEqual(tree(cli));
   }, 300_000);
 
@@ -243,7 +247,7 @@ if (!terraformAvailable) {
     writeOfflineProviderOverride(stackDir);
     // WHEN
     const diff = cdktf(
-      ['diff', '--skip-synth', '--skip-provider-lock', '--no-color', '--output', out, '--var-file', join(ROOT, 'terraform', 'example.tfvars')],
+      ['diff', 'ev-pipeline-dev', '--skip-synth', '--skip-provider-lock', '--no-color', '--output', out, '--var-file', join(ROOT, 'terraform', 'example.tfvars')],
       {
         TF_CLI_CONFIG_FILE: cliConfig,
         TF_IN_AUTOMATION: '1',
@@ -254,7 +258,7 @@ if (!terraformAvailable) {
     );
     // THEN
     expectSuccess(diff);
-    expect(diff.stdout).toMatch(/Plan: 55 to add, 0 to change, 0 to destroy/);
+    expect(diff.stdout).toMatch(/Plan: 64 to add, 0 to change, 0 to destroy/);
     expect(existsSync(join(stackDir, 'plan'))).toBe(true);
     const validate = runTerraform(terraform!, cliConfig, stackDir, ['validate', '-json']);
     expect(validate.status).toBe(0);

@@ -39,7 +39,7 @@ function expectSuccess(result: TerraformResult): void {
   beforeAll(() => {
     // GIVEN the app synthesized exactly as `cdktf synth` runs it
     workDir = tempDir('ev-pipeline-sc-tf-');
-    const synth = spawnSync(process.execPath, ['scripts/synth-app.cjs'], {
+    const synth = spawnSync(process.execPath, ['scripts/synth.cjs', '--app-only'], {
       cwd: ROOT,
       env: { ...process.env, CDKTF_OUTDIR: workDir, CHECKPOINT_DISABLE: '1' },
       encoding: 'utf8',
@@ -62,7 +62,7 @@ function expectSuccess(result: TerraformResult): void {
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test('terraform plan with the example variables creates the whole stack (44 resources), none of App Mesh', () => {
+  test('terraform plan with the example variables creates the whole stack (53 resources), none of App Mesh', () => {
     // WHEN
     expectSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
     const show = tf(stackDir, 'show', '-json', 'plan.bin');
@@ -71,7 +71,12 @@ function expectSuccess(result: TerraformResult): void {
     // THEN
     const changes: any[] = plan.resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
-    expect(changes).toHaveLength(44);
+    expect(changes).toHaveLength(53);
+    // The application pipeline's role: trusted by the GitHub repository's environment through OIDC.
+    const deployRole = changes.find((c) => c.type === 'aws_iam_role' && String(c.change.after.name).endsWith('-deploy'));
+    expect(JSON.parse(deployRole.change.after.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({
+      'token.actions.githubusercontent.com:sub': ['repo:example-org/ev-pipeline:environment:dev'],
+    });
     expect(changes.filter((c) => c.type.startsWith('aws_appmesh_'))).toEqual([]);
     const processing = changes.find((c) => c.type === 'aws_ecs_service' && c.name.startsWith('DataProcessing_Service'));
     expect(processing.change.after.name).toBe('data-processing');

@@ -61,7 +61,7 @@ function expectSuccess(result: TerraformResult): void {
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test('terraform plan with the example variables creates the whole stack (62 resources), retry policy included', () => {
+  test('terraform plan with the example variables creates the whole stack (64 resources), retry policy included', () => {
     // WHEN
     expectSuccess(tf('plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
     const show = tf('show', '-json', 'plan.bin');
@@ -70,7 +70,12 @@ function expectSuccess(result: TerraformResult): void {
     // THEN
     const changes: any[] = plan.resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
-    expect(changes).toHaveLength(62);
+    expect(changes).toHaveLength(64);
+    // The application pipeline's role: trusted by the GitHub repository's environment through OIDC.
+    const deployRole = changes.find((c) => c.type === 'aws_iam_role' && String(c.change.after.name).endsWith('-deploy'));
+    expect(JSON.parse(deployRole.change.after.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({
+      'token.actions.githubusercontent.com:sub': ['repo:example-org/ev-pipeline:environment:dev'],
+    });
     const route = changes.find((c) => c.type === 'aws_appmesh_route' && c.name.startsWith('DataProcessing_Route'));
     expect(route.change.after.name).toBe('dev-smn-app-mesh-ecs-data-processing-service');
     expect(route.change.after.spec[0].http_route[0].retry_policy[0]).toEqual({
