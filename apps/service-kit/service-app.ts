@@ -16,6 +16,7 @@ import { healthCheck } from './health-check';
 import { readiness, type ReadinessCheck } from './readiness';
 import { installRequestLog } from './request-log';
 import { installSchemaValidators } from './schema-validators';
+import { stdoutLogDestination } from './stdout-log-destination';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_LOG_LEVEL, type LogLevel } from './server-settings';
 
 /** A Fastify instance with the TypeBox type provider. */
@@ -31,7 +32,7 @@ export type ServiceApp = FastifyInstance<
 export interface ServiceAppOptions {
   /** Log level. @default info */
   readonly logLevel?: LogLevel;
-  /** Where log lines go (tests capture them). @default stdout, written synchronously (no line lost on a crash) */
+  /** Where log lines go (tests capture them). @default stdout, the lines of each event-loop turn in one synchronous write ({@link stdoutLogDestination}) */
   readonly logStream?: DestinationStream;
   /** Largest accepted request body, in bytes; larger bodies get 413. @default 65536 */
   readonly bodyLimitBytes?: number;
@@ -45,7 +46,7 @@ export function createServiceApp(service: ServiceIdentity, options: ServiceAppOp
     logger: {
       level: options.logLevel ?? DEFAULT_LOG_LEVEL,
       base: { service: service.name },
-      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+      stream: options.logStream ?? stdoutLogDestination(),
     },
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
