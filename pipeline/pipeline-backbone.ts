@@ -242,7 +242,12 @@ interface DeployableService {
 export function deployedService(
   service: DeployableService &
     (
-      | { readonly versions: readonly { readonly service: { readonly serviceId: string }; readonly taskDefinition: { readonly taskDefinitionArnWithoutRevision: string } }[] }
+      | {
+          readonly versions: readonly {
+            readonly service: { readonly serviceId: string };
+            readonly taskDefinition: { readonly taskDefinitionArnWithoutRevision: string };
+          }[];
+        }
       | { readonly service: { readonly serviceId: string }; readonly taskDefinition: { readonly taskDefinitionArnWithoutRevision: string } }
     ),
 ): DeployedService {

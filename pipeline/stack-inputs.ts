@@ -60,7 +60,8 @@ export class StackInputs extends Construct {
       description: 'ARN of the IAM OIDC identity provider for token.actions.githubusercontent.com (the deploy role trusts it).',
       validation: [
         {
-          condition: '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$", var.github_oidc_provider_arn))}',
+          condition:
+            '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$", var.github_oidc_provider_arn))}',
           errorMessage: 'github_oidc_provider_arn must be the ARN of the token.actions.githubusercontent.com OIDC provider.',
         },
       ],
@@ -69,7 +70,10 @@ export class StackInputs extends Construct {
       type: 'string',
       description: 'GitHub repository (owner/name) whose workflows deploy the application with the deploy role.',
       validation: [
-        { condition: '${can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))}', errorMessage: 'github_repository must be owner/name.' },
+        {
+          condition: '${can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))}',
+          errorMessage: 'github_repository must be owner/name.',
+        },
       ],
     }).stringValue;
     this.appVersion = variable(this, 'app_version', {

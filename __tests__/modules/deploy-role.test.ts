@@ -2,7 +2,14 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformOutput, TerraformVariable, type TerraformStack } from 'cdktf';
 import { DeployRole, type DeployRoleProps } from '../../modules/iam/deploy-role';
-import { findProviderMirror, findTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  findProviderMirror,
+  findTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 import { newStack, onlyResource, synthJson } from './fixture';
 
 const ACCOUNT = '123456789012';
@@ -16,9 +23,15 @@ const props: DeployRoleProps = {
   githubRepository: 'acme/ev-pipeline',
   githubEnvironments: ['dev'],
   serviceArns: [`${CLUSTER}/data-ingestion`, `${CLUSTER}/data-processing`],
-  taskDefinitionFamilyArns: [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service`, `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service`],
+  taskDefinitionFamilyArns: [
+    `${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service`,
+    `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service`,
+  ],
   repositoryArns: [`arn:aws:ecr:ap-northeast-1:${ACCOUNT}:repository/dev-ev-pipeline-data-ingestion-service`],
-  passRoleArns: [`arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task`, `arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task-exec`],
+  passRoleArns: [
+    `arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task`,
+    `arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task-exec`,
+  ],
 };
 
 /** The role's trust policy and permission policy, parsed, from a stack with one DeployRole of `overrides`. */
@@ -69,12 +82,18 @@ describe('DeployRole', () => {
   describe('permissions', () => {
     test('describe and register task definitions, tag only on registration, in the given families', () => {
       const { policy } = synthesized();
-      expect(statement(policy, 'TaskDefinitions')).toMatchObject({ Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: ['*'] });
+      expect(statement(policy, 'TaskDefinitions')).toMatchObject({
+        Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+        Resource: ['*'],
+      });
       expect(statement(policy, 'TagRevisionsOnRegistration')).toEqual({
         Sid: 'TagRevisionsOnRegistration',
         Effect: 'Allow',
         Action: ['ecs:TagResource'],
-        Resource: [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`, `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`],
+        Resource: [
+          `${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`,
+          `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`,
+        ],
         Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
       });
     });
@@ -86,7 +105,10 @@ describe('DeployRole', () => {
       expect(update).toMatchObject({ Action: ['ecs:UpdateService'], Resource: props.serviceArns });
       expect(update.Condition).toEqual({
         ArnLike: {
-          'ecs:task-definition': [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`, `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`],
+          'ecs:task-definition': [
+            `${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`,
+            `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`,
+          ],
         },
       });
     });
@@ -119,7 +141,13 @@ describe('DeployRole', () => {
       const { policy } = synthesized({ allowImagePush: true });
       expect(statement(policy, 'EcrLogin')).toMatchObject({ Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] });
       expect(statement(policy, 'PushImages')).toMatchObject({
-        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
+        Action: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:CompleteLayerUpload',
+          'ecr:InitiateLayerUpload',
+          'ecr:PutImage',
+          'ecr:UploadLayerPart',
+        ],
         Resource: props.repositoryArns,
       });
     });
@@ -127,17 +155,29 @@ describe('DeployRole', () => {
 
   describe('rejected props', () => {
     test.each<[string, Partial<DeployRoleProps>, RegExp]>([
-      ['a provider that is no OIDC provider ARN', { githubOidcProviderArn: 'token.actions.githubusercontent.com' }, /'githubOidcProviderArn': 'token.actions.githubusercontent.com' is not an IAM OIDC provider ARN/],
+      [
+        'a provider that is no OIDC provider ARN',
+        { githubOidcProviderArn: 'token.actions.githubusercontent.com' },
+        /'githubOidcProviderArn': 'token.actions.githubusercontent.com' is not an IAM OIDC provider ARN/,
+      ],
       ['a repository URL', { githubRepository: 'https://github.com/acme/ev-pipeline' }, /'githubRepository': .* is not owner\/name/],
       ['no environment', { githubEnvironments: [] }, /'githubEnvironments': name at least one GitHub environment/],
-      ['a wildcard environment', { githubEnvironments: ['dev', '*'] }, /'githubEnvironments\[1\]': '\*' must be an environment's exact name/],
+      [
+        'a wildcard environment',
+        { githubEnvironments: ['dev', '*'] },
+        /'githubEnvironments\[1\]': '\*' must be an environment's exact name/,
+      ],
       ['no service', { serviceArns: [] }, /'serviceArns': give at least one ARN/],
       [
         'a task definition ARN with its revision',
         { taskDefinitionFamilyArns: [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:3`] },
         /'taskDefinitionFamilyArns': .*:3' names a revision; give the family's ARN without it/,
       ],
-      ['a wildcard role', { passRoleArns: [`arn:aws:iam::${ACCOUNT}:role/*`] }, /'passRoleArns': 'arn:aws:iam::123456789012:role\/\*' has a wildcard/],
+      [
+        'a wildcard role',
+        { passRoleArns: [`arn:aws:iam::${ACCOUNT}:role/*`] },
+        /'passRoleArns': 'arn:aws:iam::123456789012:role\/\*' has a wildcard/,
+      ],
     ])('%s', (_, overrides, message) => {
       const stack = newStack();
       expect(() => new DeployRole(stack, 'DeployRole', { ...props, ...overrides })).toThrow(
@@ -149,7 +189,11 @@ describe('DeployRole', () => {
       const stack = newStack();
       const provider = new TerraformVariable(stack, 'github_oidc_provider_arn', { type: 'string' });
       const repository = new TerraformVariable(stack, 'github_repository', { type: 'string' });
-      new DeployRole(stack, 'DeployRole', { ...props, githubOidcProviderArn: provider.stringValue, githubRepository: repository.stringValue });
+      new DeployRole(stack, 'DeployRole', {
+        ...props,
+        githubOidcProviderArn: provider.stringValue,
+        githubRepository: repository.stringValue,
+      });
       const trust = JSON.parse(onlyResource(synthJson(stack), 'aws_iam_role').assume_role_policy);
       expect(trust.Statement[0].Principal.Federated).toBe('${var.github_oidc_provider_arn}');
       expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
@@ -174,7 +218,11 @@ if ((terraform === undefined || mirror === undefined) && process.env.REQUIRE_TER
     const stack: TerraformStack = newStack();
     const provider = new TerraformVariable(stack, 'github_oidc_provider_arn', { type: 'string', default: PROVIDER });
     const repository = new TerraformVariable(stack, 'github_repository', { type: 'string', default: 'acme/ev-pipeline' });
-    const role = new DeployRole(stack, 'DeployRole', { ...props, githubOidcProviderArn: provider.stringValue, githubRepository: repository.stringValue });
+    const role = new DeployRole(stack, 'DeployRole', {
+      ...props,
+      githubOidcProviderArn: provider.stringValue,
+      githubRepository: repository.stringValue,
+    });
     new TerraformOutput(stack, 'deploy_role_arn', { value: role.roleArn });
     outDir = tempDir('deploy-role-');
     const stackDir = join(Testing.fullSynth(stack), 'stacks', 'test');
@@ -194,9 +242,14 @@ if ((terraform === undefined || mirror === undefined) && process.env.REQUIRE_TER
     // THEN
     const after = (type: string) => plan.resource_changes.find((change: any) => change.type === type).change.after;
     const trust = JSON.parse(after('aws_iam_role').assume_role_policy);
-    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:acme/ev-pipeline:environment:dev']);
+    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:acme/ev-pipeline:environment:dev',
+    ]);
     const policy = JSON.parse(after('aws_iam_role_policy').policy);
-    const families = [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`, `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`];
+    const families = [
+      `${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`,
+      `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`,
+    ];
     expect(statement(policy, 'TagRevisionsOnRegistration').Resource).toEqual(families);
     expect(statement(policy, 'UpdateServicesToTheirFamilies').Condition.ArnLike['ecs:task-definition']).toEqual(families);
     expect(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).toContain('aws_iam_role_policy');

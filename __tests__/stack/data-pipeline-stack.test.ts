@@ -54,7 +54,16 @@ describe('DataPipelineStack', () => {
 
   test('account-specific values are Terraform variables', () => {
     expect(Object.keys(json.variable).sort()).toEqual(
-      ['app_version', 'github_oidc_provider_arn', 'github_repository', 'internal_domain', 'project', 'protected_subnet_ids', 'region', 'vpc_id'].sort(),
+      [
+        'app_version',
+        'github_oidc_provider_arn',
+        'github_repository',
+        'internal_domain',
+        'project',
+        'protected_subnet_ids',
+        'region',
+        'vpc_id',
+      ].sort(),
     );
     expect(json.provider.aws[0].region).toBe('${var.region}');
   });

@@ -38,7 +38,8 @@ describe('environments', () => {
       const stack = new DataPipelineStack(Testing.app(), `s-${name}`, { config: environmentConfig(name) });
       return Object.values(JSON.parse(Testing.synth(stack)).resource.aws_elasticache_replication_group as Record<string, any>)[0];
     };
-    for (const name of ['prd', 'dev']) expect(nodes(name)).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true });
+    for (const name of ['prd', 'dev'])
+      expect(nodes(name)).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true });
   });
 
   test('an unknown environment names the known ones', () => {

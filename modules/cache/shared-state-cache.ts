@@ -96,15 +96,27 @@ export class SharedStateCache extends Construct {
     requireIntegerInRange(this, 'snapshotRetentionDays', snapshotRetentionDays, 0, 35);
     if (recoveryWindowDays !== 0) requireIntegerInRange(this, 'secretRecoveryWindowDays', recoveryWindowDays, 7, 30);
     if (!USER_NAME.test(userName) || userName === 'default') {
-      throw new InvalidPropError(this, 'userName', `must be 1-40 letters, digits and hyphens starting with a letter, and not 'default'; got '${userName}'`);
+      throw new InvalidPropError(
+        this,
+        'userName',
+        `must be 1-40 letters, digits and hyphens starting with a letter, and not 'default'; got '${userName}'`,
+      );
     }
     // A Terraform variable's list is one token here: its length is known only at plan.
     if (!Token.isUnresolved(props.subnetIds) && props.subnetIds.length < 2) {
-      throw new InvalidPropError(this, 'subnetIds', `Multi-AZ needs subnets in at least two Availability Zones; got ${props.subnetIds.length} subnet(s)`);
+      throw new InvalidPropError(
+        this,
+        'subnetIds',
+        `Multi-AZ needs subnets in at least two Availability Zones; got ${props.subnetIds.length} subnet(s)`,
+      );
     }
     const access = props.userAccess ?? '~* +@all -@dangerous';
     if (/(^|\s)(on|off|nopass|resetpass|reset|[<>#!][^\s]*)(\s|$)/.test(access)) {
-      throw new InvalidPropError(this, 'userAccess', `give key and command rules only; 'on', passwords and 'reset' are set by the construct; got '${access}'`);
+      throw new InvalidPropError(
+        this,
+        'userAccess',
+        `give key and command rules only; 'on', passwords and 'reset' are set by the construct; got '${access}'`,
+      );
     }
 
     const subnets = new ElasticacheSubnetGroup(this, 'SubnetGroup', {
@@ -203,7 +215,7 @@ export class SharedStateCache extends Construct {
  */
 function generatedPassword(scope: Construct, id: string): string {
   const generator = new DataResource(scope, id, {
-    input: { password: Fn.sensitive(Fn.join("", [Fn.uuid(), Fn.uuid()])) },
+    input: { password: Fn.sensitive(Fn.join('', [Fn.uuid(), Fn.uuid()])) },
     lifecycle: { ignoreChanges: ['input'] },
   });
   return Fn.lookup(generator.output, 'password');

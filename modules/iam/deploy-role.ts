@@ -150,17 +150,33 @@ function deployStatements(props: DeployRoleProps): PolicyStatement[] {
 function validate(owner: string, props: DeployRoleProps): void {
   const known = (value: string) => !Token.isUnresolved(value);
   if (known(props.githubOidcProviderArn) && !OIDC_PROVIDER_ARN.test(props.githubOidcProviderArn)) {
-    throw new InvalidPropError(owner, 'githubOidcProviderArn', `'${props.githubOidcProviderArn}' is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<host>)`);
+    throw new InvalidPropError(
+      owner,
+      'githubOidcProviderArn',
+      `'${props.githubOidcProviderArn}' is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<host>)`,
+    );
   }
   if (known(props.githubRepository) && !GITHUB_REPOSITORY.test(props.githubRepository)) {
-    throw new InvalidPropError(owner, 'githubRepository', `'${props.githubRepository}' is not owner/name (or owner@<org id>/name@<repository id>)`);
+    throw new InvalidPropError(
+      owner,
+      'githubRepository',
+      `'${props.githubRepository}' is not owner/name (or owner@<org id>/name@<repository id>)`,
+    );
   }
   if (props.githubEnvironments.length === 0) {
-    throw new InvalidPropError(owner, 'githubEnvironments', 'name at least one GitHub environment: without one, no job could assume the role');
+    throw new InvalidPropError(
+      owner,
+      'githubEnvironments',
+      'name at least one GitHub environment: without one, no job could assume the role',
+    );
   }
   for (const [index, environment] of props.githubEnvironments.entries()) {
     if (known(environment) && (environment === '' || /[*?:]/.test(environment))) {
-      throw new InvalidPropError(owner, `githubEnvironments[${index}]`, `'${environment}' must be an environment's exact name (no wildcards or ':')`);
+      throw new InvalidPropError(
+        owner,
+        `githubEnvironments[${index}]`,
+        `'${environment}' must be an environment's exact name (no wildcards or ':')`,
+      );
     }
   }
   for (const prop of ['serviceArns', 'taskDefinitionFamilyArns', 'repositoryArns', 'passRoleArns'] as const) {
@@ -170,6 +186,10 @@ function validate(owner: string, props: DeployRoleProps): void {
   }
   const withRevision = props.taskDefinitionFamilyArns.find((arn) => known(arn) && /:\d+$/.test(arn));
   if (withRevision !== undefined) {
-    throw new InvalidPropError(owner, 'taskDefinitionFamilyArns', `'${withRevision}' names a revision; give the family's ARN without it (arn_without_revision)`);
+    throw new InvalidPropError(
+      owner,
+      'taskDefinitionFamilyArns',
+      `'${withRevision}' names a revision; give the family's ARN without it (arn_without_revision)`,
+    );
   }
 }
