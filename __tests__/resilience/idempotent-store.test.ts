@@ -222,7 +222,8 @@ describe('RedisIdempotentStore with replicaAcks (WAIT), on a primary with a repl
     let replica = await startRedisServer({ replicaOf: primary });
     const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
       primary.connection,
-      { keyPrefix: 'idem:wait:', replicaAcks: 1, replicationTimeoutMs: 300 },
+      // Below the connection's 1 s command timeout, with room for a loaded machine.
+      { keyPrefix: 'idem:wait:', replicaAcks: 1, replicationTimeoutMs: 800 },
       { tls: primary.tls },
     );
     const onReplica = replica.client();
