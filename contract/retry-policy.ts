@@ -86,10 +86,7 @@ export function retryableStatusCodes(policy: RetryPolicySpec): ReadonlySet<numbe
  * Envoy's `reset` policy.
  */
 export function retriesOnReset(policy: RetryPolicySpec): boolean {
-  return (
-    policy.httpRetryEvents.includes(HttpRetryEvent.SERVER_ERROR) ||
-    policy.httpRetryEvents.includes(HttpRetryEvent.GATEWAY_ERROR)
-  );
+  return policy.httpRetryEvents.includes(HttpRetryEvent.SERVER_ERROR) || policy.httpRetryEvents.includes(HttpRetryEvent.GATEWAY_ERROR);
 }
 
 /** Whether a failure to connect to the upstream triggers a retry. */

@@ -29,7 +29,8 @@ type Mode = 'app' | 'off';
 
 function list(raw: string, name: string): number[] {
   const values = raw.split(',').map((part) => Number(part.trim()));
-  if (values.some((value) => !Number.isFinite(value) || value < 0 || value > 1)) throw new Error(`--${name} ${raw}: expected numbers from 0 to 1, comma-separated`);
+  if (values.some((value) => !Number.isFinite(value) || value < 0 || value > 1))
+    throw new Error(`--${name} ${raw}: expected numbers from 0 to 1, comma-separated`);
   return values;
 }
 
@@ -52,7 +53,16 @@ async function main(argv: string[]): Promise<number> {
     const option = { type: 'string' } as const;
     const { values } = parseArgs({
       args: argv,
-      options: { rates: option, modes: option, rounds: option, concurrency: option, duration: option, warmup: option, 'no-redis': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        rates: option,
+        modes: option,
+        rounds: option,
+        concurrency: option,
+        duration: option,
+        warmup: option,
+        'no-redis': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     });
     if (values.help === true) {
@@ -100,7 +110,8 @@ async function main(argv: string[]): Promise<number> {
           `bench:retries: round ${round + 1}/${rounds} RETRY_MODE=${mode} FAULT_503_RATE=${rate}: direct 503 ${Math.round(direct * 100)} %, ` +
             `${result.calls} calls, ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms`,
         );
-        if (rate > 0 && direct === 0) console.error(`bench:retries: warning: FAULT_503_RATE ${rate} is not in effect (no 503 in 200 direct calls to processing)`);
+        if (rate > 0 && direct === 0)
+          console.error(`bench:retries: warning: FAULT_503_RATE ${rate} is not in effect (no 503 in 200 direct calls to processing)`);
       } finally {
         await cluster.stop();
       }
@@ -135,7 +146,25 @@ async function main(argv: string[]): Promise<number> {
   console.log('');
   console.log(`medians of ${rounds} rounds (calls and statuses: totals; max: the largest)`);
   console.log(
-    formatTable(['RETRY_MODE', 'FAULT_503_RATE', 'direct 503', 'calls', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99 range', 'max ms', '200', '202', '503', 'other'], rows),
+    formatTable(
+      [
+        'RETRY_MODE',
+        'FAULT_503_RATE',
+        'direct 503',
+        'calls',
+        'req/s',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'p99 range',
+        'max ms',
+        '200',
+        '202',
+        '503',
+        'other',
+      ],
+      rows,
+    ),
   );
   return 0;
 }

@@ -102,7 +102,8 @@ interface MinuteResult {
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`--${name} ${raw}: expected an integer from ${min} to ${max}`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new Error(`--${name} ${raw}: expected an integer from ${min} to ${max}`);
   return value;
 }
 
@@ -163,7 +164,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitHealthy(service: Service, port: number): Promise<void> {
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (service.process.exitCode !== null) throw new Error(`${service.name} exited with ${service.process.exitCode} before answering /health-check`);
+    if (service.process.exitCode !== null)
+      throw new Error(`${service.name} exited with ${service.process.exitCode} before answering /health-check`);
     const ok = await fetch(`http://127.0.0.1:${port}/health-check`, { signal: AbortSignal.timeout(1_000) }).then(
       (response) => response.ok,
       () => false,
@@ -182,17 +184,21 @@ function startService(name: ServiceName, port: number, env: Record<string, strin
   const inherited = { ...process.env };
   // memory mode, whatever the caller's shell says: the bounds under test are the in-process ones
   for (const variable of ['REDIS_URL', 'RETRY_QUEUE_URL', 'RETRY_QUEUE_DIR', 'NODE_OPTIONS']) delete inherited[variable];
-  const child = spawn(process.execPath, ['--require', join(ROOT, 'scripts', 'bench-soak-memory-probe.cjs'), join(ROOT, 'dist', 'apps', name, 'server.js')], {
-    env: {
-      ...inherited,
-      APP_HOST: '127.0.0.1',
-      APP_PORT: String(port),
-      SOAK_MEMORY_LOG: memoryLog,
-      SOAK_MEMORY_INTERVAL_MS: String(options.sampleSeconds * 1_000),
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['--require', join(ROOT, 'scripts', 'bench-soak-memory-probe.cjs'), join(ROOT, 'dist', 'apps', name, 'server.js')],
+    {
+      env: {
+        ...inherited,
+        APP_HOST: '127.0.0.1',
+        APP_PORT: String(port),
+        SOAK_MEMORY_LOG: memoryLog,
+        SOAK_MEMORY_INTERVAL_MS: String(options.sampleSeconds * 1_000),
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', stderr],
     },
-    stdio: ['ignore', 'ignore', stderr],
-  });
+  );
   closeSync(stderr);
   if (child.pid === undefined) throw new Error(`${name} did not start`);
   return { name, process: child, pid: child.pid, memoryLog };
@@ -247,10 +253,14 @@ function field(line: string, name: string): number {
 /** One minute of wrk against ingestion's `POST /ev`; killed if still running {@link WRK_GRACE_MS} after its minute. */
 function runWrkMinute(url: string, minute: number, connections: number): Promise<MinuteResult> {
   return new Promise((resolve, reject) => {
-    const wrk = spawn('wrk', ['-t1', `-c${connections}`, '-d60s', '--timeout', '5s', '-s', join(ROOT, 'scripts', 'bench-soak-unique.lua'), url], {
-      env: { ...process.env, SOAK_RUN: String(minute) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const wrk = spawn(
+      'wrk',
+      ['-t1', `-c${connections}`, '-d60s', '--timeout', '5s', '-s', join(ROOT, 'scripts', 'bench-soak-unique.lua'), url],
+      {
+        env: { ...process.env, SOAK_RUN: String(minute) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     wrk.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     wrk.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -309,10 +319,13 @@ async function main(argv: string[]): Promise<number> {
   let sampler: NodeJS.Timeout | undefined;
   try {
     const [processingPort, ingestionPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-    const processingEnv: Record<string, string> = options.maxKeys === undefined ? {} : { IDEMPOTENCY_MEMORY_MAX_KEYS: String(options.maxKeys) };
+    const processingEnv: Record<string, string> =
+      options.maxKeys === undefined ? {} : { IDEMPOTENCY_MEMORY_MAX_KEYS: String(options.maxKeys) };
     services.push(startService('processing', processingPort, processingEnv, options, stamp));
     await waitHealthy(services[0], processingPort);
-    services.push(startService('ingestion', ingestionPort, { DATA_PROCESSING_URL: `http://127.0.0.1:${processingPort}/ev` }, options, stamp));
+    services.push(
+      startService('ingestion', ingestionPort, { DATA_PROCESSING_URL: `http://127.0.0.1:${processingPort}/ev` }, options, stamp),
+    );
     await waitHealthy(services[1], ingestionPort);
     console.log(
       `bench:soak: ${options.minutes} × 1 min of wrk -t1 -c${options.connections} (distinct events) on 127.0.0.1:${ingestionPort} → ${processingPort}; ` +
@@ -337,11 +350,15 @@ async function main(argv: string[]): Promise<number> {
       result.endedAtSecond = (Date.now() - started) / 1_000;
       result.loadAverage = loadAverage();
       const cpuNow = services.map((service) => cpuSeconds(service.pid));
-      services.forEach((service, i) => (result.cpuMicrosPerRequest[service.name] = ((cpuNow[i] - cpuBefore[i]) * 1e6) / Math.max(1, result.requests)));
+      services.forEach(
+        (service, i) => (result.cpuMicrosPerRequest[service.name] = ((cpuNow[i] - cpuBefore[i]) * 1e6) / Math.max(1, result.requests)),
+      );
       cpuBefore = cpuNow;
       minutes.push(result);
       const rss = services.map((service) => `${service.name} ${mb(rssMb(service.pid))} MB`).join(', ');
-      console.log(`minute ${result.minute}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors; RSS ${rss}; load ${result.loadAverage}`);
+      console.log(
+        `minute ${result.minute}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors; RSS ${rss}; load ${result.loadAverage}`,
+      );
     }
     sample();
     if (samplingError !== undefined) throw samplingError;
@@ -363,23 +380,61 @@ function median(values: readonly number[]): number {
 }
 
 /** Prints the tables and the verdict, writes the samples; true when the run passes. */
-function report(options: Options, stamp: string, keyWindow: number, samples: readonly MemorySample[], minutes: readonly MinuteResult[]): boolean {
+function report(
+  options: Options,
+  stamp: string,
+  keyWindow: number,
+  samples: readonly MemorySample[],
+  minutes: readonly MinuteResult[],
+): boolean {
   const samplesFile = join(options.out, `soak-${stamp}.tsv`);
   writeFileSync(
     samplesFile,
-    ['second\tservice\trss_mb\theap_used_mb\theap_total_mb', ...samples.map((s) => [s.second.toFixed(1), s.service, mb(s.rssMb), mb(s.heapUsedMb), mb(s.heapTotalMb)].join('\t'))].join('\n') + '\n',
+    [
+      'second\tservice\trss_mb\theap_used_mb\theap_total_mb',
+      ...samples.map((s) => [s.second.toFixed(1), s.service, mb(s.rssMb), mb(s.heapUsedMb), mb(s.heapTotalMb)].join('\t')),
+    ].join('\n') + '\n',
   );
-  const atEndOf = (minute: MinuteResult, service: ServiceName) => [...samples].reverse().find((s) => s.service === service && s.second <= minute.endedAtSecond);
-  console.log(`\n${formatTable(
-    ['minute', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'proc. RSS MB', 'heap MB', 'CPU µs/req', 'ingest. RSS MB', 'heap MB', 'CPU µs/req', 'load'],
-    minutes.map((m) => {
-      const processing = atEndOf(m, 'processing');
-      const ingestion = atEndOf(m, 'ingestion');
-      return [m.minute, Math.round(m.rps), m.p50Ms.toFixed(2), m.p99Ms.toFixed(2), m.maxMs.toFixed(0), m.errors,
-        mb(processing?.rssMb ?? NaN), mb(processing?.heapUsedMb ?? NaN), Math.round(m.cpuMicrosPerRequest.processing ?? NaN),
-        mb(ingestion?.rssMb ?? NaN), mb(ingestion?.heapUsedMb ?? NaN), Math.round(m.cpuMicrosPerRequest.ingestion ?? NaN), m.loadAverage.toFixed(1)];
-    }),
-  )}\n`);
+  const atEndOf = (minute: MinuteResult, service: ServiceName) =>
+    [...samples].reverse().find((s) => s.service === service && s.second <= minute.endedAtSecond);
+  console.log(
+    `\n${formatTable(
+      [
+        'minute',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        'proc. RSS MB',
+        'heap MB',
+        'CPU µs/req',
+        'ingest. RSS MB',
+        'heap MB',
+        'CPU µs/req',
+        'load',
+      ],
+      minutes.map((m) => {
+        const processing = atEndOf(m, 'processing');
+        const ingestion = atEndOf(m, 'ingestion');
+        return [
+          m.minute,
+          Math.round(m.rps),
+          m.p50Ms.toFixed(2),
+          m.p99Ms.toFixed(2),
+          m.maxMs.toFixed(0),
+          m.errors,
+          mb(processing?.rssMb ?? NaN),
+          mb(processing?.heapUsedMb ?? NaN),
+          Math.round(m.cpuMicrosPerRequest.processing ?? NaN),
+          mb(ingestion?.rssMb ?? NaN),
+          mb(ingestion?.heapUsedMb ?? NaN),
+          Math.round(m.cpuMicrosPerRequest.ingestion ?? NaN),
+          m.loadAverage.toFixed(1),
+        ];
+      }),
+    )}\n`,
+  );
   console.log(`samples: ${samplesFile}`);
 
   const failures: string[] = [];
@@ -387,7 +442,9 @@ function report(options: Options, stamp: string, keyWindow: number, samples: rea
   const warmup = minutes.findIndex((m) => (sent += m.requests) >= keyWindow) + 1;
   const half = Math.floor((minutes.length - Math.max(1, warmup)) / 2);
   if (warmup === 0 || half < 1) {
-    failures.push(`the key window (${keyWindow} keys) ${warmup === 0 ? 'never filled' : `filled only after ${warmup} of ${minutes.length} min`}: run longer (--minutes) or set --max-keys lower`);
+    failures.push(
+      `the key window (${keyWindow} keys) ${warmup === 0 ? 'never filled' : `filled only after ${warmup} of ${minutes.length} min`}: run longer (--minutes) or set --max-keys lower`,
+    );
   } else {
     const firstHalf = minutes.slice(warmup, warmup + half);
     const secondHalf = minutes.slice(minutes.length - half);
@@ -397,7 +454,9 @@ function report(options: Options, stamp: string, keyWindow: number, samples: rea
       return samples.filter((s) => s.service === service && s.second > from && s.second <= to);
     };
     const span = (part: readonly MinuteResult[]) => `${part[0].minute}–${part[part.length - 1].minute}`;
-    console.log(`warm-up: ${warmup} min (the key window of ${keyWindow} keys was full); halves compared: minutes ${span(firstHalf)} and ${span(secondHalf)}`);
+    console.log(
+      `warm-up: ${warmup} min (the key window of ${keyWindow} keys was full); halves compared: minutes ${span(firstHalf)} and ${span(secondHalf)}`,
+    );
     for (const service of ['processing', 'ingestion'] as const) {
       const first = during(firstHalf, service);
       const second = during(secondHalf, service);
@@ -416,7 +475,9 @@ function report(options: Options, stamp: string, keyWindow: number, samples: rea
     const p99First = median(firstHalf.map((m) => m.p99Ms));
     const p99Second = median(secondHalf.map((m) => m.p99Ms));
     const drift = p99Second / p99First;
-    console.log(`p99 (median of the minutes): ${p99First.toFixed(2)} → ${p99Second.toFixed(2)} ms (×${drift.toFixed(2)}, bound ×${options.p99Drift})`);
+    console.log(
+      `p99 (median of the minutes): ${p99First.toFixed(2)} → ${p99Second.toFixed(2)} ms (×${drift.toFixed(2)}, bound ×${options.p99Drift})`,
+    );
     if (drift > options.p99Drift) failures.push(`p99 drifted ×${drift.toFixed(2)} > ×${options.p99Drift}`);
   }
   const errors = minutes.reduce((sum, m) => sum + m.errors, 0);

@@ -26,7 +26,9 @@ const CACHE_DIR = join(ROOT, '.tmp', 'synth-app');
 const COMMAND_TARGET = { wallMs: 1500 };
 const APP_TARGET = { wallMs: 1500, rssMb: 250, ratio: 3 };
 
-const LOAD_BEFORE = loadavg().map((l) => l.toFixed(2)).join(' ');
+const LOAD_BEFORE = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -52,7 +54,12 @@ function runOnce(command, { expectStack }) {
   const result = spawnSync(command, { shell: true, cwd: ROOT, env, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const synthesized = existsSync(join(outdir, STACK_FILE));
-  const probes = existsSync(rssFile) ? readFileSync(rssFile, 'utf8').trim().split('\n').map((line) => line.split(' ').map(Number)) : [];
+  const probes = existsSync(rssFile)
+    ? readFileSync(rssFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ').map(Number))
+    : [];
   const rssKb = probes.map(([kb]) => kb);
   rmSync(scratch, { recursive: true, force: true });
   if (result.status !== 0 || (expectStack && !synthesized) || rssKb.length === 0) {
@@ -110,12 +117,22 @@ function verdict(r) {
 const pad = (text, width) => String(text).padEnd(width);
 const num = (value, digits = 0) => value.toFixed(digits);
 console.log(`synth benchmark: median of ${RUNS} runs after one warm-up, ${process.version}, ${ROOT}`);
-console.log(`targets: command <= ${COMMAND_TARGET.wallMs} ms wall; app <= ${APP_TARGET.wallMs} ms wall, <= ${APP_TARGET.rssMb} MB peak RSS, <= ${APP_TARGET.ratio}x the bare baseline`);
+console.log(
+  `targets: command <= ${COMMAND_TARGET.wallMs} ms wall; app <= ${APP_TARGET.wallMs} ms wall, <= ${APP_TARGET.rssMb} MB peak RSS, <= ${APP_TARGET.ratio}x the bare baseline`,
+);
 console.log('CPU: user + system of all Node processes; peak RSS: of the largest Node process / summed over them (count)');
-console.log(`load average before: ${LOAD_BEFORE}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)\n`);
-console.log(`${pad('kind', 11)}${pad('command', 36)}${pad('wall ms', 9)}${pad('CPU ms', 8)}${pad('peak RSS MB', 18)}${pad('x baseline', 12)}verdict`);
+console.log(
+  `load average before: ${LOAD_BEFORE}, after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (${cpus().length} cores)\n`,
+);
+console.log(
+  `${pad('kind', 11)}${pad('command', 36)}${pad('wall ms', 9)}${pad('CPU ms', 8)}${pad('peak RSS MB', 18)}${pad('x baseline', 12)}verdict`,
+);
 for (const r of [baseline, ...results]) {
   const rss = `${num(r.maxMb)} / ${num(r.sumMb)} (${r.processes})`;
   const ratio = num(r.wallMs / baseline.wallMs, 1);
-  console.log(`${pad(r.kind, 11)}${pad(r.command, 36)}${pad(num(r.wallMs), 9)}${pad(num(r.cpuMs), 8)}${pad(rss, 18)}${pad(ratio, 12)}${verdict(r)}`);
+  console.log(
+    `${pad(r.kind, 11)}${pad(r.command, 36)}${pad(num(r.wallMs), 9)}${pad(num(r.cpuMs), 8)}${pad(rss, 18)}${pad(ratio, 12)}${verdict(r)}`,
+  );
 }

@@ -99,7 +99,9 @@ interface WrkResult {
 
 function runWrk(script: string, url: string, connections: number, seconds: number): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -108,7 +110,13 @@ function runWrk(script: string, url: string, connections: number, seconds: numbe
       const line = output.split('\n').find((text) => text.startsWith('RESULT '));
       if (code !== 0 || line === undefined) return reject(new Error(`wrk failed (exit ${code}): ${output}`));
       const field = (name: string) => Number(new RegExp(`(?:^| )${name}=([\\d.]+)`).exec(line)?.[1]);
-      resolve({ requests: field('requests'), seconds: field('seconds'), p50Ms: field('p50_ms'), p99Ms: field('p99_ms'), errors: field('errors') });
+      resolve({
+        requests: field('requests'),
+        seconds: field('seconds'),
+        p50Ms: field('p50_ms'),
+        p99Ms: field('p99_ms'),
+        errors: field('errors'),
+      });
     });
   });
 }
@@ -148,7 +156,7 @@ async function startBenchService(service: 'ingestion' | 'processing', port: numb
     await exited;
     clearTimeout(timer);
   };
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}: ${stderr}`);
     try {
       if ((await fetch(`${url}/health-check`)).ok) return { url, pid: child.pid ?? -1, stop };
@@ -199,7 +207,10 @@ async function startPipeline(kind: Case): Promise<Pipeline> {
   const env = caseEnv(kind, sink);
   const processing = await startBenchService('processing', await launcher.freeLoopbackPort(), env);
   try {
-    const ingestion = await startBenchService('ingestion', await launcher.freeLoopbackPort(), { ...env, DATA_PROCESSING_URL: `${processing.url}/ev` });
+    const ingestion = await startBenchService('ingestion', await launcher.freeLoopbackPort(), {
+      ...env,
+      DATA_PROCESSING_URL: `${processing.url}/ev`,
+    });
     return { kind, ingestion, processing, sink, requests: 0, errors: 0 };
   } catch (error) {
     await processing.stop();
@@ -237,7 +248,16 @@ function parseOptions(argv: string[]): Options | 'help' {
   const option = { type: 'string' } as const;
   const { values } = parseArgs({
     args: argv,
-    options: { rounds: option, duration: option, warmup: option, connections: option, load: option, cases: option, rate: option, help: { type: 'boolean', short: 'h' } },
+    options: {
+      rounds: option,
+      duration: option,
+      warmup: option,
+      connections: option,
+      load: option,
+      cases: option,
+      rate: option,
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help === true) return 'help';
@@ -292,7 +312,10 @@ async function main(argv: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'bench-tracing-'));
   const script = join(work, `ev-${options.load}.lua`);
   // At most `rate` requests per second: each of the connections pauses connections / rate seconds between its requests.
-  writeFileSync(script, wrkScript(options.load, options.rate === undefined ? undefined : Math.round((options.connections * 1000) / options.rate)));
+  writeFileSync(
+    script,
+    wrkScript(options.load, options.rate === undefined ? undefined : Math.round((options.connections * 1000) / options.rate)),
+  );
   const results = new Map<Case, Measurement[]>(options.cases.map((kind) => [kind, []]));
   const spansPerRequest = new Map<Case, number>();
   const rows: string[] = ['round\tcase\trps\tp50_ms\tp99_ms\terrors\tingestion_cpu_us\tprocessing_cpu_us'];
@@ -309,7 +332,18 @@ async function main(argv: string[]): Promise<number> {
       pipelines.forEach((pipeline, index) => {
         const result = measured[index];
         results.get(pipeline.kind)?.push(result);
-        rows.push([round + 1, pipeline.kind, result.rps, result.p50Ms, result.p99Ms, result.errors, result.ingestionCpuUs, result.processingCpuUs].join('\t'));
+        rows.push(
+          [
+            round + 1,
+            pipeline.kind,
+            result.rps,
+            result.p50Ms,
+            result.p99Ms,
+            result.errors,
+            result.ingestionCpuUs,
+            result.processingCpuUs,
+          ].join('\t'),
+        );
         console.log(
           `bench:tracing: round ${round + 1}/${options.rounds} ${pipeline.kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
             `CPU/request ingestion ${result.ingestionCpuUs.toFixed(0)} µs, processing ${result.processingCpuUs.toFixed(0)} µs, ${result.errors} errors`,
@@ -326,7 +360,9 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(rowsFile, `${rows.join('\n')}\n`);
 
   const pick = (kind: Case, field: keyof Measurement) => (results.get(kind) ?? []).map((result) => result[field]);
-  console.log(`\nmedians (min–max) of ${options.rounds} rounds; CPU in µs per request; spans per request over the whole run (flush on shutdown included)`);
+  console.log(
+    `\nmedians (min–max) of ${options.rounds} rounds; CPU in µs per request; spans per request over the whole run (flush on shutdown included)`,
+  );
   console.log(
     formatTable(
       ['case', 'req/s', 'p50 ms', 'p99 ms', 'ingestion CPU', 'processing CPU', 'spans/req', 'errors'],
@@ -343,14 +379,19 @@ async function main(argv: string[]): Promise<number> {
     ),
   );
   if (options.cases.includes('off')) {
-    console.log('\nratios to off within each round, median (min–max) (req/s: below 1 is a cost; p99 and CPU per request: above 1 is a cost)');
+    console.log(
+      '\nratios to off within each round, median (min–max) (req/s: below 1 is a cost; p99 and CPU per request: above 1 is a cost)',
+    );
     const ratio = (kind: Case, field: keyof Measurement) => pick(kind, field).map((value, round) => value / pick('off', field)[round]);
     console.log(
       formatTable(
         ['case', 'req/s', 'p99', 'ingestion CPU/req', 'processing CPU/req'],
         options.cases
           .filter((kind) => kind !== 'off')
-          .map((kind) => [kind, ...(['rps', 'p99Ms', 'ingestionCpuUs', 'processingCpuUs'] as const).map((field) => `×${summary(ratio(kind, field), fixed(2))}`)]),
+          .map((kind) => [
+            kind,
+            ...(['rps', 'p99Ms', 'ingestionCpuUs', 'processingCpuUs'] as const).map((field) => `×${summary(ratio(kind, field), fixed(2))}`),
+          ]),
       ),
     );
   }

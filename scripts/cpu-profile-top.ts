@@ -37,7 +37,13 @@ function areaOf(frame: CallFrame): string {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const inDist = url.indexOf('/dist/');
-  return inDist === -1 ? 'ours' : `ours:${url.slice(inDist + 6).split('/').slice(0, 2).join('/')}`;
+  return inDist === -1
+    ? 'ours'
+    : `ours:${url
+        .slice(inDist + 6)
+        .split('/')
+        .slice(0, 2)
+        .join('/')}`;
 }
 
 function shortUrl(url: string): string {

@@ -35,7 +35,9 @@ function start(service: 'ingestion' | 'processing', env: Record<string, string>)
 }
 
 /** The queue settings of both services, and the local SQS server when one was started. */
-async function retryQueue(backend: string): Promise<{ env: Record<string, string>; processingEnv: Record<string, string>; sqs?: LaunchedSqs }> {
+async function retryQueue(
+  backend: string,
+): Promise<{ env: Record<string, string>; processingEnv: Record<string, string>; sqs?: LaunchedSqs }> {
   if (backend === 'sqs') {
     const sqs = await localLauncher.startLocalSqs();
     const env = sqs.env();

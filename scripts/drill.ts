@@ -53,11 +53,24 @@ interface DrillArgs {
   readonly queueBackend: QueueBackend;
 }
 
-function number(values: Record<string, string | boolean | undefined>, name: string, min: number, max: number, integer: boolean): number | undefined {
+function number(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    typeof raw !== 'string' ||
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     throw new UsageError(`--${name} ${String(raw)}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
   }
   return value;
@@ -138,7 +151,10 @@ function drillTable(report: ChaosReport): string {
       ['resent after ack (lost-ack clients)', report.resent],
       ['replayed answers', report.replays],
       ['client calls', `${report.calls} (${byStatus})`],
-      ['call latency p50 / p99 / max (ms)', `${ms(report.callLatency.p50)} / ${ms(report.callLatency.p99)} / ${ms(report.callLatency.max)}`],
+      [
+        'call latency p50 / p99 / max (ms)',
+        `${ms(report.callLatency.p50)} / ${ms(report.callLatency.p99)} / ${ms(report.callLatency.max)}`,
+      ],
       ['ack latency p50 / p99 / max (ms)', `${ms(report.ackLatency.p50)} / ${ms(report.ackLatency.p99)} / ${ms(report.ackLatency.max)}`],
       ['kills of processing', report.kills.length === 0 ? '0' : `${report.kills.length} (% of the run / client calls in flight: ${kills})`],
       ['send phase / drain (s)', `${(report.sendMs / 1000).toFixed(1)} / ${(report.drainMs / 1000).toFixed(1)}`],
@@ -165,15 +181,19 @@ async function main(argv: string[]): Promise<number> {
   let redis = args.redis;
   let kills = args.kills;
   if (redis && !launcher.redisAvailable()) {
-    console.error('drill: warning: redis-server is not on PATH (apt-get install redis-server): memory mode, processing keeps its state in memory');
+    console.error(
+      'drill: warning: redis-server is not on PATH (apt-get install redis-server): memory mode, processing keeps its state in memory',
+    );
     redis = false;
   }
   if (!redis && kills > 0) {
     if (args.killsGiven) {
-      console.error(`drill: --kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`);
+      console.error(
+        `drill: --kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`,
+      );
       return 2;
     }
-    console.error('drill: warning: memory mode: a kill would lose processing\'s state, so kills are off (--kills 0)');
+    console.error("drill: warning: memory mode: a kill would lose processing's state, so kills are off (--kills 0)");
     kills = 0;
   }
 
@@ -185,7 +205,10 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
-  const scope = args.durationMs === undefined ? `${args.events} events` : `${args.durationMs / 1000} s${args.events === undefined ? '' : ` (at most ${args.events} events)`}`;
+  const scope =
+    args.durationMs === undefined
+      ? `${args.events} events`
+      : `${args.durationMs / 1000} s${args.events === undefined ? '' : ` (at most ${args.events} events)`}`;
   console.log(
     `drill: ${scope}, ${args.clients} clients, ${args.vehicles} vehicles, FAULT_503_RATE ${args.faultRate}, ${kills} kills of processing, ` +
       `RETRY_MODE=app, ${redis ? 'Redis (TLS, ACL user)' : 'memory mode'}, ${args.queueBackend === 'sqs' ? 'SQS retry queue (local-aws-sqs)' : 'embedded retry queue'}`,
@@ -193,7 +216,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     cluster = await startPipelineCluster(launcher, { faultRate: args.faultRate, redis, retryMode: 'app', queueBackend: args.queueBackend });
     const direct503Share = await probe503Rate(cluster.processingUrl, `PROBE${Date.now().toString(36)}`, 200);
-    console.log(`drill: processing answered 503 to ${Math.round(direct503Share * 100)} % of 200 direct calls (FAULT_503_RATE ${args.faultRate})`);
+    console.log(
+      `drill: processing answered 503 to ${Math.round(direct503Share * 100)} % of 200 direct calls (FAULT_503_RATE ${args.faultRate})`,
+    );
     const report = await runChaos(cluster, {
       events: args.events,
       durationMs: args.durationMs,
@@ -212,7 +237,9 @@ async function main(argv: string[]): Promise<number> {
     console.log('');
     console.log(chaosSummaryLine(report, args.faultRate));
     const problems = [
-      ...(args.faultRate > 0 && direct503Share === 0 ? [`FAULT_503_RATE ${args.faultRate} is not in effect: no 503 in 200 direct calls to processing`] : []),
+      ...(args.faultRate > 0 && direct503Share === 0
+        ? [`FAULT_503_RATE ${args.faultRate} is not in effect: no 503 in 200 direct calls to processing`]
+        : []),
       ...(report.lost > 0 ? [`${report.lost} lost`] : []),
       ...(report.duplicated > 0 ? [`${report.duplicated} duplicated`] : []),
       ...(report.queue.deadLetters > 0 ? [`${report.queue.deadLetters} dead-lettered`] : []),
@@ -223,7 +250,8 @@ async function main(argv: string[]): Promise<number> {
       ...report.contractViolations.map((violation) => `contract: ${violation}`),
       ...report.unexpectedAnswers.map((answer) => `unexpected answer: ${answer}`),
     ];
-    for (const vehicle of report.mismatches.slice(0, 10)) problems.push(`${vehicle.vehicleId}: acknowledged ${vehicle.acknowledged}, applied ${vehicle.applied}`);
+    for (const vehicle of report.mismatches.slice(0, 10))
+      problems.push(`${vehicle.vehicleId}: acknowledged ${vehicle.acknowledged}, applied ${vehicle.applied}`);
     if (problems.length === 0) {
       console.log('drill: OK — every acknowledged event applied exactly once');
       return 0;

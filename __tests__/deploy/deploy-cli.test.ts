@@ -71,7 +71,11 @@ const READ_ONLY_KEYS = [
 ];
 
 /** The new deployment of revision `revision`, as UpdateService returns it. */
-function newDeployment(rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED', status: 'PRIMARY' | 'ACTIVE' = 'PRIMARY', extra: Partial<Deployment> = {}) {
+function newDeployment(
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED',
+  status: 'PRIMARY' | 'ACTIVE' = 'PRIMARY',
+  extra: Partial<Deployment> = {},
+) {
   return deployment(NEW, status, 4, rolloutState, { createdAt: new Date(T0), ...extra });
 }
 
@@ -109,7 +113,12 @@ function script({ base = appMeshTaskDefinition(3), before = service(), polls = [
   ecs.on(UpdateServiceCommand).callsFake((input) => ({
     service: service({
       deployments: [
-        deployment(input.taskDefinition === taskDefinitionArn(4) ? NEW : ROLLBACK, 'PRIMARY', Number(input.taskDefinition.split(':').pop()), 'IN_PROGRESS'),
+        deployment(
+          input.taskDefinition === taskDefinitionArn(4) ? NEW : ROLLBACK,
+          'PRIMARY',
+          Number(input.taskDefinition.split(':').pop()),
+          'IN_PROGRESS',
+        ),
         deployment(OLD, 'ACTIVE', 3, 'COMPLETED'),
       ],
     }),
@@ -183,7 +192,11 @@ describe('a successful deployment', () => {
     const input = ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input as unknown as Record<string, unknown>;
     for (const key of READ_ONLY_KEYS) expect(input).not.toHaveProperty(key);
     const expected = Object.fromEntries(Object.entries(base).filter(([key]) => !READ_ONLY_KEYS.includes(key)));
-    expect({ ...input, containerDefinitions: undefined, tags: undefined }).toEqual({ ...expected, containerDefinitions: undefined, tags: undefined });
+    expect({ ...input, containerDefinitions: undefined, tags: undefined }).toEqual({
+      ...expected,
+      containerDefinitions: undefined,
+      tags: undefined,
+    });
     const [app, ...sidecars] = input.containerDefinitions as TaskDefinition['containerDefinitions'] & object[];
     expect(app).toEqual({ ...base.containerDefinitions![0], image: NEW_IMAGE });
     expect(sidecars).toEqual(base.containerDefinitions!.slice(1));
@@ -324,7 +337,9 @@ describe('a failed deployment', () => {
 
   test('an AWS error names its step', async () => {
     script();
-    ecs.on(RegisterTaskDefinitionCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform ecs:RegisterTaskDefinition', $metadata: {} }));
+    ecs
+      .on(RegisterTaskDefinitionCommand)
+      .rejects(new AccessDeniedException({ message: 'not authorized to perform ecs:RegisterTaskDefinition', $metadata: {} }));
     const run = await runCli(deployArgs());
 
     expect(run.code).toBe(1);
@@ -344,7 +359,9 @@ describe('time-out', () => {
     expect(clock.sleeps).toEqual([15_000, 15_000, 15_000, 15_000]);
     expect(run.summary).toMatchObject({ outcome: 'timed-out', failedStep: 'wait', rolloutState: 'IN_PROGRESS', elapsedSeconds: 60 });
     expect(run.summary.message).toContain(`deployment ${NEW} did not finish within 60 s`);
-    expect(run.summary.message).toContain(`aws ecs update-service --cluster ${CLUSTER} --service ${SERVICE} --task-definition ${taskDefinitionArn(3)}`);
+    expect(run.summary.message).toContain(
+      `aws ecs update-service --cluster ${CLUSTER} --service ${SERVICE} --task-definition ${taskDefinitionArn(3)}`,
+    );
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
   });
 
@@ -389,13 +406,21 @@ describe('preflight refusals', () => {
   test.each<[string, Service | undefined, RegExp]>([
     ['a missing service', undefined, /was not found \(MISSING\)/],
     ['a draining service', service({ status: 'DRAINING' }), /is DRAINING, not ACTIVE/],
-    ['the CODE_DEPLOY controller', service({ deploymentController: { type: 'CODE_DEPLOY' } }), /uses the CODE_DEPLOY deployment controller/],
+    [
+      'the CODE_DEPLOY controller',
+      service({ deploymentController: { type: 'CODE_DEPLOY' } }),
+      /uses the CODE_DEPLOY deployment controller/,
+    ],
     [
       'a blue/green strategy',
       service({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, strategy: 'BLUE_GREEN' } }),
       /deploys with the BLUE_GREEN strategy/,
     ],
-    ['no circuit breaker', service({ deploymentConfiguration: {} }), /no deployment circuit breaker with rollback \(enable: false, rollback: false\)/],
+    [
+      'no circuit breaker',
+      service({ deploymentConfiguration: {} }),
+      /no deployment circuit breaker with rollback \(enable: false, rollback: false\)/,
+    ],
     [
       'a circuit breaker without rollback',
       service({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } } }),
@@ -443,7 +468,11 @@ describe('image refusals', () => {
     ecr.on(DescribeImagesCommand).rejects(new ImageNotFoundException({ message: 'not found', $metadata: {} }));
     const run = await runCli(deployArgs());
 
-    expectRefused(run, 'image', new RegExp(`no image ${NEW_DIGEST} in repository '${REPOSITORY}' of registry ${ACCOUNT} \\(${REGION}\\): push it first`));
+    expectRefused(
+      run,
+      'image',
+      new RegExp(`no image ${NEW_DIGEST} in repository '${REPOSITORY}' of registry ${ACCOUNT} \\(${REGION}\\): push it first`),
+    );
   });
 
   test('refuses an archived image', async () => {
@@ -456,7 +485,16 @@ describe('image refusals', () => {
 
   test("refuses an image from another repository than the app container's", async () => {
     script();
-    const run = await runCli(['--env', 'dev', '--data-plane', 'app-mesh', '--service', SERVICE, '--image', `${REGISTRY}/dev-ev-pipeline-data-ingestion-service@${OLD_DIGEST}`]);
+    const run = await runCli([
+      '--env',
+      'dev',
+      '--data-plane',
+      'app-mesh',
+      '--service',
+      SERVICE,
+      '--image',
+      `${REGISTRY}/dev-ev-pipeline-data-ingestion-service@${OLD_DIGEST}`,
+    ]);
 
     expectRefused(run, 'image', /runs images of .*dev-ev-pipeline-data-processing-service/);
     expect(ecr.calls()).toHaveLength(0);
@@ -474,7 +512,12 @@ describe('data-plane refusals', () => {
   const [scApp, collector] = serviceConnect.containerDefinitions!;
 
   test.each<[string, TaskDefinition, Service, RegExp]>([
-    ['App Mesh without its Envoy container', { ...appMesh, containerDefinitions: [app, xray] }, service(), /names container 'envoy', which the task definition does not have/],
+    [
+      'App Mesh without its Envoy container',
+      { ...appMesh, containerDefinitions: [app, xray] },
+      service(),
+      /names container 'envoy', which the task definition does not have/,
+    ],
     [
       'App Mesh with a non-essential Envoy',
       { ...appMesh, containerDefinitions: [app, { ...envoy, essential: false }, xray] },
@@ -511,9 +554,19 @@ describe('data-plane refusals', () => {
       withServiceConnect(service()),
       /has name 'data-processing', no appProtocol.*port mapping 'data-processing' has no appProtocol/,
     ],
-    ['both data planes', appMesh, withServiceConnect(service()), /has an APPMESH proxy configuration, but the service has Service Connect enabled/],
+    [
+      'both data planes',
+      appMesh,
+      withServiceConnect(service()),
+      /has an APPMESH proxy configuration, but the service has Service Connect enabled/,
+    ],
     ['no data plane', serviceConnect, service(), /is in no data plane/],
-    ['a base revision without the app container', { ...appMesh, containerDefinitions: [envoy, xray] }, service(), /has no container 'data-processing-service' \(it has 'envoy', 'xray-daemon'\); pass --container/],
+    [
+      'a base revision without the app container',
+      { ...appMesh, containerDefinitions: [envoy, xray] },
+      service(),
+      /has no container 'data-processing-service' \(it has 'envoy', 'xray-daemon'\); pass --container/,
+    ],
   ])('refuses %s', async (_, base, before, message) => {
     script({ base, before });
     const run = await runCli(deployArgs());
@@ -582,7 +635,8 @@ describe('command line', () => {
   });
 
   test('--data-plane picks the stack whose names to use; dev defaults to Service Connect, a plane the environment lacks is refused', async () => {
-    const names = async (...extra: string[]) => JSON.parse((await runCli(['--env', 'dev', '--service', 'data-processing', '--print-names', ...extra])).stdout.join('\n'));
+    const names = async (...extra: string[]) =>
+      JSON.parse((await runCli(['--env', 'dev', '--service', 'data-processing', '--print-names', ...extra])).stdout.join('\n'));
     expect((await names()).cluster).toBe('dev-ev-pipeline-sc-ecs-cluster');
     expect((await names('--data-plane', 'app-mesh')).cluster).toBe('dev-ev-pipeline-ecs-cluster');
     const refused = await runCli(['--env', 'prd', '--service', 'data-processing', '--print-names', '--data-plane', 'app-mesh']);
@@ -619,13 +673,18 @@ describe('command line', () => {
 
     expect(run.code).toBe(0);
     expect(ecs.commandCalls(DescribeServicesCommand)[0].args[0].input).toEqual({ cluster: 'shared-cluster', services: ['ingest'] });
-    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input).toEqual({ taskDefinition: 'custom-family', include: ['TAGS'] });
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input).toEqual({
+      taskDefinition: 'custom-family',
+      include: ['TAGS'],
+    });
     expect(run.stderr.join('\n')).toContain(`app: ${BOOTSTRAP_IMAGE} -> ${NEW_IMAGE}`);
   });
 
   test('npm run deploy runs the entry point (tsx scripts/deploy.ts)', async () => {
     const root = join(__dirname, '..', '..');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'deploy.ts'), '--help'], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'deploy.ts'), '--help'], {
+      cwd: root,
+    });
     expect(stdout).toContain('usage: npm run deploy -- --env <env> --service <service> --image <image>');
   });
 });

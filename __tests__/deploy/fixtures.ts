@@ -3,7 +3,14 @@
  * definitions of both data planes and images, shaped like the SDK's
  * responses; a fake clock; and the CLI run with captured output.
  */
-import type { ContainerDefinition, Deployment, DescribeServicesCommandOutput, Service, ServiceEvent, TaskDefinition } from '@aws-sdk/client-ecs';
+import type {
+  ContainerDefinition,
+  Deployment,
+  DescribeServicesCommandOutput,
+  Service,
+  ServiceEvent,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { runDeployCli } from '../../scripts/deploy/deploy-cli';
@@ -80,7 +87,11 @@ export function service(overrides: Partial<Service> = {}): Service {
     runningCount: 1,
     taskDefinition: deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition,
     deploymentController: { type: 'ECS' },
-    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 },
+    deploymentConfiguration: {
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    },
     deployments,
     events: [],
     ...overrides,
@@ -153,7 +164,9 @@ export function appMeshTaskDefinition(revision: number, image = BOOTSTRAP_IMAGE)
     name: 'envoy',
     image: '840364872350.dkr.ecr.ap-northeast-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod',
     essential: true,
-    environment: [{ name: 'APPMESH_RESOURCE_ARN', value: `arn:aws:appmesh:${REGION}:${ACCOUNT}:mesh/dev-ev-pipeline-app-mesh/virtualNode/${FAMILY}` }],
+    environment: [
+      { name: 'APPMESH_RESOURCE_ARN', value: `arn:aws:appmesh:${REGION}:${ACCOUNT}:mesh/dev-ev-pipeline-app-mesh/virtualNode/${FAMILY}` },
+    ],
     portMappings: [9901, 15000, 15001].map((containerPort) => ({ containerPort, hostPort: containerPort, protocol: 'tcp' as const })),
     user: '1337',
     logConfiguration: log('awslogs-envoy-data-processing'),
@@ -244,5 +257,19 @@ export async function runCli(args: string[], clock: Clock = new FakeClock()): Pr
 
 /** The arguments of a deployment of {@link NEW_IMAGE} to data-processing in dev's App Mesh stack (the fixtures' names). */
 export function deployArgs(...extra: string[]): string[] {
-  return ['--env', 'dev', '--data-plane', 'app-mesh', '--service', SERVICE, '--image', NEW_IMAGE, '--poll-interval', '15', '--timeout', '600', ...extra];
+  return [
+    '--env',
+    'dev',
+    '--data-plane',
+    'app-mesh',
+    '--service',
+    SERVICE,
+    '--image',
+    NEW_IMAGE,
+    '--poll-interval',
+    '15',
+    '--timeout',
+    '600',
+    ...extra,
+  ];
 }

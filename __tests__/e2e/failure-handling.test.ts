@@ -35,7 +35,7 @@ describe('failure handling across two processes', () => {
       expect(response.status).toBe(202);
       expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00Z' });
       let events: number | undefined;
-      for (const deadline = Date.now() + 15_000; events === undefined && Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 15_000; events === undefined && Date.now() < deadline;) {
         const vehicle = await fetch(`${processing.url}/vehicles/EV-001`);
         if (vehicle.status === 200) events = ((await vehicle.json()) as { events: number }).events;
         else await new Promise((resolve) => setTimeout(resolve, 100));
@@ -46,10 +46,17 @@ describe('failure handling across two processes', () => {
       expect(await processing.stop()).toBe(0);
       queue.remove();
     }
-    const processingRequests = processing.output().split('\n').filter((line) => line.includes('"msg":"request"'));
+    const processingRequests = processing
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request"'));
     expect(processingRequests.filter((line) => line.includes('"statusCode":503'))).toHaveLength(13);
-    expect(emfLines(ingestion.output())).toEqual([expect.objectContaining({ Service: 'data-ingestion', Requests: 1, Errors: 0, Parked: 1 })]);
-    expect(emfLines(processing.output())).toEqual([expect.objectContaining({ Service: 'data-processing', Requests: 13, Errors: 13, Drained: 1 })]);
+    expect(emfLines(ingestion.output())).toEqual([
+      expect.objectContaining({ Service: 'data-ingestion', Requests: 1, Errors: 0, Parked: 1 }),
+    ]);
+    expect(emfLines(processing.output())).toEqual([
+      expect.objectContaining({ Service: 'data-processing', Requests: 13, Errors: 13, Drained: 1 }),
+    ]);
   });
 
   test.each([

@@ -28,7 +28,11 @@ afterAll(async () => {
 test('processing over TLS as the ACL user: applies events and is ready', async () => {
   const processing = await startService('processing', { ...QUIET, ...secure.serviceEnv() });
   try {
-    const response = await fetch(`${processing.url}/ev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(SAMPLE_EVENT) });
+    const response = await fetch(`${processing.url}/ev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SAMPLE_EVENT),
+    });
     expect(response.status).toBe(200);
     expect(await (await fetch(`${processing.url}/ready`)).json()).toEqual({ status: 'ready', checks: { 'shared-state store': 'up' } });
   } finally {
@@ -37,9 +41,21 @@ test('processing over TLS as the ACL user: applies events and is ready', async (
 });
 
 test.each([
-  ['processing', () => ({ ...secure.serviceEnv(), REDIS_PASSWORD: 'wrong-password' }), /the cache rejected the credentials of user "data-pipeline" \(WRONGPASS/],
-  ['ingestion', () => ({ ...secure.serviceEnv(), REDIS_PASSWORD: '' , REDIS_USERNAME: '' }), /the cache requires authentication: set REDIS_USERNAME and REDIS_PASSWORD/],
-  ['ingestion', () => ({ REDIS_URL: plain.url.replace('redis:', 'rediss:') }), /the server answers without TLS, so rediss:\/\/ cannot connect/],
+  [
+    'processing',
+    () => ({ ...secure.serviceEnv(), REDIS_PASSWORD: 'wrong-password' }),
+    /the cache rejected the credentials of user "data-pipeline" \(WRONGPASS/,
+  ],
+  [
+    'ingestion',
+    () => ({ ...secure.serviceEnv(), REDIS_PASSWORD: '', REDIS_USERNAME: '' }),
+    /the cache requires authentication: set REDIS_USERNAME and REDIS_PASSWORD/,
+  ],
+  [
+    'ingestion',
+    () => ({ REDIS_URL: plain.url.replace('redis:', 'rediss:') }),
+    /the server answers without TLS, so rediss:\/\/ cannot connect/,
+  ],
   ['processing', () => ({ ...secure.serviceEnv(), NODE_EXTRA_CA_CERTS: '' }), /TLS certificate is not trusted \(SELF_SIGNED_CERT_IN_CHAIN/],
 ] as const)('%s does not start with a cache setting that cannot work: exit 1 and one line', async (service, env, message) => {
   const failure = await startService(service, { ...QUIET, ...env() }).catch((error: unknown) => error);

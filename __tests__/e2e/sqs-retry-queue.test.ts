@@ -55,7 +55,11 @@ function redrive(args: string[], env: Record<string, string>): Promise<{ code: n
   return new Promise((resolve) => {
     // The SDK warns on Node < 22 (this test machine), which would add lines to the CLI's stderr.
     const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    const child = spawn('npm', ['run', '--silent', 'redrive', '--', ...args], { cwd: ROOT, env: { ...process.env, ...quiet, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'redrive', '--', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...quiet, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -79,15 +83,30 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
 
   test('park → drain → apply once: x-503 parks the event (202), processing drains it, a second park of it is a replay', async () => {
     const processing = await startService('processing', { ...sqs.env(), ...FAST_DRAIN });
-    const ingestion = await startService('ingestion', { ...sqs.env(), DATA_PROCESSING_URL: `${processing.url}/ev`, RETRY_BACKOFF_BASE_MS: '1', RETRY_BACKOFF_MAX_MS: '2' });
+    const ingestion = await startService('ingestion', {
+      ...sqs.env(),
+      DATA_PROCESSING_URL: `${processing.url}/ev`,
+      RETRY_BACKOFF_BASE_MS: '1',
+      RETRY_BACKOFF_MAX_MS: '2',
+    });
     running.push(ingestion, processing);
     const event = { ...SAMPLE_EVENT, vehicle_id: 'EV-SQS-1' };
     for (const round of [1, 2]) {
       const response = await post(ingestion.url, event, { 'x-503': 'true' });
       expect(response.status).toBe(202);
       expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-SQS-1@2024-02-15T10:30:00Z' });
-      await until(`round ${round}: retry queue drained`, () => sqs.depth(), (depth) => depth.visible + depth.inFlight === 0);
-      expect(await until('vehicle applied', () => eventsAt(processing, 'EV-SQS-1'), (events) => events > 0)).toBe(1);
+      await until(
+        `round ${round}: retry queue drained`,
+        () => sqs.depth(),
+        (depth) => depth.visible + depth.inFlight === 0,
+      );
+      expect(
+        await until(
+          'vehicle applied',
+          () => eventsAt(processing, 'EV-SQS-1'),
+          (events) => events > 0,
+        ),
+      ).toBe(1);
     }
     expect(await sqs.depth('dead-letter')).toEqual({ visible: 0, inFlight: 0 });
   });
@@ -95,8 +114,15 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
   test('a message that can never be applied moves to the dead-letter queue once its receive count reaches maxReceiveCount', async () => {
     const processing = await startService('processing', { ...sqs.env(), ...FAST_DRAIN });
     running.push(processing);
-    await new SqsRetryQueue(sqs.client(), sqs.queueUrl).send({ idempotencyKey: 'POISON-1', body: '{"vehicle_id": "EV-POISON", "not": "an event"' });
-    await until('poison message dead-lettered', () => sqs.depth('dead-letter'), (depth) => depth.visible === 1);
+    await new SqsRetryQueue(sqs.client(), sqs.queueUrl).send({
+      idempotencyKey: 'POISON-1',
+      body: '{"vehicle_id": "EV-POISON", "not": "an event"',
+    });
+    await until(
+      'poison message dead-lettered',
+      () => sqs.depth('dead-letter'),
+      (depth) => depth.visible === 1,
+    );
     expect(await sqs.depth()).toEqual({ visible: 0, inFlight: 0 });
     const failures = processing
       .output()
@@ -106,7 +132,9 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
     // The emulator also counts each ChangeMessageVisibility (the drain's back-off) as a receive: fewer drain attempts than on SQS.
     expect(failures.length).toBeGreaterThanOrEqual(RETRY_QUEUE_SETTINGS.maxReceiveCount / 2);
     expect(failures.length).toBeLessThanOrEqual(RETRY_QUEUE_SETTINGS.maxReceiveCount);
-    expect(failures.every((failure) => failure.idempotencyKey === 'POISON-1' && failure.receiveCount <= RETRY_QUEUE_SETTINGS.maxReceiveCount)).toBe(true);
+    expect(
+      failures.every((failure) => failure.idempotencyKey === 'POISON-1' && failure.receiveCount <= RETRY_QUEUE_SETTINGS.maxReceiveCount),
+    ).toBe(true);
   });
 
   test('the redrive policy alone: received maxReceiveCount times (visibility expiring), then dead-lettered', async () => {
@@ -119,7 +147,11 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
         const [message] = await queue.receive({ maxMessages: 1, waitTimeSeconds: 2, visibilityTimeoutSeconds: 1 });
         if (message !== undefined) counts.push(message.receiveCount);
       }
-      await until('dead-lettered', () => small.depth('dead-letter'), (depth) => depth.visible === 1);
+      await until(
+        'dead-lettered',
+        () => small.depth('dead-letter'),
+        (depth) => depth.visible === 1,
+      );
       expect(counts).toEqual([1, 2, 3]);
     } finally {
       await small.stop();
@@ -134,8 +166,13 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
     const deadLetter = async (keys: string[]) => {
       for (const key of keys) await queue.send({ idempotencyKey: key, body: '{}' });
       const before = (await source.depth('dead-letter')).visible;
-      for (let received = 0; received < keys.length; ) received += (await queue.receive({ maxMessages: 10, waitTimeSeconds: 1, visibilityTimeoutSeconds: 1 })).length;
-      await until('dead-lettered', () => source.depth('dead-letter'), (depth) => depth.visible === before + keys.length);
+      for (let received = 0; received < keys.length;)
+        received += (await queue.receive({ maxMessages: 10, waitTimeSeconds: 1, visibilityTimeoutSeconds: 1 })).length;
+      await until(
+        'dead-lettered',
+        () => source.depth('dead-letter'),
+        (depth) => depth.visible === before + keys.length,
+      );
     };
     try {
       expect(await redrive(['list'], env)).toEqual({ code: 0, stdout: 'no move tasks\n', stderr: '' });
@@ -144,11 +181,15 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
       const started = await redrive(['start', '--rate', '10'], env);
       expect(started).toMatchObject({ code: 0, stderr: '' });
       expect(started.stdout).toMatch(/^move task RUNNING 0\/3 moved at <=10\/s started \S+ handle \S+\n$/);
-      await until('moved back', () => source.depth(), (depth) => depth.visible === 3);
+      await until(
+        'moved back',
+        () => source.depth(),
+        (depth) => depth.visible === 3,
+      );
       expect(await source.depth('dead-letter')).toEqual({ visible: 0, inFlight: 0 });
       expect((await redrive(['list'], env)).stdout).toMatch(/^COMPLETED 3\/3 moved at <=10\/s started /);
 
-      for (let drained = 0; drained < 3; ) {
+      for (let drained = 0; drained < 3;) {
         for (const message of await queue.receive({ maxMessages: 10, waitTimeSeconds: 1, visibilityTimeoutSeconds: 5 })) {
           await queue.delete(message.receiptHandle);
           drained += 1;
@@ -186,7 +227,11 @@ describe('the SQS retry queue unreachable', () => {
       RETRY_QUEUE_URL: `http://127.0.0.1:${closed}/000000000000/ev-retry`,
     };
     const processing = await startService('processing', { ...queueDown, ...FAST_DRAIN });
-    const ingestion = await startService('ingestion', { ...queueDown, DATA_PROCESSING_URL: `http://127.0.0.1:${await freeLoopbackPort()}/ev`, RETRY_MODE: 'off' });
+    const ingestion = await startService('ingestion', {
+      ...queueDown,
+      DATA_PROCESSING_URL: `http://127.0.0.1:${await freeLoopbackPort()}/ev`,
+      RETRY_MODE: 'off',
+    });
     try {
       const parked = await post(ingestion.url, SAMPLE_EVENT);
       expect(parked.status).toBe(503);
@@ -194,7 +239,11 @@ describe('the SQS retry queue unreachable', () => {
       const direct = await post(processing.url, { ...SAMPLE_EVENT, vehicle_id: 'EV-QUEUE-DOWN' });
       expect(direct.status).toBe(200);
       expect((await fetch(`${processing.url}/ready`)).status).toBe(200);
-      await until('drain failure logged', async () => processing.output(), (output) => output.includes('retry queue drain failed'));
+      await until(
+        'drain failure logged',
+        async () => processing.output(),
+        (output) => output.includes('retry queue drain failed'),
+      );
     } finally {
       await ingestion.stop();
       await processing.stop();

@@ -52,17 +52,33 @@ describe('SharedStateCache', () => {
     const users = resources(json, 'aws_elasticache_user');
     expect(users).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ user_id: 'dev-ev-shared-state-app', user_name: 'data-pipeline', engine: 'valkey', access_string: `on ${SHARED_STATE_USER_ACCESS}` }),
-        expect.objectContaining({ user_id: 'dev-ev-shared-state-default', user_name: 'default', engine: 'valkey', access_string: 'off -@all' }),
+        expect.objectContaining({
+          user_id: 'dev-ev-shared-state-app',
+          user_name: 'data-pipeline',
+          engine: 'valkey',
+          access_string: `on ${SHARED_STATE_USER_ACCESS}`,
+        }),
+        expect.objectContaining({
+          user_id: 'dev-ev-shared-state-default',
+          user_name: 'default',
+          engine: 'valkey',
+          access_string: 'off -@all',
+        }),
       ]),
     );
     for (const user of users) {
-      expect(user.authentication_mode).toEqual({ type: 'password', passwords: [expect.stringMatching(/^\$\{terraform_data\.Cache_\w+\.output\.password\}$/)] });
+      expect(user.authentication_mode).toEqual({
+        type: 'password',
+        passwords: [expect.stringMatching(/^\$\{terraform_data\.Cache_\w+\.output\.password\}$/)],
+      });
     }
     expect(onlyResource(json, 'aws_elasticache_user_group')).toEqual({
       user_group_id: 'dev-ev-shared-state',
       engine: 'valkey',
-      user_ids: ['${aws_elasticache_user.Cache_DisabledDefaultUser_B37B0A11.user_id}', '${aws_elasticache_user.Cache_User_72FA2B22.user_id}'],
+      user_ids: [
+        '${aws_elasticache_user.Cache_DisabledDefaultUser_B37B0A11.user_id}',
+        '${aws_elasticache_user.Cache_User_72FA2B22.user_id}',
+      ],
     });
     expect(Testing.synth(stack)).toHaveResource(ElasticacheUserGroup);
   });
@@ -74,7 +90,10 @@ describe('SharedStateCache', () => {
     const generators = Object.values(json.resource.terraform_data) as any[];
     expect(generators).toHaveLength(2);
     for (const generator of generators) {
-      expect(generator).toEqual({ input: { password: '${sensitive(join("", [uuid(), uuid()]))}' }, lifecycle: { ignore_changes: ['input'] } });
+      expect(generator).toEqual({
+        input: { password: '${sensitive(join("", [uuid(), uuid()]))}' },
+        lifecycle: { ignore_changes: ['input'] },
+      });
     }
     expect(json.terraform.required_providers).toEqual({ aws: expect.anything() });
   });
@@ -87,14 +106,21 @@ describe('SharedStateCache', () => {
     new TerraformOutput(stack, 'statement', { value: cache.readCredentialsStatement });
     const json = synthJson(stack);
     const resolved = (name: string) => json.output[name].value;
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretsmanagerSecret, { name: 'dev-ev-shared-state/cache-credentials', recovery_window_in_days: 7 });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      name: 'dev-ev-shared-state/cache-credentials',
+      recovery_window_in_days: 7,
+    });
     expect(onlyResource(json, 'aws_secretsmanager_secret_version').secret_string).toBe(
       '${jsonencode({"username" = "data-pipeline", "password" = terraform_data.Cache_Password_CD261DA3.output.password, "user_arn" = aws_elasticache_user.Cache_User_72FA2B22.arn})}',
     );
     const secretArn = resolved('secret_arn');
     expect(secretArn).toMatch(/^\$\{aws_secretsmanager_secret\.Cache_CredentialsSecret_[0-9A-F]{8}\.arn\}$/);
     expect(resolved('task_secrets')).toEqual({ REDIS_USERNAME: `${secretArn}:username::`, REDIS_PASSWORD: `${secretArn}:password::` });
-    expect(resolved('statement')).toEqual({ sid: 'ReadCacheCredentials', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] });
+    expect(resolved('statement')).toEqual({
+      sid: 'ReadCacheCredentials',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secretArn],
+    });
     expect(cache.userName).toBe('data-pipeline');
   });
 
@@ -125,7 +151,8 @@ describe('SharedStateCache', () => {
 const terraform = findTerraform();
 const mirror = findProviderMirror();
 const terraformAvailable = terraform !== undefined && mirror !== undefined;
-if (!terraformAvailable && process.env.REQUIRE_TERRAFORM === '1') throw new Error('SharedStateCache Terraform checks: terraform CLI or provider mirror not found, and REQUIRE_TERRAFORM=1');
+if (!terraformAvailable && process.env.REQUIRE_TERRAFORM === '1')
+  throw new Error('SharedStateCache Terraform checks: terraform CLI or provider mirror not found, and REQUIRE_TERRAFORM=1');
 
 (terraformAvailable ? describe : describe.skip)('SharedStateCache with Terraform offline', () => {
   let workDir: string;

@@ -5,7 +5,11 @@
  */
 import type Redis from 'ioredis';
 import { BrokenCircuitError, CircuitBreaker } from '../../apps/resilience/circuit-breaker/circuit-breaker';
-import { CircuitState, type CircuitBreakerSettings, type CircuitBreakerStore } from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
+import {
+  CircuitState,
+  type CircuitBreakerSettings,
+  type CircuitBreakerStore,
+} from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
 import { MAX_WINDOW_BUCKETS, MemoryCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/memory-circuit-breaker-store';
 import { RedisCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/redis-circuit-breaker-store';
 import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
@@ -92,7 +96,12 @@ describe.each([
   it('counts a value judged a failure (a 503 answer) and still returns it', async () => {
     const { a } = replicas();
     for (let i = 0; i < SETTINGS.minimumCalls; i++) {
-      expect(await a.execute(async () => ({ status: 503 }), (r) => r.status >= 500)).toEqual({ status: 503 });
+      expect(
+        await a.execute(
+          async () => ({ status: 503 }),
+          (r) => r.status >= 500,
+        ),
+      ).toEqual({ status: 503 });
     }
     expect(await a.state()).toBe(CircuitState.OPEN);
   });
@@ -137,7 +146,8 @@ describe.each([
         (e: unknown) => (rejected++, e),
       ),
     );
-    for (const waitUntil = Date.now() + 5_000; rejected < 6 && Date.now() < waitUntil; ) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const waitUntil = Date.now() + 5_000; rejected < 6 && Date.now() < waitUntil;)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     expect(calls).toBe(SETTINGS.halfOpenScoutCalls);
     expect(await a.state()).toBe(CircuitState.HALF_OPEN);
     release();
@@ -212,7 +222,9 @@ describe('CircuitBreaker with an unreachable store', () => {
     const connection = redisServer.client();
     connection.disconnect();
     const errors: unknown[] = [];
-    const breaker = new CircuitBreaker(new RedisCircuitBreakerStore(connection, { settings: SETTINGS }), { onStoreError: (e) => errors.push(e) });
+    const breaker = new CircuitBreaker(new RedisCircuitBreakerStore(connection, { settings: SETTINGS }), {
+      onStoreError: (e) => errors.push(e),
+    });
     expect(await breaker.execute(succeed)).toBe('ok');
     expect(errors.length).toBeGreaterThan(0);
   });
@@ -249,6 +261,8 @@ describe('MemoryCircuitBreakerStore window (a fixed ring of buckets)', () => {
     expect(() => new MemoryCircuitBreakerStore({ ...SETTINGS, windowMs: 60_000, bucketMs: 1 })).toThrow(
       new RegExp(`windowMs / bucketMs \\(60000 / 1\\) must be at most ${MAX_WINDOW_BUCKETS} buckets`),
     );
-    expect(() => new MemoryCircuitBreakerStore({ ...SETTINGS, bucketMs: 0 })).toThrow(/windowMs \(10000\) and bucketMs \(0\) must be positive/);
+    expect(() => new MemoryCircuitBreakerStore({ ...SETTINGS, bucketMs: 0 })).toThrow(
+      /windowMs \(10000\) and bucketMs \(0\) must be positive/,
+    );
   });
 });

@@ -7,10 +7,33 @@ import { EmbeddedMetrics } from '../../apps/resilience/embedded-metrics';
 
 /** Units the EMF specification allows. */
 const EMF_UNITS = new Set([
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits', 'Kilobits',
-  'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second',
-  'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second',
-  'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ]);
 
 /** The specification's structural rules; returns the violations. */
@@ -26,7 +49,8 @@ function emfViolations(line: string): string[] {
     if (typeof namespace !== 'string' || namespace.length < 1 || namespace.length > 1024) problems.push('Namespace 1..1024 chars');
     for (const set of directive.Dimensions as unknown[][]) {
       if (!Array.isArray(set) || set.length > 30) problems.push('DimensionSet: array of at most 30');
-      for (const name of set) if (typeof root[name as string] !== 'string') problems.push(`dimension ${String(name)} must be a string member`);
+      for (const name of set)
+        if (typeof root[name as string] !== 'string') problems.push(`dimension ${String(name)} must be a string member`);
     }
     const metrics = directive.Metrics as { Name: string; Unit?: string; StorageResolution?: number }[];
     if (metrics.length > 100) problems.push('at most 100 metrics');
@@ -84,7 +108,12 @@ describe('EmbeddedMetrics', () => {
 
   it('writes high-resolution metrics when asked, and flushes what is left on stop', () => {
     const lines: string[] = [];
-    const metrics = new EmbeddedMetrics({ service: 'data-processing', metrics: [PipelineMetric.DRAINED], storageResolution: 1, write: (l) => lines.push(l) });
+    const metrics = new EmbeddedMetrics({
+      service: 'data-processing',
+      metrics: [PipelineMetric.DRAINED],
+      storageResolution: 1,
+      write: (l) => lines.push(l),
+    });
     metrics.startFlushing(60_000);
     metrics.count(PipelineMetric.DRAINED);
     metrics.stop();
@@ -94,7 +123,11 @@ describe('EmbeddedMetrics', () => {
   });
 
   it('the validator rejects a malformed document (so the checks above can fail)', () => {
-    expect(emfViolations('{"_aws":{"Timestamp":"now","CloudWatchMetrics":[{"Namespace":"","Dimensions":[["Service"]],"Metrics":[{"Name":"X","Unit":"Things"}]}]}}')).toEqual([
+    expect(
+      emfViolations(
+        '{"_aws":{"Timestamp":"now","CloudWatchMetrics":[{"Namespace":"","Dimensions":[["Service"]],"Metrics":[{"Name":"X","Unit":"Things"}]}]}}',
+      ),
+    ).toEqual([
       'Timestamp must be ms since epoch',
       'Namespace 1..1024 chars',
       'dimension Service must be a string member',

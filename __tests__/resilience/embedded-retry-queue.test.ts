@@ -115,7 +115,9 @@ describe('EmbeddedRetryQueue', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
-    expect(await queue.receive({ maxMessages: 10, waitTimeSeconds: 10, visibilityTimeoutSeconds: 30, signal: controller.signal })).toEqual([]);
+    expect(await queue.receive({ maxMessages: 10, waitTimeSeconds: 10, visibilityTimeoutSeconds: 30, signal: controller.signal })).toEqual(
+      [],
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 

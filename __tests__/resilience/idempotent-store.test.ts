@@ -115,10 +115,18 @@ describe.each([memoryFactory, redisFactory])('$name', (factory) => {
 
 describe('RedisIdempotentStore durability', () => {
   it('a new store instance (a restarted replica) replays keys and keeps the state', async () => {
-    const before = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.connection, { keyPrefix: 'idem:restart:' }, { tls: redisServer.tls });
+    const before = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
+      redisServer.connection,
+      { keyPrefix: 'idem:restart:' },
+      { tls: redisServer.tls },
+    );
     await before.applyOnce('r1', 'car-5', countEvent('r1'));
     await before.close();
-    const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(redisServer.connection, { keyPrefix: 'idem:restart:' }, { tls: redisServer.tls });
+    const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
+      redisServer.connection,
+      { keyPrefix: 'idem:restart:' },
+      { tls: redisServer.tls },
+    );
     expect(await after.applyOnce('r1', 'car-5', countEvent('r1'))).toEqual({ result: { eventNumber: 1 }, replayed: true });
     expect(await after.get('car-5')).toEqual({ events: 1, keys: ['r1'] });
     await after.close();
@@ -126,12 +134,20 @@ describe('RedisIdempotentStore durability', () => {
 
   it('keeps applied keys and state across a kill -9 of redis-server itself (AOF, fsync always)', async () => {
     const server = await startRedisServer({ appendOnly: true });
-    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.connection, { keyPrefix: 'idem:crash:' }, { tls: server.tls });
+    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
+      server.connection,
+      { keyPrefix: 'idem:crash:' },
+      { tls: server.tls },
+    );
     await store.applyOnce('c1', 'car-6', countEvent('c1'));
     await store.close();
     await server.kill();
     const restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
-    const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(restarted.connection, { keyPrefix: 'idem:crash:' }, { tls: restarted.tls });
+    const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
+      restarted.connection,
+      { keyPrefix: 'idem:crash:' },
+      { tls: restarted.tls },
+    );
     expect((await after.applyOnce('c1', 'car-6', countEvent('c1'))).replayed).toBe(true);
     expect((await after.get('car-6'))?.events).toBe(1);
     await after.close();
@@ -185,7 +201,11 @@ describe('MemoryIdempotentStore bounds', () => {
 describe('RedisIdempotentStore while the store is unavailable', () => {
   it('fails at once with DependencyUnavailableError while redis-server is down, and works again once it is back', async () => {
     const server = await startRedisServer({ appendOnly: true });
-    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(server.connection, { keyPrefix: 'idem:outage:' }, { tls: server.tls });
+    const store = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
+      server.connection,
+      { keyPrefix: 'idem:outage:' },
+      { tls: server.tls },
+    );
     let restarted: RedisServer | undefined;
     try {
       await store.applyOnce('o1', 'car-7', countEvent('o1'));
@@ -197,7 +217,14 @@ describe('RedisIdempotentStore while the store is unavailable', () => {
       expect(failure).toMatchObject({ dependency: 'shared-state store', retryAfterSeconds: 1 });
       await expect(store.ping()).rejects.toBeInstanceOf(DependencyUnavailableError);
       restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
-      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50)) if (await store.ping().then(() => true, () => false)) break;
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(50))
+        if (
+          await store.ping().then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
       expect(await store.applyOnce('o2', 'car-7', countEvent('o2'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
     } finally {
       await store.close();

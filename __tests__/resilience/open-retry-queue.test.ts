@@ -8,7 +8,11 @@ import { SqsRetryQueue } from '../../apps/resilience/retry-queue/sqs-retry-queue
 
 describe('openRetryQueue', () => {
   it('chooses SQS when RETRY_QUEUE_URL is set', async () => {
-    const queue = await openRetryQueue({ RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', RETRY_QUEUE_DIR: '/nonexistent', AWS_REGION: 'eu-west-1' });
+    const queue = await openRetryQueue({
+      RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+      RETRY_QUEUE_DIR: '/nonexistent',
+      AWS_REGION: 'eu-west-1',
+    });
     expect(queue).toBeInstanceOf(SqsRetryQueue);
     expect((queue as SqsRetryQueue).queueUrl).toBe('https://sqs.eu-west-1.amazonaws.com/1/q');
   });

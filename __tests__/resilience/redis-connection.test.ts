@@ -57,7 +57,9 @@ describe('connectRedis to a TLS server with ACL users', () => {
     const started = Date.now();
     const failure = await failureOf(connectRedis({ ...secure.connection, password: 'not-the-password' }, { tls: secure.tls }));
     expect(failure).toBeInstanceOf(RedisConfigurationError);
-    expect(String(failure)).toMatch(/rejected the credentials of user "data-pipeline" \(WRONGPASS.*check REDIS_USERNAME and REDIS_PASSWORD/);
+    expect(String(failure)).toMatch(
+      /rejected the credentials of user "data-pipeline" \(WRONGPASS.*check REDIS_USERNAME and REDIS_PASSWORD/,
+    );
     expect(String(failure)).not.toContain('not-the-password');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -88,7 +90,9 @@ describe('connectRedis to a plain-text server', () => {
 
   test('a password over redis:// to another host is refused before connecting', async () => {
     const failure = await failureOf(connectRedis({ url: 'redis://cache.internal:6379', username: 'app', password: 'secret' }));
-    expect(String(failure)).toMatch(/redis:\/\/cache.internal:6379: a password over plain redis:\/\/ would cross the network unencrypted: use rediss:\/\//);
+    expect(String(failure)).toMatch(
+      /redis:\/\/cache.internal:6379: a password over plain redis:\/\/ would cross the network unencrypted: use rediss:\/\//,
+    );
   });
 
   test('redis:// without credentials still works (local development)', async () => {
@@ -120,7 +124,8 @@ describe('a password changed after start-up (rotation)', () => {
     try {
       await admin.call('ACL', 'SETUSER', TEST_REDIS_USER, 'resetpass', '>the-rotated-password');
       await admin.call('CLIENT', 'KILL', 'USER', TEST_REDIS_USER);
-      for (const deadline = Date.now() + 5_000; rejected.length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const deadline = Date.now() + 5_000; rejected.length === 0 && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(rejected).toHaveLength(1);
       expect(String(rejected[0])).toMatch(/rejected the credentials of user "data-pipeline" \(WRONGPASS/);

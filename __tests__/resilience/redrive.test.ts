@@ -159,14 +159,18 @@ describe('npm run redrive (embedded queue, real process)', () => {
   const runsAsRoot = process.getuid?.() === 0;
   const deniedCase = !runsAsRoot || traversableByOthers(REPO) ? it : it.skip;
 
-  deniedCase('fails with access denied when the queue directory is not writable', async () => {
-    await queueWithDeadLetters(1);
-    chmodSync(join(dir, 'move-tasks'), 0o500);
-    const denied = await cli(['start'], { RETRY_QUEUE_DIR: dir }, runsAsRoot ? 65_534 : undefined);
-    chmodSync(join(dir, 'move-tasks'), 0o700);
-    expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(/^redrive: access denied/);
-  }, 20_000);
+  deniedCase(
+    'fails with access denied when the queue directory is not writable',
+    async () => {
+      await queueWithDeadLetters(1);
+      chmodSync(join(dir, 'move-tasks'), 0o500);
+      const denied = await cli(['start'], { RETRY_QUEUE_DIR: dir }, runsAsRoot ? 65_534 : undefined);
+      chmodSync(join(dir, 'move-tasks'), 0o700);
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toMatch(/^redrive: access denied/);
+    },
+    20_000,
+  );
 });
 
 describe('npm run redrive (SQS, mocked client)', () => {
@@ -186,16 +190,31 @@ describe('npm run redrive (SQS, mocked client)', () => {
 
   it('derives the DLQ ARN from DLQ_URL', () => {
     expect(queueArnFromUrl(DLQ_URL)).toBe(DLQ_ARN);
-    expect(queueArnFromUrl('https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q.fifo')).toBe('arn:aws-cn:sqs:cn-north-1:123456789012:q.fifo');
+    expect(queueArnFromUrl('https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q.fifo')).toBe(
+      'arn:aws-cn:sqs:cn-north-1:123456789012:q.fifo',
+    );
   });
 
   it('start sends StartMessageMoveTask with the source ARN and the rate', async () => {
     sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'th-1' });
     sqs.on(ListMessageMoveTasksCommand).resolves({
-      Results: [{ TaskHandle: 'th-1', Status: 'RUNNING', SourceArn: DLQ_ARN, MaxNumberOfMessagesPerSecond: 20, ApproximateNumberOfMessagesMoved: 0, ApproximateNumberOfMessagesToMove: 42, StartedTimestamp: 1_700_000_000_000 }],
+      Results: [
+        {
+          TaskHandle: 'th-1',
+          Status: 'RUNNING',
+          SourceArn: DLQ_ARN,
+          MaxNumberOfMessagesPerSecond: 20,
+          ApproximateNumberOfMessagesMoved: 0,
+          ApproximateNumberOfMessagesToMove: 42,
+          StartedTimestamp: 1_700_000_000_000,
+        },
+      ],
     });
     expect(await runRedriveCli(['start', '--rate', '20'], { DLQ_URL }, io())).toBe(0);
-    expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0].args[0].input).toEqual({ SourceArn: DLQ_ARN, MaxNumberOfMessagesPerSecond: 20 });
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0].args[0].input).toEqual({
+      SourceArn: DLQ_ARN,
+      MaxNumberOfMessagesPerSecond: 20,
+    });
     expect(out).toEqual(['move task RUNNING 0/42 moved at <=20/s started 2023-11-14T22:13:20.000Z handle th-1']);
   });
 
@@ -211,8 +230,20 @@ describe('npm run redrive (SQS, mocked client)', () => {
   it('list shows each task with its progress', async () => {
     sqs.on(ListMessageMoveTasksCommand).resolves({
       Results: [
-        { Status: 'COMPLETED', SourceArn: DLQ_ARN, ApproximateNumberOfMessagesMoved: 5, ApproximateNumberOfMessagesToMove: 5, StartedTimestamp: 1_700_000_000_000 },
-        { Status: 'FAILED', SourceArn: DLQ_ARN, ApproximateNumberOfMessagesMoved: 1, FailureReason: 'AWS.SimpleQueueService.NonExistentQueue', StartedTimestamp: 1_600_000_000_000 },
+        {
+          Status: 'COMPLETED',
+          SourceArn: DLQ_ARN,
+          ApproximateNumberOfMessagesMoved: 5,
+          ApproximateNumberOfMessagesToMove: 5,
+          StartedTimestamp: 1_700_000_000_000,
+        },
+        {
+          Status: 'FAILED',
+          SourceArn: DLQ_ARN,
+          ApproximateNumberOfMessagesMoved: 1,
+          FailureReason: 'AWS.SimpleQueueService.NonExistentQueue',
+          StartedTimestamp: 1_600_000_000_000,
+        },
       ],
     });
     expect(await runRedriveCli(['list'], { DLQ_URL }, io())).toBe(0);
@@ -231,11 +262,24 @@ describe('npm run redrive (SQS, mocked client)', () => {
   });
 
   it.each([
-    ['a wrong queue', new ResourceNotFoundException({ message: 'The resource that you requested does not exist.', $metadata: {} }), /^redrive: queue not found: arn:aws:sqs/],
-    ['a wrong queue (QueueDoesNotExist)', new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} }), /^redrive: queue not found/],
+    [
+      'a wrong queue',
+      new ResourceNotFoundException({ message: 'The resource that you requested does not exist.', $metadata: {} }),
+      /^redrive: queue not found: arn:aws:sqs/,
+    ],
+    [
+      'a wrong queue (QueueDoesNotExist)',
+      new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} }),
+      /^redrive: queue not found/,
+    ],
     [
       'a missing permission',
-      new SQSServiceException({ name: 'AccessDenied', $fault: 'client', message: 'User is not authorized to perform: sqs:startmessagemovetask', $metadata: { httpStatusCode: 403 } }),
+      new SQSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'User is not authorized to perform: sqs:startmessagemovetask',
+        $metadata: { httpStatusCode: 403 },
+      }),
       /^redrive: access denied on arn:aws:sqs:eu-west-1:123456789012:ev-retry-dlq: the caller needs sqs:StartMessageMoveTask/,
     ],
     [
@@ -245,12 +289,22 @@ describe('npm run redrive (SQS, mocked client)', () => {
     ],
     [
       'a task already running (InvalidParameterValue)',
-      new SQSServiceException({ name: 'InvalidParameterValue', $fault: 'client', message: 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.', $metadata: { httpStatusCode: 400 } }),
+      new SQSServiceException({
+        name: 'InvalidParameterValue',
+        $fault: 'client',
+        message: 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+        $metadata: { httpStatusCode: 400 },
+      }),
       /^redrive: a move task is already running/,
     ],
     [
       'a source that is no DLQ',
-      new SQSServiceException({ name: 'InvalidParameterValue', $fault: 'client', message: 'Source queue must be configured as a Dead Letter Queue.', $metadata: { httpStatusCode: 400 } }),
+      new SQSServiceException({
+        name: 'InvalidParameterValue',
+        $fault: 'client',
+        message: 'Source queue must be configured as a Dead Letter Queue.',
+        $metadata: { httpStatusCode: 400 },
+      }),
       /^redrive: arn:aws:sqs:\S+: InvalidParameterValue: Source queue must be configured/,
     ],
   ])('start reports %s in one line with exit code 1', async (_, error, expected) => {

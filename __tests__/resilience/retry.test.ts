@@ -4,12 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import {
-  ENVOY_DEFAULT_BACKOFF,
-  HttpRetryEvent,
-  PROCESSING_RETRY_POLICY,
-  type RetryPolicySpec,
-} from '../../contract/retry-policy';
+import { ENVOY_DEFAULT_BACKOFF, HttpRetryEvent, PROCESSING_RETRY_POLICY, type RetryPolicySpec } from '../../contract/retry-policy';
 import { envoyBackoffMs, executeWithRetry, RetryFailedError } from '../../apps/resilience/retry';
 import { UpstreamFailure, UpstreamFailureError } from '../../apps/resilience/upstream-failure';
 import { freeLoopbackPort } from '../../scripts/launch/redis-server';
@@ -160,7 +155,12 @@ describe('executeWithRetry', () => {
     const upstream = await startUpstream((call, _, res) => res.writeHead(call < 3 ? 503 : 200).end());
     servers.push(upstream.server);
     const seen: unknown[] = [];
-    await executeWithRetry(postTo(upstream.url), { policy: PROCESSING_RETRY_POLICY, random: () => 0.5, ...noSleep, onRetry: (r) => seen.push(r) });
+    await executeWithRetry(postTo(upstream.url), {
+      policy: PROCESSING_RETRY_POLICY,
+      random: () => 0.5,
+      ...noSleep,
+      onRetry: (r) => seen.push(r),
+    });
     expect(seen).toEqual([
       { retryNumber: 1, delayMs: 12, reason: 'status 503' },
       { retryNumber: 2, delayMs: 37, reason: 'status 503' },

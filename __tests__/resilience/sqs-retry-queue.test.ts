@@ -23,7 +23,14 @@ describe('SqsRetryQueue', () => {
   it('sends to a standard queue with the idempotency key and attributes as message attributes', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     const queue = new SqsRetryQueue(client, STANDARD_URL);
-    expect(await queue.send({ idempotencyKey: 'car-1@2026-01-01T00:00:00Z', body: '{"a":1}', attributes: { TraceId: 'Root=1-abc' }, groupId: 'car-1' })).toEqual({
+    expect(
+      await queue.send({
+        idempotencyKey: 'car-1@2026-01-01T00:00:00Z',
+        body: '{"a":1}',
+        attributes: { TraceId: 'Root=1-abc' },
+        groupId: 'car-1',
+      }),
+    ).toEqual({
       messageId: 'm-1',
     });
     expect(sqs.commandCalls(SendMessageCommand)[0].args[0].input).toEqual({
@@ -67,7 +74,11 @@ describe('SqsRetryQueue', () => {
         },
       ],
     });
-    const messages = await new SqsRetryQueue(client, STANDARD_URL).receive({ maxMessages: 10, waitTimeSeconds: 20, visibilityTimeoutSeconds: 30 });
+    const messages = await new SqsRetryQueue(client, STANDARD_URL).receive({
+      maxMessages: 10,
+      waitTimeSeconds: 20,
+      visibilityTimeoutSeconds: 30,
+    });
     expect(sqs.commandCalls(ReceiveMessageCommand)[0].args[0].input).toEqual({
       QueueUrl: STANDARD_URL,
       MaxNumberOfMessages: 10,
@@ -84,7 +95,9 @@ describe('SqsRetryQueue', () => {
 
   it('returns no messages when a long poll ends empty', async () => {
     sqs.on(ReceiveMessageCommand).resolves({});
-    expect(await new SqsRetryQueue(client, STANDARD_URL).receive({ maxMessages: 1, waitTimeSeconds: 1, visibilityTimeoutSeconds: 1 })).toEqual([]);
+    expect(
+      await new SqsRetryQueue(client, STANDARD_URL).receive({ maxMessages: 1, waitTimeSeconds: 1, visibilityTimeoutSeconds: 1 }),
+    ).toEqual([]);
   });
 
   it('deletes and changes visibility by receipt handle', async () => {
@@ -94,6 +107,10 @@ describe('SqsRetryQueue', () => {
     await queue.delete('rh-1');
     await queue.changeVisibility('rh-2', 17.4);
     expect(sqs.commandCalls(DeleteMessageCommand)[0].args[0].input).toEqual({ QueueUrl: STANDARD_URL, ReceiptHandle: 'rh-1' });
-    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0].args[0].input).toEqual({ QueueUrl: STANDARD_URL, ReceiptHandle: 'rh-2', VisibilityTimeout: 17 });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0].args[0].input).toEqual({
+      QueueUrl: STANDARD_URL,
+      ReceiptHandle: 'rh-2',
+      VisibilityTimeout: 17,
+    });
   });
 });

@@ -25,14 +25,90 @@ function rowsText(measurements: Record<string, Record<string, [number, number][]
 }
 
 const WITH_GO = rowsText({
-  'post/16': { fastify: [[6000, 9], [6200, 10], [5800, 11]], 'go-faithful': [[5000, 12], [5100, 12], [4900, 13]], 'go-tuned': [[9000, 6], [9100, 6], [8900, 7]] },
-  'post/64': { fastify: [[8000, 15], [8600, 14], [7400, 16]], 'go-faithful': [[7000, 20], [7100, 21], [6900, 19]], 'go-tuned': [[15000, 11], [15200, 12], [14800, 11]] },
-  'unique/16': { fastify: [[6500, 9], [6600, 9], [6400, 10]], 'go-faithful': [[5000, 14], [5200, 14], [4800, 15]], 'go-tuned': [[9500, 6], [9600, 6], [9400, 6]] },
-  'unique/64': { fastify: [[9000, 16], [9400, 15], [8800, 17]], 'go-faithful': [[7000, 22], [7100, 22], [6900, 23]], 'go-tuned': [[15000, 11], [15100, 11], [14900, 12]] },
+  'post/16': {
+    fastify: [
+      [6000, 9],
+      [6200, 10],
+      [5800, 11],
+    ],
+    'go-faithful': [
+      [5000, 12],
+      [5100, 12],
+      [4900, 13],
+    ],
+    'go-tuned': [
+      [9000, 6],
+      [9100, 6],
+      [8900, 7],
+    ],
+  },
+  'post/64': {
+    fastify: [
+      [8000, 15],
+      [8600, 14],
+      [7400, 16],
+    ],
+    'go-faithful': [
+      [7000, 20],
+      [7100, 21],
+      [6900, 19],
+    ],
+    'go-tuned': [
+      [15000, 11],
+      [15200, 12],
+      [14800, 11],
+    ],
+  },
+  'unique/16': {
+    fastify: [
+      [6500, 9],
+      [6600, 9],
+      [6400, 10],
+    ],
+    'go-faithful': [
+      [5000, 14],
+      [5200, 14],
+      [4800, 15],
+    ],
+    'go-tuned': [
+      [9500, 6],
+      [9600, 6],
+      [9400, 6],
+    ],
+  },
+  'unique/64': {
+    fastify: [
+      [9000, 16],
+      [9400, 15],
+      [8800, 17],
+    ],
+    'go-faithful': [
+      [7000, 22],
+      [7100, 22],
+      [6900, 23],
+    ],
+    'go-tuned': [
+      [15000, 11],
+      [15100, 11],
+      [14900, 12],
+    ],
+  },
 });
 const FASTIFY_ALONE = rowsText({
-  'post/64': { fastify: [[8000, 15], [8600, 14], [7400, 16]] },
-  'unique/64': { fastify: [[9000, 16], [9400, 15], [8800, 17]] },
+  'post/64': {
+    fastify: [
+      [8000, 15],
+      [8600, 14],
+      [7400, 16],
+    ],
+  },
+  'unique/64': {
+    fastify: [
+      [9000, 16],
+      [9400, 15],
+      [8800, 17],
+    ],
+  },
 });
 
 /** The chart as a DOM; a document that is not well-formed XML fails the test. */
@@ -66,7 +142,10 @@ describe('the chart of a bench run', () => {
     for (const metric of ['rps', 'p99'] as const) {
       for (const s of summaries) {
         const bar = bars.find(
-          (b) => panelOf(b) === metric && b.getAttribute('data-impl') === s.impl && b.getAttribute('data-group') === `${s.load}, ${s.conns} connections`,
+          (b) =>
+            panelOf(b) === metric &&
+            b.getAttribute('data-impl') === s.impl &&
+            b.getAttribute('data-group') === `${s.load}, ${s.conns} connections`,
         );
         expect(Number(bar?.getAttribute('data-value'))).toBe(s[metric].median);
       }
@@ -78,7 +157,9 @@ describe('the chart of a bench run', () => {
       const bars = byClass('rect', 'bar').filter((bar) => panelOf(bar) === metric);
       const perUnit = bars.map((bar) => Number(bar.getAttribute('height')) / Number(bar.getAttribute('data-value')));
       for (const ratio of perUnit) expect(ratio).toBeCloseTo(perUnit[0], 2);
-      const ticks = byClass('text', 'tick').filter((tick) => panelOf(tick) === metric).map((tick) => Number(tick.textContent!.replace(/,/g, '')));
+      const ticks = byClass('text', 'tick')
+        .filter((tick) => panelOf(tick) === metric)
+        .map((tick) => Number(tick.textContent!.replace(/,/g, '')));
       const largest = Math.max(...summaries.map((s) => s[metric as 'rps' | 'p99'].max));
       expect(Math.max(...ticks)).toBeGreaterThanOrEqual(largest);
       expect(Math.min(...ticks)).toBe(0);
@@ -144,15 +225,21 @@ describe('the text report', () => {
     const dir = tempDir('bench-report-');
     try {
       writeFileSync(join(dir, 'rows.tsv'), FASTIFY_ALONE);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-report.ts', join(dir, 'rows.tsv'), '--chart', join(dir, 'chart.svg'), '--setup', '10 s runs'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/bench-report.ts', join(dir, 'rows.tsv'), '--chart', join(dir, 'chart.svg'), '--setup', '10 s runs'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/The Fastify pipeline alone/);
       const { byClass } = parseSvg(readFileSync(join(dir, 'chart.svg'), 'utf8'));
       expect(byClass('text', 'title')[0].textContent).toBe('npm run bench: the Fastify pipeline alone (no Go reference measured)');
-      expect(byClass('text', 'subtitle').map((line) => line.textContent)).toEqual(['Medians of 3 interleaved round(s), whiskers min–max; 10 s runs']);
+      expect(byClass('text', 'subtitle').map((line) => line.textContent)).toEqual([
+        'Medians of 3 interleaved round(s), whiskers min–max; 10 s runs',
+      ]);
       expect(new Set(byClass('rect', 'bar').map((bar) => bar.getAttribute('data-impl')))).toEqual(new Set(['fastify']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -181,8 +268,26 @@ test("the bench's payload is the article's sample event", () => {
       const run = spawnSync(
         'bash',
         [
-          'scripts/bench.sh', '--no-build', '--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', '--loads', 'post unique',
-          '--ingestion-port', String(ingestion), '--processing-port', String(processing), '--out', out, '--chart', join(out, 'chart.svg'),
+          'scripts/bench.sh',
+          '--no-build',
+          '--rounds',
+          '1',
+          '--duration',
+          '1',
+          '--warmup',
+          '0',
+          '--connections',
+          '4',
+          '--loads',
+          'post unique',
+          '--ingestion-port',
+          String(ingestion),
+          '--processing-port',
+          String(processing),
+          '--out',
+          out,
+          '--chart',
+          join(out, 'chart.svg'),
         ],
         { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 120_000 },
       );
@@ -203,7 +308,11 @@ test("the bench's payload is the article's sample event", () => {
   }, 120_000);
 
   test('asking for a Go variant without GO_REFERENCE_DIR is a usage error', () => {
-    const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], { cwd: ROOT, env: env(), encoding: 'utf8' });
+    const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {
+      cwd: ROOT,
+      env: env(),
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/Go variants need GO_REFERENCE_DIR/);
   });

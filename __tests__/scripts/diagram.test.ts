@@ -22,8 +22,7 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-const stackJson = (name: string): TerraformJson =>
-  JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+const stackJson = (name: string): TerraformJson => JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
 
 describe("the README's service graph", () => {
   test('is the drawing of the current synthesis, not a pasted copy (run npm run diagram when this fails)', () => {
@@ -88,7 +87,9 @@ describe('the service graph of the App Mesh stack', () => {
 /** Two ECS services on Service Connect, as hashicorp/aws 5.100's aws_ecs_service renders them. */
 function serviceConnectStack(clientUrl: string, alias: Record<string, unknown>, timeout?: Record<string, number>): TerraformJson {
   const task = (name: string, environment: { name: string; value: string }[]) => ({
-    container_definitions: JSON.stringify([{ name, environment, portMappings: [{ containerPort: 3001, name: 'http', appProtocol: 'http' }] }]),
+    container_definitions: JSON.stringify([
+      { name, environment, portMappings: [{ containerPort: 3001, name: 'http', appProtocol: 'http' }] },
+    ]),
   });
   return {
     variable: { env: { default: 'dev' } },
@@ -125,10 +126,14 @@ describe('the service graph of a Service Connect stack', () => {
   const callsOf = (json: TerraformJson) => serviceGraph(json).calls.map((call) => [call.from, call.to, call.terms]);
 
   test("a client calls a server when its environment holds a URL to the server's client alias", () => {
-    const json = serviceConnectStack('http://data-processing:3001/ev', { port: 3001, dns_name: 'data-processing' }, {
-      per_request_timeout_seconds: 70,
-      idle_timeout_seconds: 300,
-    });
+    const json = serviceConnectStack(
+      'http://data-processing:3001/ev',
+      { port: 3001, dns_name: 'data-processing' },
+      {
+        per_request_timeout_seconds: 70,
+        idle_timeout_seconds: 300,
+      },
+    );
     expect(callsOf(json)).toEqual([
       [
         'aws_ecs_service.Client',
@@ -146,7 +151,11 @@ describe('the service graph of a Service Connect stack', () => {
   test('an alias without a DNS name answers at <discovery name>.<namespace>', () => {
     const json = serviceConnectStack('http://data-processing.pipeline-dev:3001/ev', { port: 3001 });
     expect(callsOf(json)).toEqual([
-      ['aws_ecs_service.Client', 'aws_ecs_service.Server', ['Service Connect data-processing.pipeline-dev:3001', 'per-request timeout: AWS default']],
+      [
+        'aws_ecs_service.Client',
+        'aws_ecs_service.Server',
+        ['Service Connect data-processing.pipeline-dev:3001', 'per-request timeout: AWS default'],
+      ],
     ]);
   });
 
@@ -164,7 +173,10 @@ describe('the Mermaid drawing', () => {
       const manifest = { stacks: {} as Record<string, unknown>, version: '0.21.0' };
       for (const name of ['app-mesh', 'service-connect']) {
         mkdirSync(join(dir, 'stacks', name), { recursive: true });
-        const json = name === 'app-mesh' ? stackJson('ev-pipeline-dev') : serviceConnectStack('http://data-processing:3001/ev', { port: 3001, dns_name: 'data-processing' });
+        const json =
+          name === 'app-mesh'
+            ? stackJson('ev-pipeline-dev')
+            : serviceConnectStack('http://data-processing:3001/ev', { port: 3001, dns_name: 'data-processing' });
         writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), JSON.stringify(json));
         manifest.stacks[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
       }
@@ -172,9 +184,14 @@ describe('the Mermaid drawing', () => {
       // WHEN
       const markdown = stackDiagrams(dir);
       // THEN
-      expect([...markdown.matchAll(/^#### Stack `([^`]+)`\n\n```mermaid\nflowchart LR\n/gm)].map((m) => m[1])).toEqual(['app-mesh', 'service-connect']);
+      expect([...markdown.matchAll(/^#### Stack `([^`]+)`\n\n```mermaid\nflowchart LR\n/gm)].map((m) => m[1])).toEqual([
+        'app-mesh',
+        'service-connect',
+      ]);
       expect(markdown.match(/^```$/gm)).toHaveLength(2);
-      expect(markdown).toMatch(/aws_ecs_service_Client -->\|"Service Connect data-processing:3001<br\/>per-request timeout: AWS default"\| aws_ecs_service_Server/);
+      expect(markdown).toMatch(
+        /aws_ecs_service_Client -->\|"Service Connect data-processing:3001<br\/>per-request timeout: AWS default"\| aws_ecs_service_Server/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -233,7 +233,8 @@ const terraform = findTerraform();
 const mirror = findProviderMirror();
 const terraformAvailable = terraform !== undefined && mirror !== undefined;
 if (!terraformAvailable) {
-  if (process.env.REQUIRE_TERRAFORM === '1') throw new Error('The cdktf diff check needs terraform and the provider mirror (REQUIRE_TERRAFORM=1)');
+  if (process.env.REQUIRE_TERRAFORM === '1')
+    throw new Error('The cdktf diff check needs terraform and the provider mirror (REQUIRE_TERRAFORM=1)');
   console.warn('SKIPPED cdktf diff --skip-synth on the output of npm run synth: terraform or the provider mirror not found.');
 }
 
@@ -247,7 +248,17 @@ if (!terraformAvailable) {
     writeOfflineProviderOverride(stackDir);
     // WHEN
     const diff = cdktf(
-      ['diff', 'ev-pipeline-dev', '--skip-synth', '--skip-provider-lock', '--no-color', '--output', out, '--var-file', join(ROOT, 'terraform', 'example.tfvars')],
+      [
+        'diff',
+        'ev-pipeline-dev',
+        '--skip-synth',
+        '--skip-provider-lock',
+        '--no-color',
+        '--output',
+        out,
+        '--var-file',
+        join(ROOT, 'terraform', 'example.tfvars'),
+      ],
       {
         TF_CLI_CONFIG_FILE: cliConfig,
         TF_IN_AUTOMATION: '1',

@@ -112,7 +112,12 @@ function expectSuccess(result: TerraformResult): void {
         subnetIds: ['subnet-0123456789abcdef0'],
         region: 'ap-northeast-1',
       },
-      spec: { name: 'api', port: 8080, image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'), size: { cpu: 512, memory: 1024 } },
+      spec: {
+        name: 'api',
+        port: 8080,
+        image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+        size: { cpu: 512, memory: 1024 },
+      },
       tls: {
         certificateAuthorityArn: 'arn:aws:acm-pca:ap-northeast-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555',
         kmsKeyArn: 'arn:aws:kms:ap-northeast-1:111122223333:key/11111111-2222-3333-4444-555555555555',

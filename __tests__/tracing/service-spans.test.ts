@@ -43,7 +43,10 @@ describe('processing: a server span per request', () => {
     try {
       expect(await postSample(processing.url, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` })).toBe(200);
       expect(await postSample(processing.url, { 'x-503': 'true' })).toBe(503);
-      expect((await fetch(`${processing.url}/ev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"speed":-1}' })).status).toBe(400);
+      expect(
+        (await fetch(`${processing.url}/ev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"speed":-1}' }))
+          .status,
+      ).toBe(400);
       expect((await fetch(`${processing.url}/nope?x=1`)).status).toBe(404);
       expect((await fetch(`${processing.url}/health-check`)).status).toBe(200);
     } finally {
@@ -52,13 +55,21 @@ describe('processing: a server span per request', () => {
     const spans = receiver.spans();
     expect(spans).toHaveLength(4);
     expect(spans.every((span) => span.service === 'data-processing' && span.kind === 'SERVER')).toBe(true);
-    const [ok, fault, invalid, unknown] = [200, 503, 400, 404].map((status) => spans.find((span) => span.attributes['http.response.status_code'] === status));
+    const [ok, fault, invalid, unknown] = [200, 503, 400, 404].map((status) =>
+      spans.find((span) => span.attributes['http.response.status_code'] === status),
+    );
     expect(ok).toMatchObject({
       name: 'POST /ev',
       traceId: TRACE_ID,
       parentSpanId: CALLER_SPAN_ID,
       statusCode: 0,
-      attributes: { 'http.request.method': 'POST', 'http.route': '/ev', 'url.path': '/ev', 'url.scheme': 'http', 'http.response.status_code': 200 },
+      attributes: {
+        'http.request.method': 'POST',
+        'http.route': '/ev',
+        'url.path': '/ev',
+        'url.scheme': 'http',
+        'http.response.status_code': 200,
+      },
     });
     expect(fault).toMatchObject({ name: 'POST /ev', statusCode: 2, attributes: expect.objectContaining({ 'error.type': '503' }) });
     expect(invalid).toMatchObject({ name: 'POST /ev', statusCode: 0 });
@@ -76,7 +87,11 @@ describe('processing: a server span per request', () => {
     // GIVEN a queue holding an event parked with its X-Ray header, and a body that can never be applied
     const queue = tempQueueDir();
     const producer = await EmbeddedRetryQueue.open(queue.dir, { maxReceiveCount: RETRY_QUEUE_SETTINGS.maxReceiveCount });
-    await producer.send({ idempotencyKey: 'k-1', body: JSON.stringify(SAMPLE_EVENT), attributes: { [TRACE_ID_ATTRIBUTE]: `Root=${XRAY_ROOT};Parent=${XRAY_PARENT};Sampled=1` } });
+    await producer.send({
+      idempotencyKey: 'k-1',
+      body: JSON.stringify(SAMPLE_EVENT),
+      attributes: { [TRACE_ID_ATTRIBUTE]: `Root=${XRAY_ROOT};Parent=${XRAY_PARENT};Sampled=1` },
+    });
     await producer.send({ idempotencyKey: 'k-2', body: 'not JSON' });
     // WHEN processing drains it (no back-off, so the bad one dead-letters quickly)
     const processing = await startTracedService('processing', receiver, {
@@ -92,31 +107,46 @@ describe('processing: a server span per request', () => {
     }
     // THEN consumer spans only, each the root of a trace of its own
     const spans = receiver.spans();
-    expect(spans.every((span) => span.kind === 'CONSUMER' && span.name === 'process retry-queue' && span.parentSpanId === undefined)).toBe(true);
+    expect(spans.every((span) => span.kind === 'CONSUMER' && span.name === 'process retry-queue' && span.parentSpanId === undefined)).toBe(
+      true,
+    );
     const applied = spans.filter((span) => span.statusCode === 0);
     const failed = spans.filter((span) => span.statusCode === 2);
     // the parked event: applied once, linked to the stored context, in another trace
     expect(applied).toHaveLength(1);
     expect(applied[0].links).toEqual([{ traceId: XRAY_TRACE_ID, spanId: XRAY_PARENT }]);
     expect(applied[0].traceId).not.toBe(XRAY_TRACE_ID);
-    expect(applied[0].attributes).toMatchObject({ 'messaging.operation.type': 'process', 'messaging.destination.name': 'retry-queue', 'retry_queue.receive_count': 1 });
+    expect(applied[0].attributes).toMatchObject({
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': 'retry-queue',
+      'retry_queue.receive_count': 1,
+    });
     // the bad body: one error span per receive until it dead-letters, without a link (nothing was stored)
     expect(failed).toHaveLength(RETRY_QUEUE_SETTINGS.maxReceiveCount);
     expect(failed.map((span) => span.attributes['retry_queue.receive_count']).sort((a, b) => Number(a) - Number(b))).toEqual(
       Array.from({ length: RETRY_QUEUE_SETTINGS.maxReceiveCount }, (_, index) => index + 1),
     );
-    for (const span of failed) expect(span).toMatchObject({ links: [], attributes: expect.objectContaining({ 'error.type': 'UnappliableEventError' }) });
+    for (const span of failed)
+      expect(span).toMatchObject({ links: [], attributes: expect.objectContaining({ 'error.type': 'UnappliableEventError' }) });
   });
 });
 
 describe('an unreachable collector', () => {
   test('requests are answered as usual; on SIGTERM the flush gives up after its bound, the process exits 0 and says so once', async () => {
-    const processing = await startService('processing', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '60000' });
+    const processing = await startService('processing', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+    });
     expect(await postSample(processing.url)).toBe(200);
     // Without the bound the exporter would retry for its 10 s timeout and the failed flush would make the exit code 1.
     expect(await processing.stop()).toBe(0);
-    const warnings = processing.output().split('\n').filter((line) => line.startsWith('OpenTelemetry '));
-    expect(warnings).toEqual([`OpenTelemetry warn: spans not exported at shutdown: no answer from the collector within ${SHUTDOWN_FLUSH_TIMEOUT_MS} ms`]);
+    const warnings = processing
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('OpenTelemetry '));
+    expect(warnings).toEqual([
+      `OpenTelemetry warn: spans not exported at shutdown: no answer from the collector within ${SHUTDOWN_FLUSH_TIMEOUT_MS} ms`,
+    ]);
   });
 });
 
@@ -159,12 +189,21 @@ describe('ingestion: a client span per attempt, its context forwarded in both fo
       traceId: XRAY_TRACE_ID,
       parentSpanId: serverSpan.spanId,
       statusCode: 0,
-      attributes: { 'http.request.method': 'POST', 'url.full': processingUrl, 'server.address': '127.0.0.1', 'server.port': port, 'http.response.status_code': 200 },
+      attributes: {
+        'http.request.method': 'POST',
+        'url.full': processingUrl,
+        'server.address': '127.0.0.1',
+        'server.port': port,
+        'http.response.status_code': 200,
+      },
     });
     expect(forwarded).toHaveLength(1);
     expect(forwarded[0]['x-amzn-trace-id']).toBe(`Root=${XRAY_ROOT};Parent=${clientSpan.spanId};Sampled=1`);
     expect(forwarded[0].traceparent).toBe(`00-${XRAY_TRACE_ID}-${clientSpan.spanId}-01`);
-    const requestLine = ingestion.output().split('\n').find((line) => line.includes('"msg":"request"') && line.includes('"url":"/ev"'));
+    const requestLine = ingestion
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"msg":"request"') && line.includes('"url":"/ev"'));
     expect(JSON.parse(requestLine ?? '{}').traceId).toBe(`Root=${XRAY_ROOT};Parent=${serverSpan.spanId};Sampled=1`);
   });
 

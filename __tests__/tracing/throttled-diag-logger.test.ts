@@ -5,7 +5,11 @@ describe('ThrottledDiagLogger', () => {
     // GIVEN a logger with a 10 s interval and a clock the test moves
     const lines: string[] = [];
     let now = 1_000_000;
-    const logger = new ThrottledDiagLogger((line) => lines.push(line), 10_000, () => now);
+    const logger = new ThrottledDiagLogger(
+      (line) => lines.push(line),
+      10_000,
+      () => now,
+    );
     // WHEN an export fails repeatedly within the interval, then again after it
     logger.error('export failed:', new Error('connect ECONNREFUSED 127.0.0.1:4318'));
     now += 1_000;

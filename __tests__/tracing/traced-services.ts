@@ -13,13 +13,21 @@ export function tracingEnv(receiver: OtlpReceiver): Record<string, string> {
 }
 
 /** Starts the built `service` with tracing towards `receiver`, and `env`. */
-export function startTracedService(service: ServiceName, receiver: OtlpReceiver, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export function startTracedService(
+  service: ServiceName,
+  receiver: OtlpReceiver,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
   return startService(service, { ...tracingEnv(receiver), ...env });
 }
 
 /** `POST /ev` of the sample event to `url` with `headers`; resolves with the status. */
 export async function postSample(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const response = await fetch(`${url}/ev`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(SAMPLE_EVENT) });
+  const response = await fetch(`${url}/ev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(SAMPLE_EVENT),
+  });
   await response.arrayBuffer();
   return response.status;
 }

@@ -37,7 +37,11 @@ beforeEach(() => receiver.clear());
 async function startPair(env: Record<string, string> = {}): Promise<{ ingestion: ServiceProcess; processing: ServiceProcess }> {
   const processing = await startTracedService('processing', receiver, { ...FLUSH_ON_SHUTDOWN_ONLY, ...env });
   try {
-    const ingestion = await startTracedService('ingestion', receiver, { ...FLUSH_ON_SHUTDOWN_ONLY, ...env, DATA_PROCESSING_URL: `${processing.url}/ev` });
+    const ingestion = await startTracedService('ingestion', receiver, {
+      ...FLUSH_ON_SHUTDOWN_ONLY,
+      ...env,
+      DATA_PROCESSING_URL: `${processing.url}/ev`,
+    });
     return { ingestion, processing };
   } catch (error) {
     await processing.stop();
@@ -64,9 +68,18 @@ describe('one POST /ev, one trace across both services', () => {
     const [ingestionServer] = spansOf(spans, 'data-ingestion', 'SERVER');
     const [ingestionClient] = spansOf(spans, 'data-ingestion', 'CLIENT');
     const [processingServer] = spansOf(spans, 'data-processing', 'SERVER');
-    expect(ingestionServer).toMatchObject({ name: 'POST /ev', parentSpanId: undefined, attributes: expect.objectContaining({ 'http.response.status_code': 200 }) });
+    expect(ingestionServer).toMatchObject({
+      name: 'POST /ev',
+      parentSpanId: undefined,
+      attributes: expect.objectContaining({ 'http.response.status_code': 200 }),
+    });
     expect(ingestionClient).toMatchObject({ name: 'POST', traceId: ingestionServer.traceId, parentSpanId: ingestionServer.spanId });
-    expect(processingServer).toMatchObject({ name: 'POST /ev', traceId: ingestionServer.traceId, parentSpanId: ingestionClient.spanId, statusCode: 0 });
+    expect(processingServer).toMatchObject({
+      name: 'POST /ev',
+      traceId: ingestionServer.traceId,
+      parentSpanId: ingestionClient.spanId,
+      statusCode: 0,
+    });
   });
 
   test(`x-503 with RETRY_MODE=app: ${ATTEMPTS} attempts are ${ATTEMPTS} client spans, each with processing's server span under it; the drain of the parked event links back`, async () => {
@@ -90,7 +103,11 @@ describe('one POST /ev, one trace across both services', () => {
     const clients = spansOf(trace, 'data-ingestion', 'CLIENT');
     expect(clients).toHaveLength(ATTEMPTS);
     for (const client of clients) {
-      expect(client).toMatchObject({ parentSpanId: ingestionServer.spanId, statusCode: 2, attributes: expect.objectContaining({ 'http.response.status_code': 503 }) });
+      expect(client).toMatchObject({
+        parentSpanId: ingestionServer.spanId,
+        statusCode: 2,
+        attributes: expect.objectContaining({ 'http.response.status_code': 503 }),
+      });
     }
     const resendCounts = clients.map((client) => client.attributes['http.request.resend_count'] ?? 0).sort((a, b) => Number(a) - Number(b));
     expect(resendCounts).toEqual(Array.from({ length: ATTEMPTS }, (_, index) => index));
@@ -105,7 +122,11 @@ describe('one POST /ev, one trace across both services', () => {
     expect(trace).toHaveLength(1 + 2 * ATTEMPTS);
     const drains: ReceivedSpan[] = spansOf(spans, 'data-processing', 'CONSUMER');
     expect(drains).toHaveLength(1);
-    expect(drains[0]).toMatchObject({ name: 'process retry-queue', statusCode: 0, links: [{ traceId: ingestionServer.traceId, spanId: ingestionServer.spanId }] });
+    expect(drains[0]).toMatchObject({
+      name: 'process retry-queue',
+      statusCode: 0,
+      links: [{ traceId: ingestionServer.traceId, spanId: ingestionServer.spanId }],
+    });
     expect(drains[0].traceId).not.toBe(ingestionServer.traceId);
     expect(spans).toHaveLength(1 + 2 * ATTEMPTS + 1);
   });

@@ -25,18 +25,20 @@ describe('readTracingSettings', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }, 'http://collector:4318/v1/traces'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example/otlp' }, 'https://collector.example/otlp/v1/traces'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9999/custom' }, 'http://127.0.0.1:9999/custom'],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/v1/traces' }, 'http://b:4318/v1/traces'],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/v1/traces' },
+      'http://b:4318/v1/traces',
+    ],
   ])('%p sends spans to %s', (env, url) => {
     expect(readTracingSettings(env).tracesUrl?.href).toBe(url);
   });
 
-  test.each([
-    [{ OTEL_SDK_DISABLED: 'TRUE' }],
-    [{ OTEL_SDK_DISABLED: 'true' }],
-    [{ OTEL_TRACES_EXPORTER: 'none' }],
-  ])('an endpoint with %p: tracing stays off', (env) => {
-    expect(readTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: SIDECAR_OTLP_ENDPOINT, ...env }).tracesUrl).toBeUndefined();
-  });
+  test.each([[{ OTEL_SDK_DISABLED: 'TRUE' }], [{ OTEL_SDK_DISABLED: 'true' }], [{ OTEL_TRACES_EXPORTER: 'none' }]])(
+    'an endpoint with %p: tracing stays off',
+    (env) => {
+      expect(readTracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: SIDECAR_OTLP_ENDPOINT, ...env }).tracesUrl).toBeUndefined();
+    },
+  );
 
   test('sampler, ratio and batch settings are read', () => {
     const settings = readTracingSettings({
@@ -54,16 +56,28 @@ describe('readTracingSettings', () => {
   });
 
   test.each([
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT="127.0.0.1:4318" is invalid: expected an absolute URL/],
-    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }, /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="grpc:\/\/collector:4317" is invalid: expected an http:\/\/ or https:\/\/ URL/],
-    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }, /OTEL_EXPORTER_OTLP_PROTOCOL="http\/protobuf" is invalid: expected one of http\/json/],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318' },
+      /OTEL_EXPORTER_OTLP_ENDPOINT="127.0.0.1:4318" is invalid: expected an absolute URL/,
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' },
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="grpc:\/\/collector:4317" is invalid: expected an http:\/\/ or https:\/\/ URL/,
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+      /OTEL_EXPORTER_OTLP_PROTOCOL="http\/protobuf" is invalid: expected one of http\/json/,
+    ],
     [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc" is invalid/],
     [{ OTEL_TRACES_EXPORTER: 'zipkin' }, /OTEL_TRACES_EXPORTER="zipkin" is invalid: expected one of otlp, none/],
     [{ OTEL_SDK_DISABLED: 'yes' }, /OTEL_SDK_DISABLED="yes" is invalid: expected true or false/],
     [{ OTEL_TRACES_SAMPLER: 'xray' }, /OTEL_TRACES_SAMPLER="xray" is invalid: expected one of always_on/],
     [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG="1.5" is invalid: expected a number from 0 to 1/],
     [{ OTEL_BSP_SCHEDULE_DELAY: '-1' }, /OTEL_BSP_SCHEDULE_DELAY="-1" is invalid/],
-    [{ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200' }, /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="200" is invalid: expected an integer from 1 to 100/],
+    [
+      { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200' },
+      /OTEL_BSP_MAX_EXPORT_BATCH_SIZE="200" is invalid: expected an integer from 1 to 100/,
+    ],
   ])('%p is rejected, naming the variable', (env, message) => {
     expect(() => readTracingSettings(env)).toThrow(message);
   });

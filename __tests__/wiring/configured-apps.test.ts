@@ -73,11 +73,23 @@ describe('RETRY_QUEUE_DIR shared by both services', () => {
   test('processing failing every POST (FAULT_503_RATE=1): ingestion parks after its retries, 202; processing drains it; applied once', async () => {
     const queueDir = tempQueueDir();
     const processing = await buildProcessing(
-      readProcessingSettings({ ...QUIET, RETRY_QUEUE_DIR: queueDir.dir, FAULT_503_RATE: '1', RETRY_QUEUE_BACKOFF_BASE_SECONDS: '0.1', RETRY_QUEUE_BACKOFF_MAX_SECONDS: '0.2' }),
+      readProcessingSettings({
+        ...QUIET,
+        RETRY_QUEUE_DIR: queueDir.dir,
+        FAULT_503_RATE: '1',
+        RETRY_QUEUE_BACKOFF_BASE_SECONDS: '0.1',
+        RETRY_QUEUE_BACKOFF_MAX_SECONDS: '0.2',
+      }),
     );
     const address = await processing.listen({ port: 0, host: '127.0.0.1' });
     const ingestion = await buildIngestion(
-      readIngestionSettings({ ...QUIET, RETRY_QUEUE_DIR: queueDir.dir, DATA_PROCESSING_URL: `${address}/ev`, RETRY_BACKOFF_BASE_MS: '1', RETRY_BACKOFF_MAX_MS: '2' }),
+      readIngestionSettings({
+        ...QUIET,
+        RETRY_QUEUE_DIR: queueDir.dir,
+        DATA_PROCESSING_URL: `${address}/ev`,
+        RETRY_BACKOFF_BASE_MS: '1',
+        RETRY_BACKOFF_MAX_MS: '2',
+      }),
     );
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(202);

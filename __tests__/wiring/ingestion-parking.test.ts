@@ -46,7 +46,12 @@ describe('ingestion parks what it cannot deliver', () => {
 
   test('retries exhausted on 503 → 202 {"status":"queued"} with the derived key; the event is in the queue directory without x-503', async () => {
     const queue = await openQueue(queueDir.dir);
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(unavailable.url), retryBackoff: FAST_BACKOFF, retryQueue: queue });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(unavailable.url),
+      retryBackoff: FAST_BACKOFF,
+      retryQueue: queue,
+    });
     const traceId = 'Root=1-67891233-abcdef012345678912345678';
     const response = await postEvent(ingestion, SAMPLE_EVENT, { 'x-503': 'true', 'x-amzn-trace-id': traceId });
     expect(response.statusCode).toBe(202);
@@ -61,7 +66,12 @@ describe('ingestion parks what it cannot deliver', () => {
   });
 
   test('the Idempotency-Key header is the parked key', async () => {
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(unavailable.url), retryMode: RetryMode.OFF, retryQueue: await openQueue(queueDir.dir) });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(unavailable.url),
+      retryMode: RetryMode.OFF,
+      retryQueue: await openQueue(queueDir.dir),
+    });
     const response = await postEvent(ingestion, SAMPLE_EVENT, { 'idempotency-key': 'client-key-7' });
     expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'client-key-7' });
     const [message] = await receiveAll(await openQueue(queueDir.dir));
@@ -70,7 +80,12 @@ describe('ingestion parks what it cannot deliver', () => {
 
   test('processing unreachable → parked too (transport failure after retries)', async () => {
     await unavailable.close();
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(unavailable.url), retryBackoff: FAST_BACKOFF, retryQueue: await openQueue(queueDir.dir) });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(unavailable.url),
+      retryBackoff: FAST_BACKOFF,
+      retryQueue: await openQueue(queueDir.dir),
+    });
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(202);
     expect(queueFiles(queueDir.dir, 'messages')).toHaveLength(1);
@@ -86,17 +101,34 @@ describe('ingestion parks what it cannot deliver', () => {
   test('the queue fails to store the event → 503 JSON saying so', async () => {
     const queue = await openQueue(queueDir.dir);
     rmSync(queueDir.dir, { recursive: true, force: true });
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(unavailable.url), retryMode: RetryMode.OFF, retryQueue: queue });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(unavailable.url),
+      retryMode: RetryMode.OFF,
+      retryQueue: queue,
+    });
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/^event neither processed nor queued \(data-processing answered 503\); the retry queue failed: /) });
+    expect(response.json()).toMatchObject({
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/^event neither processed nor queued \(data-processing answered 503\); the retry queue failed: /),
+    });
   });
 
   test('circuit open → parked without calling processing', async () => {
     // GIVEN a breaker that opens after 2 failed calls, and processing answering 500 (not retried by the policy)
     const failing = await startCountingServer((_request, response) => response.writeHead(500).end());
-    const circuitBreakerStore = new MemoryCircuitBreakerStore({ ...DEFAULT_CIRCUIT_BREAKER_SETTINGS, minimumCalls: 2, openDurationMs: 60_000 });
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(failing.url), circuitBreakerStore, retryQueue: await openQueue(queueDir.dir) });
+    const circuitBreakerStore = new MemoryCircuitBreakerStore({
+      ...DEFAULT_CIRCUIT_BREAKER_SETTINGS,
+      minimumCalls: 2,
+      openDurationMs: 60_000,
+    });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(failing.url),
+      circuitBreakerStore,
+      retryQueue: await openQueue(queueDir.dir),
+    });
     for (const vehicle of ['EV-A', 'EV-B']) expect((await postEvent(ingestion, eventWith({ vehicle_id: vehicle }))).statusCode).toBe(202);
     expect(failing.requests()).toBe(2);
     expect(await circuitBreakerStore.state()).toBe('open');
@@ -111,8 +143,17 @@ describe('ingestion parks what it cannot deliver', () => {
   });
 
   test('circuit open and no queue → 503 naming the open circuit, processing not called', async () => {
-    const circuitBreakerStore = new MemoryCircuitBreakerStore({ ...DEFAULT_CIRCUIT_BREAKER_SETTINGS, minimumCalls: 1, openDurationMs: 60_000 });
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(unavailable.url), retryMode: RetryMode.OFF, circuitBreakerStore });
+    const circuitBreakerStore = new MemoryCircuitBreakerStore({
+      ...DEFAULT_CIRCUIT_BREAKER_SETTINGS,
+      minimumCalls: 1,
+      openDurationMs: 60_000,
+    });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(unavailable.url),
+      retryMode: RetryMode.OFF,
+      circuitBreakerStore,
+    });
     expect((await postEvent(ingestion, SAMPLE_EVENT)).statusCode).toBe(503);
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(503);
@@ -122,8 +163,18 @@ describe('ingestion parks what it cannot deliver', () => {
 
   test('Requests, Errors and Parked are counted for POST /ev only, and flushed when the app closes', async () => {
     const lines: string[] = [];
-    const metrics = new EmbeddedMetrics({ service: 'data-ingestion', metrics: [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.PARKED], write: (line) => lines.push(line) });
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(unavailable.url), retryMode: RetryMode.OFF, retryQueue: await openQueue(queueDir.dir), metrics });
+    const metrics = new EmbeddedMetrics({
+      service: 'data-ingestion',
+      metrics: [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.PARKED],
+      write: (line) => lines.push(line),
+    });
+    ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(unavailable.url),
+      retryMode: RetryMode.OFF,
+      retryQueue: await openQueue(queueDir.dir),
+      metrics,
+    });
     await postEvent(ingestion, SAMPLE_EVENT); // parked: 202
     await postEvent(ingestion, eventWith({ speed: -1 })); // 400
     rmSync(queueDir.dir, { recursive: true, force: true });
@@ -141,7 +192,11 @@ describe('4xx answers of processing', () => {
     const queueDir = tempQueueDir();
     const processing = buildProcessing({ logLevel: 'silent' });
     const address = await processing.listen({ port: 0, host: '127.0.0.1' });
-    const ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`${address}/ev`), retryQueue: await openQueue(queueDir.dir) });
+    const ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(`${address}/ev`),
+      retryQueue: await openQueue(queueDir.dir),
+    });
     const response = await postEvent(ingestion, SAMPLE_EVENT, { 'idempotency-key': 'k'.repeat(300) });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ field: 'idempotency-key' });

@@ -55,7 +55,11 @@ describe('ingestion → real processing on loopback', () => {
 describe('app-mode retries on transport failures', () => {
   test('a connection reset on every call: 13 attempts, then 503 naming them', async () => {
     const resetting = await startCountingServer((request) => request.socket.destroy());
-    const ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(resetting.url), retryBackoff: { baseIntervalMs: 1, maxIntervalMs: 2 } });
+    const ingestion = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(resetting.url),
+      retryBackoff: { baseIntervalMs: 1, maxIntervalMs: 2 },
+    });
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(503);
     expect(response.json().message).toMatch(/^data-processing unreachable \(reset\) after 13 attempts/);

@@ -13,7 +13,13 @@ import { SAMPLE_EVENT, eventWith } from '../apps/sample-event';
 import { eventsOf, eventually, postEvent, queueFiles, tempQueueDir } from './fixtures';
 
 /** Short waits and no back-off, so a test sees several receives quickly. */
-const FAST_DRAIN = { ...RETRY_QUEUE_SETTINGS, receiveWaitSeconds: 1, visibilityTimeoutSeconds: 5, backoffBaseSeconds: 0, backoffMaxSeconds: 0 };
+const FAST_DRAIN = {
+  ...RETRY_QUEUE_SETTINGS,
+  receiveWaitSeconds: 1,
+  visibilityTimeoutSeconds: 5,
+  backoffBaseSeconds: 0,
+  backoffMaxSeconds: 0,
+};
 
 describe('processing drains the retry queue', () => {
   let queueDir: ReturnType<typeof tempQueueDir>;
@@ -32,8 +38,17 @@ describe('processing drains the retry queue', () => {
     // GIVEN processing draining a queue, and one event already applied over HTTP
     const producer = await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 8 });
     const lines: string[] = [];
-    const metrics = new EmbeddedMetrics({ service: 'data-processing', metrics: [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.DRAINED], write: (line) => lines.push(line) });
-    app = buildApp({ logLevel: 'silent', retryQueue: await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 8 }), retryQueueSettings: FAST_DRAIN, metrics });
+    const metrics = new EmbeddedMetrics({
+      service: 'data-processing',
+      metrics: [PipelineMetric.REQUESTS, PipelineMetric.ERRORS, PipelineMetric.DRAINED],
+      write: (line) => lines.push(line),
+    });
+    app = buildApp({
+      logLevel: 'silent',
+      retryQueue: await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 8 }),
+      retryQueueSettings: FAST_DRAIN,
+      metrics,
+    });
     expect((await postEvent(app, SAMPLE_EVENT)).statusCode).toBe(200);
     // WHEN ingestion parks that same event (its derived key) and a new one (a client key)
     await producer.send({ idempotencyKey: 'EV-001@2024-02-15T10:30:00Z', body: JSON.stringify(SAMPLE_EVENT) });
@@ -53,7 +68,11 @@ describe('processing drains the retry queue', () => {
 
   test('a body that is not a valid event ends in the dead-letter queue; the service keeps serving', async () => {
     const producer = await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 2 });
-    app = buildApp({ logLevel: 'silent', retryQueue: await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 2 }), retryQueueSettings: FAST_DRAIN });
+    app = buildApp({
+      logLevel: 'silent',
+      retryQueue: await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 2 }),
+      retryQueueSettings: FAST_DRAIN,
+    });
     await app.ready();
     await producer.send({ idempotencyKey: 'bad-1', body: JSON.stringify({ ...SAMPLE_EVENT, speed: -1 }) });
     await producer.send({ idempotencyKey: 'bad-2', body: 'not JSON' });
@@ -64,7 +83,11 @@ describe('processing drains the retry queue', () => {
   });
 
   test('close stops the drain: a message sent afterwards stays in the queue', async () => {
-    app = buildApp({ logLevel: 'silent', retryQueue: await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 8 }), retryQueueSettings: FAST_DRAIN });
+    app = buildApp({
+      logLevel: 'silent',
+      retryQueue: await EmbeddedRetryQueue.open(queueDir.dir, { maxReceiveCount: 8 }),
+      retryQueueSettings: FAST_DRAIN,
+    });
     await app.ready();
     await app.close();
     app = undefined;

@@ -35,7 +35,10 @@ async function expectStoreDown(processing: ServiceApp): Promise<void> {
   const ready = await processing.inject({ method: 'GET', url: '/ready' });
   expect(ready.statusCode).toBe(503);
   expect(ready.headers['retry-after']).toBe('1');
-  expect(ready.json()).toEqual({ status: 'not-ready', checks: { 'shared-state store': expect.stringMatching(/^down: shared-state store is unavailable/) } });
+  expect(ready.json()).toEqual({
+    status: 'not-ready',
+    checks: { 'shared-state store': expect.stringMatching(/^down: shared-state store is unavailable/) },
+  });
   expect((await processing.inject({ method: 'GET', url: '/health-check' })).statusCode).toBe(200);
 }
 
@@ -51,18 +54,27 @@ describe('processing with the shared-state store unreachable', () => {
     const redis = await startRedisServer({ appendOnly: true });
     const processing = await buildProcessing(readProcessingSettings({ ...QUIET, ...redis.serviceEnv() }), { redisTls: redis.tls });
     apps.push(processing);
-    expect((await processing.inject({ method: 'GET', url: '/ready' })).json()).toEqual({ status: 'ready', checks: { 'shared-state store': 'up' } });
+    expect((await processing.inject({ method: 'GET', url: '/ready' })).json()).toEqual({
+      status: 'ready',
+      checks: { 'shared-state store': 'up' },
+    });
     expect((await postEvent(processing, { ...SAMPLE_EVENT, vehicle_id: 'EV-OUTAGE' })).statusCode).toBe(200);
     await redis.kill();
     await expectStoreDown(processing);
     const restarted = await startRedisServer({ appendOnly: true, dir: redis.dir, port: redis.port, users: redis.users });
     try {
       let ready = 0;
-      for (const deadline = Date.now() + 10_000; ready !== 200 && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      for (
+        const deadline = Date.now() + 10_000;
+        ready !== 200 && Date.now() < deadline;
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      ) {
         ready = (await processing.inject({ method: 'GET', url: '/ready' })).statusCode;
       }
       expect(ready).toBe(200);
-      expect((await postEvent(processing, { ...SAMPLE_EVENT, vehicle_id: 'EV-OUTAGE', timestamp: '2024-02-15T10:31:00Z' })).statusCode).toBe(200);
+      expect(
+        (await postEvent(processing, { ...SAMPLE_EVENT, vehicle_id: 'EV-OUTAGE', timestamp: '2024-02-15T10:31:00Z' })).statusCode,
+      ).toBe(200);
       expect(await eventsOf(processing, 'EV-OUTAGE')).toBe(2);
     } finally {
       await processing.close();
@@ -107,8 +119,12 @@ describe('the retry-queue drain while the shared-state store is down', () => {
 describe('ingestion with the shared-state store unreachable', () => {
   test('the shared breaker fails open: events still reach processing, and ingestion stays ready', async () => {
     const port = await freeLoopbackPort();
-    const processing = await startCountingServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"processed","anomalies":[]}'));
-    const ingestion = await buildIngestion(readIngestionSettings({ ...QUIET, REDIS_URL: `redis://127.0.0.1:${port}`, DATA_PROCESSING_URL: processing.url }));
+    const processing = await startCountingServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"processed","anomalies":[]}'),
+    );
+    const ingestion = await buildIngestion(
+      readIngestionSettings({ ...QUIET, REDIS_URL: `redis://127.0.0.1:${port}`, DATA_PROCESSING_URL: processing.url }),
+    );
     apps.push(ingestion);
     expect((await postEvent(ingestion, SAMPLE_EVENT)).statusCode).toBe(200);
     expect(processing.requests()).toBe(1);

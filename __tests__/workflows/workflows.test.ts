@@ -39,7 +39,9 @@ function runScripts(workflow: any): string[] {
 
 /** Every `uses:` of a parsed workflow. */
 function actions(workflow: any): string[] {
-  return Object.values<any>(workflow.jobs).flatMap((job) => (job.steps ?? []).flatMap((step: any) => (step.uses ? [String(step.uses)] : [])));
+  return Object.values<any>(workflow.jobs).flatMap((job) =>
+    (job.steps ?? []).flatMap((step: any) => (step.uses ? [String(step.uses)] : [])),
+  );
 }
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -54,7 +56,9 @@ describe.each(WORKFLOWS)('%s', (name) => {
   }, 60_000);
 
   test('every `npm run <script>` names a script of package.json', () => {
-    const scripts = runScripts(workflow).flatMap((script) => [...script.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]));
+    const scripts = runScripts(workflow).flatMap((script) =>
+      [...script.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((match) => match[1]),
+    );
     expect(scripts.length).toBeGreaterThan(0);
     for (const script of scripts) expect(Object.keys(packageJson.scripts)).toContain(script);
   });
@@ -76,7 +80,9 @@ describe.each(WORKFLOWS)('%s', (name) => {
 
   test('AWS access through OIDC only: id-token where credentials are configured, no access keys', () => {
     for (const job of Object.values<any>(workflow.jobs)) {
-      const configures = (job.steps ?? []).some((step: any) => String(step.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'));
+      const configures = (job.steps ?? []).some((step: any) =>
+        String(step.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'),
+      );
       if (configures) expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
       for (const step of job.steps ?? []) {
         expect(Object.keys(step.with ?? {})).not.toEqual(expect.arrayContaining(['aws-access-key-id']));
@@ -94,7 +100,10 @@ describe.each(WORKFLOWS)('%s', (name) => {
 
 describe('actionlint itself', () => {
   test('reports a mistake, so a clean result means something', async () => {
-    const broken = workflowText('application.yml').replace('apps/${{ matrix.app }}/Dockerfile', 'apps/${{ matrix.application }}/Dockerfile');
+    const broken = workflowText('application.yml').replace(
+      'apps/${{ matrix.app }}/Dockerfile',
+      'apps/${{ matrix.application }}/Dockerfile',
+    );
     const problems = await runLint(broken, workflowPath('application.yml'));
     expect(problems).toEqual([
       expect.objectContaining({ kind: 'expression', message: expect.stringContaining('property "application" is not defined') }),

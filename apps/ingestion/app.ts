@@ -4,7 +4,12 @@
  * parking → circuit breaker → app-mode retries (`RETRY_MODE=app`) → HTTP pool.
  */
 import { PipelineMetric } from '../../contract/metrics';
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
+import {
+  ENVOY_DEFAULT_BACKOFF,
+  PROCESSING_CALL_TIMEOUT_MS,
+  PROCESSING_RETRY_POLICY,
+  type RetryBackoffSpec,
+} from '../../contract/retry-policy';
 import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../contract/services';
 import { CircuitBreaker } from '../resilience/circuit-breaker/circuit-breaker';
 import type { CircuitBreakerStore } from '../resilience/circuit-breaker/circuit-breaker-store';
@@ -103,7 +108,10 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   if (retryQueue !== undefined) {
     processing = new ParkingProcessingClient(processing, retryQueue, (outcome) => {
       if (!outcome.parked) {
-        app.log.error({ idempotencyKey: outcome.idempotencyKey, reason: outcome.reason, err: outcome.error }, 'event neither processed nor parked');
+        app.log.error(
+          { idempotencyKey: outcome.idempotencyKey, reason: outcome.reason, err: outcome.error },
+          'event neither processed nor parked',
+        );
         return;
       }
       metrics?.count(PipelineMetric.PARKED);

@@ -8,7 +8,14 @@ import { FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } fr
 import { TRACE_ID_HEADER } from '../service-kit/request-log';
 
 /** Request headers propagated to processing. */
-export const FORWARDED_REQUEST_HEADERS = ['content-type', FAULT_503_HEADER, TRACE_ID_HEADER, 'traceparent', 'tracestate', IDEMPOTENCY_KEY_HEADER] as const;
+export const FORWARDED_REQUEST_HEADERS = [
+  'content-type',
+  FAULT_503_HEADER,
+  TRACE_ID_HEADER,
+  'traceparent',
+  'tracestate',
+  IDEMPOTENCY_KEY_HEADER,
+] as const;
 
 /** Answer headers relayed to the client. */
 export const RELAYED_ANSWER_HEADERS = ['content-type', IDEMPOTENT_REPLAY_HEADER, 'retry-after'] as const;

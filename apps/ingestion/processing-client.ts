@@ -45,7 +45,9 @@ export class ProcessingUnreachableError extends UpstreamFailureError {
     readonly attempts = 1,
   ) {
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    super(failure, `data-processing unreachable (${failure})${after}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(failure, `data-processing unreachable (${failure})${after}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = 'ProcessingUnreachableError';
   }
 }

@@ -29,7 +29,12 @@ export type Anomaly = Static<typeof Anomaly>;
 const MS_PER_HOUR = 3_600_000;
 
 /** Anomalies of `event`, given the vehicle's latest reading before it (undefined for its first event or a late one). */
-export function detectAnomalies(event: EvPayload, timestampMs: number, latest: Reading | undefined, thresholds: AnomalyThresholds): Anomaly[] {
+export function detectAnomalies(
+  event: EvPayload,
+  timestampMs: number,
+  latest: Reading | undefined,
+  thresholds: AnomalyThresholds,
+): Anomaly[] {
   const anomalies: Anomaly[] = [];
   const { temperature, voltage } = event.battery;
   if (temperature > thresholds.maxBatteryTemperatureC) {

@@ -42,6 +42,8 @@ export class EventApplier {
     const keyProblem = idempotencyKeyProblem(key);
     if (keyProblem !== undefined) throw new UnappliableEventError(keyProblem, IDEMPOTENCY_KEY_HEADER);
     const { thresholds } = this;
-    return this.store.applyOnce(idempotencyKeyOf(event, key), event.vehicle_id, (state) => applyEvent(state, event, timestampMs, thresholds));
+    return this.store.applyOnce(idempotencyKeyOf(event, key), event.vehicle_id, (state) =>
+      applyEvent(state, event, timestampMs, thresholds),
+    );
   }
 }

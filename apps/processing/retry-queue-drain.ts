@@ -58,11 +58,18 @@ function parseEvent(message: ReceivedMessage, validate: ValidateFunction<EvPaylo
 /** A received message as tracing sees it: its X-Ray trace header was stored as the `TraceId` attribute. */
 function traceableMessage(message: ReceivedMessage): QueuedMessage {
   const traceHeader = message.attributes[TRACE_ID_ATTRIBUTE];
-  return { messageId: message.messageId, receiveCount: message.receiveCount, traceHeaders: traceHeader === undefined ? {} : { [TRACE_ID_HEADER]: traceHeader } };
+  return {
+    messageId: message.messageId,
+    receiveCount: message.receiveCount,
+    traceHeaders: traceHeader === undefined ? {} : { [TRACE_ID_HEADER]: traceHeader },
+  };
 }
 
 /** Drains `queue` while the app runs. */
-export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (app, { queue, settings, applier, metrics, tracing, canProcess }) => {
+export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async (
+  app,
+  { queue, settings, applier, metrics, tracing, canProcess },
+) => {
   const validate = compiledValidator<EvPayload>(EvPayload);
   const apply = async (message: ReceivedMessage): Promise<void> => {
     await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
@@ -76,8 +83,15 @@ export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async
       handler: tracing === undefined ? apply : (message) => tracing.traceQueuedMessage(traceableMessage(message), () => apply(message)),
       onDrained: () => metrics?.count(PipelineMetric.DRAINED),
       onError: (error, message) => {
-        const fields = message === undefined ? {} : { messageId: message.messageId, idempotencyKey: message.idempotencyKey, receiveCount: message.receiveCount };
-        if (error instanceof UnappliableEventError) app.log.error({ ...fields, err: error }, `queued event cannot be applied; it will move to the dead-letter queue after ${settings.maxReceiveCount} receives`);
+        const fields =
+          message === undefined
+            ? {}
+            : { messageId: message.messageId, idempotencyKey: message.idempotencyKey, receiveCount: message.receiveCount };
+        if (error instanceof UnappliableEventError)
+          app.log.error(
+            { ...fields, err: error },
+            `queued event cannot be applied; it will move to the dead-letter queue after ${settings.maxReceiveCount} receives`,
+          );
         else app.log.warn({ ...fields, err: error }, 'retry queue drain failed; the message will be received again after its back-off');
       },
     });

@@ -59,11 +59,21 @@ function readRetryQueueSettings(env: Env): RetryQueueSettings {
   const backoffBaseSeconds = readNumber(env, 'RETRY_QUEUE_BACKOFF_BASE_SECONDS', defaults.backoffBaseSeconds, 0, MAX_VISIBILITY_SECONDS);
   const backoffMaxSeconds = readNumber(env, 'RETRY_QUEUE_BACKOFF_MAX_SECONDS', defaults.backoffMaxSeconds, 0, MAX_VISIBILITY_SECONDS);
   if (backoffMaxSeconds < backoffBaseSeconds) {
-    throw new EnvError('RETRY_QUEUE_BACKOFF_MAX_SECONDS', String(backoffMaxSeconds), `a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS (${backoffBaseSeconds})`);
+    throw new EnvError(
+      'RETRY_QUEUE_BACKOFF_MAX_SECONDS',
+      String(backoffMaxSeconds),
+      `a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS (${backoffBaseSeconds})`,
+    );
   }
   return {
     ...defaults,
-    visibilityTimeoutSeconds: readInteger(env, 'RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS', defaults.visibilityTimeoutSeconds, 1, MAX_VISIBILITY_SECONDS),
+    visibilityTimeoutSeconds: readInteger(
+      env,
+      'RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS',
+      defaults.visibilityTimeoutSeconds,
+      1,
+      MAX_VISIBILITY_SECONDS,
+    ),
     backoffBaseSeconds,
     backoffMaxSeconds,
     receiveWaitSeconds: readInteger(env, 'RETRY_QUEUE_RECEIVE_WAIT_SECONDS', defaults.receiveWaitSeconds, 0, 20),

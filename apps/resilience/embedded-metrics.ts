@@ -35,7 +35,12 @@ export interface EmbeddedMetricsOptions {
 }
 
 /** Builds the EMF document of `counts` at `timestamp`. */
-export function emfDocument(service: string, counts: ReadonlyMap<PipelineMetric, number>, timestamp: number, storageResolution: 1 | 60 = 60): EmfDocument {
+export function emfDocument(
+  service: string,
+  counts: ReadonlyMap<PipelineMetric, number>,
+  timestamp: number,
+  storageResolution: 1 | 60 = 60,
+): EmfDocument {
   const members: Record<string, number> = {};
   for (const [metric, value] of counts) members[metric] = value;
   return {

@@ -133,9 +133,12 @@ async function diagnose(error: unknown, url: URL, username: string | undefined):
     );
   }
   if (message.startsWith('NOAUTH')) {
-    return new RedisConfigurationError(`${where}: the cache requires authentication: set REDIS_USERNAME and REDIS_PASSWORD (or user:password@ in REDIS_URL)`, {
-      cause: error,
-    });
+    return new RedisConfigurationError(
+      `${where}: the cache requires authentication: set REDIS_USERNAME and REDIS_PASSWORD (or user:password@ in REDIS_URL)`,
+      {
+        cause: error,
+      },
+    );
   }
   if (UNTRUSTED_CERTIFICATE.test(code)) {
     return new RedisConfigurationError(
@@ -150,9 +153,12 @@ async function diagnose(error: unknown, url: URL, username: string | undefined):
     );
   }
   if (url.protocol === 'redis:' && code === 'ECONNRESET') {
-    return new RedisConfigurationError(`${where}: the server closed the connection at once; if it requires TLS (ElastiCache with transit encryption), use rediss://`, {
-      cause: error,
-    });
+    return new RedisConfigurationError(
+      `${where}: the server closed the connection at once; if it requires TLS (ElastiCache with transit encryption), use rediss://`,
+      {
+        cause: error,
+      },
+    );
   }
   return undefined;
 }
@@ -183,7 +189,9 @@ export async function connectRedis(settings: RedisConnectionSettings, options: R
   const url = new URL(settings.url);
   const ioredisOptions = redisOptions(settings, url, options);
   if (url.protocol === 'redis:' && ioredisOptions.password !== undefined && !isLoopback(url.hostname)) {
-    throw new RedisConfigurationError(`${redactRedisUrl(settings.url)}: a password over plain redis:// would cross the network unencrypted: use rediss://`);
+    throw new RedisConfigurationError(
+      `${redactRedisUrl(settings.url)}: a password over plain redis:// would cross the network unencrypted: use rediss://`,
+    );
   }
   const redis = new Redis(settings.url, ioredisOptions);
   let firstError: unknown;
@@ -206,7 +214,9 @@ export async function connectRedis(settings: RedisConnectionSettings, options: R
     if (rejected || !isCredentialsRejection(error)) return;
     rejected = true;
     redis.disconnect();
-    void diagnose(error, url, ioredisOptions.username).then((problem) => options.onCredentialsRejected?.(problem ?? new RedisConfigurationError(String(error))));
+    void diagnose(error, url, ioredisOptions.username).then((problem) =>
+      options.onCredentialsRejected?.(problem ?? new RedisConfigurationError(String(error))),
+    );
   });
   return redis;
 }

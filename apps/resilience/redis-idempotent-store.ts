@@ -12,7 +12,14 @@ import type Redis from 'ioredis';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../contract/shared-state';
 import { DependencyUnavailableError } from './dependency-unavailable-error';
 import type { ApplyOutcome, IdempotentStore, Transition } from './idempotent-store';
-import { closeRedis, connectRedis, requireConnected, unavailableOrSelf, type RedisConnectionOptions, type RedisConnectionSettings } from './redis-connection';
+import {
+  closeRedis,
+  connectRedis,
+  requireConnected,
+  unavailableOrSelf,
+  type RedisConnectionOptions,
+  type RedisConnectionSettings,
+} from './redis-connection';
 
 /** What the store is called in errors and readiness answers. */
 export const SHARED_STATE_STORE = 'shared-state store';
@@ -38,7 +45,14 @@ return {'applied', next}
 type ApplyReply = ['replay' | 'conflict' | 'applied', string];
 
 interface RedisWithApply extends Redis {
-  idempotentApply(resultKey: string, entityKey: string, expectedVersion: string, state: string, result: string, ttlMs: number): Promise<ApplyReply>;
+  idempotentApply(
+    resultKey: string,
+    entityKey: string,
+    expectedVersion: string,
+    state: string,
+    result: string,
+    ttlMs: number,
+  ): Promise<ApplyReply>;
 }
 
 /** Thrown when an application lost the compare-and-set more often than allowed. */
@@ -126,7 +140,14 @@ export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
       if (previous !== null) return { result: JSON.parse(previous) as R, replayed: true };
       const next = transition(stateJson === null ? undefined : (JSON.parse(stateJson) as S));
       const [outcome, payload] = await this.command(() =>
-        this.redis.idempotentApply(resultKey, entityKey, version ?? '0', JSON.stringify(next.state), JSON.stringify(next.result), this.keyTtlMs),
+        this.redis.idempotentApply(
+          resultKey,
+          entityKey,
+          version ?? '0',
+          JSON.stringify(next.state),
+          JSON.stringify(next.result),
+          this.keyTtlMs,
+        ),
       );
       if (outcome === 'applied') {
         await this.awaitReplicas();
@@ -170,7 +191,10 @@ export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
     if (this.replicaAcks === 0) return;
     const acknowledged = await this.command(() => this.redis.wait(this.replicaAcks, this.replicationTimeoutMs));
     if (acknowledged < this.replicaAcks) {
-      throw new DependencyUnavailableError(`${SHARED_STATE_STORE} replication (${acknowledged} of ${this.replicaAcks} replicas acknowledged)`, 1);
+      throw new DependencyUnavailableError(
+        `${SHARED_STATE_STORE} replication (${acknowledged} of ${this.replicaAcks} replicas acknowledged)`,
+        1,
+      );
     }
   }
 }

@@ -135,10 +135,13 @@ async function runOneAttempt<T extends { readonly status: number }>(
   const timeout = new AttemptTimeout(remainingMs < perTryTimeoutMs ? UpstreamFailure.DEADLINE : UpstreamFailure.TIMEOUT);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(timeout);
-      reject(timeout);
-    }, Math.max(0, Math.min(remainingMs, perTryTimeoutMs)));
+    timer = setTimeout(
+      () => {
+        controller.abort(timeout);
+        reject(timeout);
+      },
+      Math.max(0, Math.min(remainingMs, perTryTimeoutMs)),
+    );
   });
   try {
     return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired]) };

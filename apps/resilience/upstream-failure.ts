@@ -39,9 +39,15 @@ const CODES: ReadonlyMap<string, UpstreamFailure> = new Map([
     (code) => [code, UpstreamFailure.CONNECTION_ERROR] as const,
   ),
   ...['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'].map((code) => [code, UpstreamFailure.TIMEOUT] as const),
-  ...['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'].map(
-    (code) => [code, UpstreamFailure.RESET] as const,
-  ),
+  ...[
+    'ECONNRESET',
+    'EPIPE',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_DESTROYED',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  ].map((code) => [code, UpstreamFailure.RESET] as const),
 ]);
 
 /**

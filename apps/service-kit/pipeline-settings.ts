@@ -44,7 +44,12 @@ export function readPipelineSettings(env: Env): PipelineSettings {
     redisUrl: readOptionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
     redisUsername: readVerbatim(env, 'REDIS_USERNAME'),
     redisPassword: readVerbatim(env, 'REDIS_PASSWORD'),
-    retryQueueUrl: readOptionalUrl(env, 'RETRY_QUEUE_URL', ['https:', 'http:'], 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry'),
+    retryQueueUrl: readOptionalUrl(
+      env,
+      'RETRY_QUEUE_URL',
+      ['https:', 'http:'],
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry',
+    ),
     retryQueueDir: readOptionalString(env, 'RETRY_QUEUE_DIR'),
     metricsFlushIntervalMs: readInteger(env, 'METRICS_FLUSH_INTERVAL_MS', DEFAULT_METRICS_FLUSH_INTERVAL_MS, 0, 86_400_000),
   };
@@ -57,7 +62,11 @@ export async function openConfiguredRetryQueue(settings: PipelineSettings): Prom
 }
 
 /** EMF counters of `metrics` for `service`, flushed every `metricsFlushIntervalMs`; undefined when that is 0. */
-export function startServiceMetrics(service: ServiceIdentity, metrics: readonly PipelineMetric[], settings: PipelineSettings): EmbeddedMetrics | undefined {
+export function startServiceMetrics(
+  service: ServiceIdentity,
+  metrics: readonly PipelineMetric[],
+  settings: PipelineSettings,
+): EmbeddedMetrics | undefined {
   if (settings.metricsFlushIntervalMs === 0) return undefined;
   const counters = new EmbeddedMetrics({ service: service.name, metrics });
   counters.startFlushing(settings.metricsFlushIntervalMs);

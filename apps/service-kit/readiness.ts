@@ -56,7 +56,10 @@ export const readiness: FastifyPluginAsyncTypebox<ReadinessOptions> = async (app
   app.get(READINESS_PATH, { schema: { response: { 200: ReadinessBody, 503: ReadinessBody } } }, async (_request, reply) => {
     const outcomes = await Promise.all(checks.map((check) => outcomeOf(check, timeoutMs)));
     const ready = outcomes.every((outcome) => outcome === 'up');
-    const body = { status: ready ? ('ready' as const) : ('not-ready' as const), checks: Object.fromEntries(checks.map((check, i) => [check.name, outcomes[i]])) };
+    const body = {
+      status: ready ? ('ready' as const) : ('not-ready' as const),
+      checks: Object.fromEntries(checks.map((check, i) => [check.name, outcomes[i]])),
+    };
     if (!ready) reply.code(503).header('retry-after', '1');
     return body;
   });

@@ -20,13 +20,7 @@ import { stdoutLogDestination } from './stdout-log-destination';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_LOG_LEVEL, type LogLevel } from './server-settings';
 
 /** A Fastify instance with the TypeBox type provider. */
-export type ServiceApp = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** Options common to both services' `buildApp`. */
 export interface ServiceAppOptions {

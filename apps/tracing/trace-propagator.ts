@@ -10,7 +10,13 @@
  * Envoy's segments and Envoy continues theirs; the trace ids come from the
  * X-Ray id generator, so they are valid X-Ray trace ids either way.
  */
-import { defaultTextMapGetter, defaultTextMapSetter, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import {
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import type { IncomingHttpHeaders } from 'node:http';

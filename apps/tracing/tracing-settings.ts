@@ -107,7 +107,8 @@ function readBatchSettings(env: Env): SpanBatchSettings {
 export function readTracingSettings(env: Env): TracingSettings {
   const tracesUrl = readTracesUrl(env);
   const samplerRatio = readNumber(env, 'OTEL_TRACES_SAMPLER_ARG', 1);
-  if (samplerRatio < 0 || samplerRatio > 1) throw new EnvError('OTEL_TRACES_SAMPLER_ARG', String(env.OTEL_TRACES_SAMPLER_ARG).trim(), 'a number from 0 to 1');
+  if (samplerRatio < 0 || samplerRatio > 1)
+    throw new EnvError('OTEL_TRACES_SAMPLER_ARG', String(env.OTEL_TRACES_SAMPLER_ARG).trim(), 'a number from 0 to 1');
   return {
     tracesUrl: readTracingDisabled(env) ? undefined : tracesUrl,
     sampler: readChoice(env, 'OTEL_TRACES_SAMPLER', TraceSampler.PARENT_BASED_ALWAYS_ON, Object.values(TraceSampler)),

@@ -94,7 +94,9 @@ export function benchChart(summaries: readonly Summary[], text: ChartText): stri
     `<title>${xmlText(`${text.title}. ${text.subtitle}`)}</title>`,
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text class="title" x="${PLOT_LEFT}" y="26" font-size="17" font-weight="bold">${xmlText(text.title)}</text>`,
-    ...subtitle.map((line, i) => `<text class="subtitle" x="${PLOT_LEFT}" y="${46 + i * SUBTITLE_LINE}" fill="#444444">${xmlText(line)}</text>`),
+    ...subtitle.map(
+      (line, i) => `<text class="subtitle" x="${PLOT_LEFT}" y="${46 + i * SUBTITLE_LINE}" fill="#444444">${xmlText(line)}</text>`,
+    ),
   ];
   impls.forEach((impl, i) => {
     const x = PLOT_LEFT + i * 150;
@@ -114,7 +116,9 @@ export function benchChart(summaries: readonly Summary[], text: ChartText): stri
     const { max, step } = axisScale(Math.max(...spreads.map((s) => s.max)));
     const y = (value: number) => plotBottom - (value / max) * PLOT_HEIGHT;
     out.push(`<g class="panel" data-metric="${panel.metric}">`);
-    out.push(`<text class="panel-heading" x="${PLOT_LEFT}" y="${top + 16}" font-size="14" font-weight="bold">${xmlText(panel.heading)}</text>`);
+    out.push(
+      `<text class="panel-heading" x="${PLOT_LEFT}" y="${top + 16}" font-size="14" font-weight="bold">${xmlText(panel.heading)}</text>`,
+    );
     for (let tick = 0; tick <= max + 1e-9; tick += step) {
       out.push(
         `<line x1="${PLOT_LEFT}" x2="${PLOT_RIGHT}" y1="${round(y(tick))}" y2="${round(y(tick))}" stroke="${tick === 0 ? '#333333' : '#e3e3e3'}"/>` +
@@ -124,12 +128,12 @@ export function benchChart(summaries: readonly Summary[], text: ChartText): stri
     groups.forEach((group, g) => {
       const groupLabel = `${group.load}, ${group.conns} connections`;
       const centre = PLOT_LEFT + (g + 0.5) * groupWidth;
-      out.push(
-        `<text class="group-label" x="${round(centre)}" y="${plotBottom + 18}" text-anchor="middle">${xmlText(groupLabel)}</text>`,
-      );
+      out.push(`<text class="group-label" x="${round(centre)}" y="${plotBottom + 18}" text-anchor="middle">${xmlText(groupLabel)}</text>`);
       const present = impls.filter((impl) => summaries.some((s) => s.load === group.load && s.conns === group.conns && s.impl === impl));
       present.forEach((impl, i) => {
-        const s = summaries.find((candidate) => candidate.load === group.load && candidate.conns === group.conns && candidate.impl === impl)!;
+        const s = summaries.find(
+          (candidate) => candidate.load === group.load && candidate.conns === group.conns && candidate.impl === impl,
+        )!;
         const value: Spread = s[panel.metric];
         const x = centre - (present.length * barWidth) / 2 + i * barWidth;
         const barTop = y(value.median);

@@ -24,7 +24,9 @@ export function benchReport(rows: readonly Row[]): string[] {
     lines.push('The Fastify pipeline alone: no Go reference was measured (set GO_REFERENCE_DIR to compare), so no ratios and no targets.');
   }
   lines.push('');
-  lines.push(`${pad('load', 7)}${pad('conns', 6)}${pad('impl', 13)}${pad('req/s', 8)}${pad('(min–max)', 14)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('(min–max)', 14)}errors`);
+  lines.push(
+    `${pad('load', 7)}${pad('conns', 6)}${pad('impl', 13)}${pad('req/s', 8)}${pad('(min–max)', 14)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('(min–max)', 14)}errors`,
+  );
   for (const s of summarise(rows)) {
     lines.push(
       `${pad(s.load, 7)}${pad(String(s.conns), 6)}${pad(s.impl, 13)}${pad(s.rps.median.toFixed(0), 8)}` +
@@ -41,7 +43,8 @@ export function benchReport(rows: readonly Row[]): string[] {
     for (const conns of distinct(rows.map((row) => row.conns))) {
       for (const go of goVariants) {
         const pairs = distinct(rows.map((row) => row.round)).flatMap((round) => {
-          const find = (impl: string) => rows.find((row) => row.load === load && row.conns === conns && row.round === round && row.impl === impl);
+          const find = (impl: string) =>
+            rows.find((row) => row.load === load && row.conns === conns && row.round === round && row.impl === impl);
           const fastify = find(FASTIFY);
           const other = find(go);
           return fastify !== undefined && other !== undefined ? [{ rps: fastify.rps / other.rps, p99: fastify.p99 / other.p99 }] : [];
@@ -50,8 +53,14 @@ export function benchReport(rows: readonly Row[]): string[] {
         const rpsRatio = median(pairs.map((pair) => pair.rps));
         const p99Ratio = median(pairs.map((pair) => pair.p99));
         lines.push(
-          `${pad(load, 7)}${pad(String(conns), 6)}vs ${pad(go, 12)} req/s ×${rpsRatio.toFixed(2)} (${range(pairs.map((pair) => pair.rps), 2)})` +
-            `   p99 ×${p99Ratio.toFixed(2)} (${range(pairs.map((pair) => pair.p99), 2)})`,
+          `${pad(load, 7)}${pad(String(conns), 6)}vs ${pad(go, 12)} req/s ×${rpsRatio.toFixed(2)} (${range(
+            pairs.map((pair) => pair.rps),
+            2,
+          )})` +
+            `   p99 ×${p99Ratio.toFixed(2)} (${range(
+              pairs.map((pair) => pair.p99),
+              2,
+            )})`,
         );
         if (conns === TARGET.conns && go === TARGET.versus) {
           const met = rpsRatio >= TARGET.rpsRatio && p99Ratio <= TARGET.p99Ratio;

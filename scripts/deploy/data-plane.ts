@@ -82,9 +82,14 @@ function appMeshProblems(taskDefinition: TaskDefinition, app: ContainerDefinitio
       problems.push(`the app's port ${mapping.containerPort} is not in the proxy's AppPorts (${appPorts.join(',') || 'none'})`);
     }
   }
-  const waitsForEnvoy = (app.dependsOn ?? []).some((dependency) => dependency.containerName === envoyName && dependency.condition === 'HEALTHY');
+  const waitsForEnvoy = (app.dependsOn ?? []).some(
+    (dependency) => dependency.containerName === envoyName && dependency.condition === 'HEALTHY',
+  );
   if (!waitsForEnvoy) problems.push(`the app container '${app.name}' does not depend on '${envoyName}' being HEALTHY`);
-  return { problems, description: `App Mesh: Envoy container '${envoyName}', APPMESH proxy configuration (AppPorts ${appPorts.join(',')})` };
+  return {
+    problems,
+    description: `App Mesh: Envoy container '${envoyName}', APPMESH proxy configuration (AppPorts ${appPorts.join(',')})`,
+  };
 }
 
 /** Service Connect: no APPMESH proxy, the app's port mappings named with an application protocol, every port the service publishes present. */
@@ -105,7 +110,9 @@ function serviceConnectProblems(
     }
   }
   const named = new Map(
-    (taskDefinition.containerDefinitions ?? []).flatMap((container) => (container.portMappings ?? []).map((mapping) => [mapping.name, mapping] as const)),
+    (taskDefinition.containerDefinitions ?? []).flatMap((container) =>
+      (container.portMappings ?? []).map((mapping) => [mapping.name, mapping] as const),
+    ),
   );
   const published = (primary.serviceConnectConfiguration?.services ?? []).map((service) => service.portName ?? '');
   for (const portName of published) {

@@ -129,7 +129,8 @@ export async function runDeployCli(argv: readonly string[], io: DeployCliIo): Pr
   if (values.image === undefined) return usageError('--image is required');
   const timeoutSeconds = Number(values.timeout);
   const pollIntervalSeconds = Number(values['poll-interval']);
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) return usageError(`--timeout must be a whole number of seconds, got '${values.timeout}'`);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+    return usageError(`--timeout must be a whole number of seconds, got '${values.timeout}'`);
   if (!Number.isInteger(pollIntervalSeconds) || pollIntervalSeconds < 1) {
     return usageError(`--poll-interval must be a whole number of seconds, got '${values['poll-interval']}'`);
   }

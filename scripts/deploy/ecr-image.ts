@@ -1,4 +1,10 @@
-import { DescribeImagesCommand, ImageNotFoundException, RepositoryNotFoundException, type ECRClient, type ImageDetail } from '@aws-sdk/client-ecr';
+import {
+  DescribeImagesCommand,
+  ImageNotFoundException,
+  RepositoryNotFoundException,
+  type ECRClient,
+  type ImageDetail,
+} from '@aws-sdk/client-ecr';
 import { DeployError, DeployStep } from './deploy-error';
 import type { EcrImageReference } from './image-reference';
 

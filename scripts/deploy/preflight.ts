@@ -36,7 +36,9 @@ export function checkPreflight(
   const service = response.services?.find((candidate) => candidate.serviceName === serviceName);
   if (service === undefined) {
     const failure = response.failures?.[0];
-    return refuse(`was not found${failure?.reason ? ` (${failure.reason})` : ''}; is the stack deployed, and are --env, --cluster, --service-name right?`);
+    return refuse(
+      `was not found${failure?.reason ? ` (${failure.reason})` : ''}; is the stack deployed, and are --env, --cluster, --service-name right?`,
+    );
   }
   if (service.status !== 'ACTIVE') refuse(`is ${service.status ?? 'in no status'}, not ACTIVE`);
   const controller = service.deploymentController?.type ?? 'ECS';

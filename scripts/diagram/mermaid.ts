@@ -22,7 +22,8 @@ export function label(lines: readonly string[]): string {
 /** The flowchart of `graph`, without the fence. */
 export function mermaidFlowchart(graph: ServiceGraph): string {
   const lines = ['flowchart LR'];
-  const node = (id: string, open: string, text: readonly string[], close: string) => lines.push(`  ${nodeId(id)}${open}${label(text)}${close}`);
+  const node = (id: string, open: string, text: readonly string[], close: string) =>
+    lines.push(`  ${nodeId(id)}${open}${label(text)}${close}`);
   const edge = (from: string, arrow: string, text: readonly string[], to: string) =>
     lines.push(`  ${nodeId(from)} ${arrow}|${label(text)}| ${nodeId(to)}`);
 

@@ -262,20 +262,27 @@ function stores(stack: StackJson): StoreNode[] {
 function redrives(stack: StackJson): Redrive[] {
   const policies: [string | undefined, string | undefined][] = [
     ...stack.all('aws_sqs_queue').map(([id, queue]): [string, string | undefined] => [`\${aws_sqs_queue.${id}.url}`, queue.redrive_policy]),
-    ...stack.all('aws_sqs_queue_redrive_policy').map(([, policy]): [string | undefined, string | undefined] => [policy.queue_url, policy.redrive_policy]),
+    ...stack
+      .all('aws_sqs_queue_redrive_policy')
+      .map(([, policy]): [string | undefined, string | undefined] => [policy.queue_url, policy.redrive_policy]),
   ];
   return policies.flatMap(([queueUrl, policy]) => {
     if (policy === undefined) return [];
     const parsed: { deadLetterTargetArn?: string; maxReceiveCount?: number | string } = JSON.parse(policy);
     const from = refOf(queueUrl);
     const to = refOf(parsed.deadLetterTargetArn);
-    return from && to ? [{ from: resourceKey(from.type, from.id), to: resourceKey(to.type, to.id), maxReceiveCount: Number(parsed.maxReceiveCount) }] : [];
+    return from && to
+      ? [{ from: resourceKey(from.type, from.id), to: resourceKey(to.type, to.id), maxReceiveCount: Number(parsed.maxReceiveCount) }]
+      : [];
   });
 }
 
 function alarm(stack: StackJson, id: string, json: MetricAlarmJson, watchable: (value: string) => string | undefined): AlarmNode {
   const queries = list(json.metric_query);
-  const dimensionValues = [...Object.values(json.dimensions ?? {}), ...queries.flatMap((query) => Object.values(query.metric?.dimensions ?? {}))];
+  const dimensionValues = [
+    ...Object.values(json.dimensions ?? {}),
+    ...queries.flatMap((query) => Object.values(query.metric?.dimensions ?? {})),
+  ];
   const expression = queries.find((query) => query.return_data !== false && query.expression !== undefined)?.expression;
   const metric = expression ?? json.metric_name ?? queries.find((query) => query.metric)?.metric?.metric_name;
   const comparison = json.comparison_operator ?? '';
@@ -299,7 +306,9 @@ function serviceNode(stack: StackJson, service: EcsService, node: VirtualNodeJso
     details.push(`listener timeout ${timeout ?? `${APP_MESH_DEFAULT_TIMEOUT} (App Mesh default)`}`);
     const outlier = listener.outlier_detection;
     if (outlier) {
-      details.push(`ejected ${duration(outlier.base_ejection_duration)} after ${outlier.max_server_errors} 5xx in ${duration(outlier.interval)}`);
+      details.push(
+        `ejected ${duration(outlier.base_ejection_duration)} after ${outlier.max_server_errors} 5xx in ${duration(outlier.interval)}`,
+      );
     }
   }
   const connect = service.service.service_connect_configuration;
@@ -348,6 +357,8 @@ export function serviceGraph(json: TerraformJson): ServiceGraph {
     uses,
     redrives: redrives(stack),
     alarms: stack.all('aws_cloudwatch_metric_alarm').map(([id, json]) => alarm(stack, id, json, watchable)),
-    topics: stack.all('aws_sns_topic').map(([id, topic]) => ({ id: resourceKey('aws_sns_topic', id), name: stack.display(topic.name ?? id) })),
+    topics: stack
+      .all('aws_sns_topic')
+      .map(([id, topic]) => ({ id: resourceKey('aws_sns_topic', id), name: stack.display(topic.name ?? id) })),
   };
 }

@@ -155,7 +155,8 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
       Number.isFinite(eventCap) ? finishedEvents / eventCap : 0,
       options.durationMs === undefined ? 0 : elapsed() / options.durationMs,
     );
-  const stopTakingEvents = () => nextIndex >= eventCap || elapsed() >= sendDeadline || (options.durationMs !== undefined && elapsed() >= options.durationMs);
+  const stopTakingEvents = () =>
+    nextIndex >= eventCap || elapsed() >= sendDeadline || (options.durationMs !== undefined && elapsed() >= options.durationMs);
 
   const callsByStatus: Record<string, number> = {};
   const callLatencies: number[] = [];
@@ -194,7 +195,8 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
         return outcome.status;
       }
       if (outcome.kind === 'answer' && outcome.status !== 503) {
-        if (unexpectedAnswers.length < MAX_SAMPLES) unexpectedAnswers.push(`${event.idempotencyKey}: ${outcome.status} ${outcome.body.slice(0, 300)}`);
+        if (unexpectedAnswers.length < MAX_SAMPLES)
+          unexpectedAnswers.push(`${event.idempotencyKey}: ${outcome.status} ${outcome.body.slice(0, 300)}`);
         return undefined;
       }
       if (elapsed() >= sendDeadline) return undefined;
@@ -250,7 +252,9 @@ export async function runChaos(cluster: PipelineCluster, options: ChaosOptions =
       await cluster.killProcessing();
       const [downMin, downMax] = downtimes[(k - 1) % downtimes.length];
       const downMs = downMin + random() * (downMax - downMin);
-      log(`kill ${k}: processing SIGKILLed at ${(atMs / 1000).toFixed(1)} s (${Math.round(at * 100)} % of the run), ${inFlight} client calls in flight, down ${Math.round(downMs)} ms`);
+      log(
+        `kill ${k}: processing SIGKILLed at ${(atMs / 1000).toFixed(1)} s (${Math.round(at * 100)} % of the run), ${inFlight} client calls in flight, down ${Math.round(downMs)} ms`,
+      );
       await sleep(downMs);
       const restartStarted = performance.now();
       await cluster.restartProcessing();

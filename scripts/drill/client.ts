@@ -87,7 +87,8 @@ export async function probe503Rate(processingUrl: string, runId: string, calls =
       const outcome = await postEvent(pool, drillEvent(runId, index, 10), 10_000);
       if (outcome.kind !== 'answer') throw new Error(`probe of ${processingUrl}: no answer (${outcome.code})`);
       if (outcome.status === 503) faults += 1;
-      else if (outcome.status !== 200) throw new Error(`probe of ${processingUrl}: answered ${outcome.status} ${outcome.body.slice(0, 200)}`);
+      else if (outcome.status !== 200)
+        throw new Error(`probe of ${processingUrl}: answered ${outcome.status} ${outcome.body.slice(0, 200)}`);
     }
   } finally {
     await pool.close();

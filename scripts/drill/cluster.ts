@@ -126,7 +126,8 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
       DATA_PROCESSING_URL: `${processing.url}/ev`,
       RETRY_MODE: options.retryMode ?? 'app',
     });
-    const embedded = sqs === undefined ? await EmbeddedRetryQueue.open(queueDir, { maxReceiveCount: RETRY_QUEUE_SETTINGS.maxReceiveCount }) : undefined;
+    const embedded =
+      sqs === undefined ? await EmbeddedRetryQueue.open(queueDir, { maxReceiveCount: RETRY_QUEUE_SETTINGS.maxReceiveCount }) : undefined;
     const queueDepth = async (): Promise<QueueDepth> => {
       if (embedded !== undefined) return embedded.depth();
       const [retry, deadLetters] = await Promise.all([sqs!.depth('retry'), sqs!.depth('dead-letter')]);
@@ -175,7 +176,9 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
       outputs(maxChars = 4_000) {
         const all = [
           ...retired,
-          ...(processing !== undefined && processingUp ? [{ label: `processing (running, pid ${processing.pid})`, service: processing }] : []),
+          ...(processing !== undefined && processingUp
+            ? [{ label: `processing (running, pid ${processing.pid})`, service: processing }]
+            : []),
           ...(ingestion !== undefined ? [{ label: `ingestion (pid ${ingestion.pid})`, service: ingestion }] : []),
         ];
         return all.map(({ label, service }) => `--- ${label} ---\n${service.output().slice(-maxChars)}`).join('\n');

@@ -26,10 +26,17 @@ export function ms(value: number): string {
 }
 
 /** A plain-text table: the header row, a rule, the rows; columns right-aligned except the first (or all left-aligned). */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>, align: 'numbers' | 'left' = 'numbers'): string {
+export function formatTable(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly (string | number)[]>,
+  align: 'numbers' | 'left' = 'numbers',
+): string {
   const cells = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   const line = (row: readonly string[]) =>
-    row.map((cell, column) => (column === 0 || align === 'left' ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd();
+    row
+      .map((cell, column) => (column === 0 || align === 'left' ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }

@@ -76,7 +76,10 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
       {
         QueueName: queueName,
         Attributes: {
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf(deadLetterQueueName), maxReceiveCount: options.maxReceiveCount ?? RETRY_QUEUE_SETTINGS.maxReceiveCount }),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: arnOf(deadLetterQueueName),
+            maxReceiveCount: options.maxReceiveCount ?? RETRY_QUEUE_SETTINGS.maxReceiveCount,
+          }),
         },
       },
     ],
@@ -110,7 +113,10 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
           AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
         }),
       );
-      return { visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
+      return {
+        visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
     },
     async stop() {
       sdk.destroy();

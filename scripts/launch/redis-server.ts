@@ -116,7 +116,8 @@ export async function freeLoopbackPort(): Promise<number> {
 
 function openssl(args: string[], cwd: string): void {
   const result = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
-  if (result.error !== undefined) throw new Error(`openssl not found (${result.error.message}): install it with \`apt-get install openssl\``);
+  if (result.error !== undefined)
+    throw new Error(`openssl not found (${result.error.message}): install it with \`apt-get install openssl\``);
   if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`);
 }
 
@@ -135,7 +136,26 @@ export function testTlsFiles(dir: string): TestTlsFiles {
   openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=throwaway test CA'], tlsDir);
   openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], tlsDir);
   writeFileSync(join(tlsDir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.cnf'], tlsDir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'san.cnf',
+    ],
+    tlsDir,
+  );
   return files;
 }
 
@@ -235,7 +255,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-async function waitUntilAccepting(port: number, tlsFiles: TestTlsFiles | undefined, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilAccepting(
+  port: number,
+  tlsFiles: TestTlsFiles | undefined,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${output()}`);

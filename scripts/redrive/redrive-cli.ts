@@ -73,7 +73,11 @@ export async function runRedriveCli(argv: readonly string[], env: NodeJS.Process
   }
 }
 
-async function selectRedrive(values: { 'dlq-arn'?: string; 'destination-arn'?: string; dir?: string }, env: NodeJS.ProcessEnv, io: RedriveCliIo): Promise<DeadLetterRedrive> {
+async function selectRedrive(
+  values: { 'dlq-arn'?: string; 'destination-arn'?: string; dir?: string },
+  env: NodeJS.ProcessEnv,
+  io: RedriveCliIo,
+): Promise<DeadLetterRedrive> {
   if (values['dlq-arn'] !== undefined || env.DLQ_URL) {
     const client = io.sqsClient ?? new SQSClient({});
     const dlqArn = values['dlq-arn'] ?? (await resolveQueueArn(client, env.DLQ_URL!));
@@ -81,7 +85,10 @@ async function selectRedrive(values: { 'dlq-arn'?: string; 'destination-arn'?: s
   }
   const dir = values.dir ?? env.RETRY_QUEUE_DIR;
   if (dir === undefined || dir === '') {
-    throw new RedriveError('queue-not-found', 'no queue given: pass --dlq-arn or set DLQ_URL (SQS), or pass --dir or set RETRY_QUEUE_DIR (embedded queue)');
+    throw new RedriveError(
+      'queue-not-found',
+      'no queue given: pass --dlq-arn or set DLQ_URL (SQS), or pass --dir or set RETRY_QUEUE_DIR (embedded queue)',
+    );
   }
   let lastReportAt = Date.now();
   return new EmbeddedDeadLetterRedrive(dir, {

@@ -101,13 +101,11 @@ async function buildLayer(name, options, extra) {
   const esbuild = require('esbuild');
   const previous = JSON.parse(readIfPresent(join(CACHE_DIR, `${name}.json`), 'utf8') ?? 'null');
   const started = Date.now();
-  const result = await esbuild
-    .build({ ...ESBUILD_OPTIONS, ...options, outfile: join(CACHE_DIR, `${name}.cjs`) })
-    .catch((error) => {
-      // esbuild has printed its errors (logLevel 'error'); its stack trace would add nothing.
-      if (!Array.isArray(error.errors)) throw error;
-      throw new BundleError(`esbuild could not bundle the app: ${error.errors.length} error(s), shown above`);
-    });
+  const result = await esbuild.build({ ...ESBUILD_OPTIONS, ...options, outfile: join(CACHE_DIR, `${name}.cjs`) }).catch((error) => {
+    // esbuild has printed its errors (logLevel 'error'); its stack trace would add nothing.
+    if (!Array.isArray(error.errors)) throw error;
+    throw new BundleError(`esbuild could not bundle the app: ${error.errors.length} error(s), shown above`);
+  });
   const source = result.outputFiles[0].text;
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith('<')) // <stdin>
@@ -201,11 +199,9 @@ async function packageLayer(packages) {
   const contents = `module.exports = {\n${packages
     .map((id) => `  ${JSON.stringify(id)}: () => require(${JSON.stringify(id)}),`)
     .join('\n')}\n};\n`;
-  const layer = await buildLayer(
-    name,
-    { stdin: { contents, resolveDir: ROOT, sourcefile: 'packages.cjs', loader: 'js' } },
-    () => ({ packages }),
-  );
+  const layer = await buildLayer(name, { stdin: { contents, resolveDir: ROOT, sourcefile: 'packages.cjs', loader: 'js' } }, () => ({
+    packages,
+  }));
   removeOldPackageLayers();
   return layer;
 }
@@ -272,10 +268,10 @@ async function prepareApp(entry) {
       const fromNodeModules = Module.createRequire(entry);
       const compiledPackages = packages && compile(packages);
       const getters = compiledPackages && evaluate(compiledPackages, Module.createRequire(compiledPackages.filename), ROOT);
-      const appRequire = Object.assign(
-        (id) => (getters && Object.hasOwn(getters, id) ? getters[id]() : fromNodeModules(id)),
-        { resolve: fromNodeModules.resolve, cache: fromNodeModules.cache },
-      );
+      const appRequire = Object.assign((id) => (getters && Object.hasOwn(getters, id) ? getters[id]() : fromNodeModules(id)), {
+        resolve: fromNodeModules.resolve,
+        cache: fromNodeModules.cache,
+      });
       const compiledApp = compile(app);
       evaluate(compiledApp, appRequire, dirname(entry));
       // After the run, so that the cache holds the functions V8 compiled lazily.

@@ -159,7 +159,10 @@ export class OtlpReceiver {
   async waitForSpans(enough: (spans: ReceivedSpan[]) => boolean, timeoutMs = 10_000): Promise<ReceivedSpan[]> {
     const deadline = Date.now() + timeoutMs;
     while (!enough(this.received)) {
-      if (Date.now() > deadline) throw new Error(`OTLP receiver: condition not met within ${timeoutMs} ms; ${this.received.length} spans: ${this.received.map((span) => `${span.service} ${span.kind} ${span.name}`).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `OTLP receiver: condition not met within ${timeoutMs} ms; ${this.received.length} spans: ${this.received.map((span) => `${span.service} ${span.kind} ${span.name}`).join(', ')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.spans();
@@ -177,8 +180,10 @@ export class OtlpReceiver {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      if (request.method !== 'POST' || request.url !== '/v1/traces') return answer(response, 404, { message: `no route for ${request.method} ${request.url}` });
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return answer(response, 415, { message: 'expected application/json' });
+      if (request.method !== 'POST' || request.url !== '/v1/traces')
+        return answer(response, 404, { message: `no route for ${request.method} ${request.url}` });
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+        return answer(response, 415, { message: 'expected application/json' });
       const body = Buffer.concat(chunks);
       if (this.mode === 'counts') {
         this.spanCount += countOccurrences(body, SPAN_KIND_KEY);

@@ -46,7 +46,12 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
   });
 
   test("propagates x-503 and relays processing's 503 with its JSON body", async () => {
-    const response = await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'x-503': 'true' }, payload: JSON.stringify(SAMPLE_EVENT) });
+    const response = await ingestion.inject({
+      method: 'POST',
+      url: '/ev',
+      headers: { ...json, 'x-503': 'true' },
+      payload: JSON.stringify(SAMPLE_EVENT),
+    });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ error: 'Service Unavailable', message: FAULT_503_MESSAGE });
   });
@@ -62,7 +67,12 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
 
   test('propagates the trace id; each service logs one line per request with it', async () => {
     const traceId = 'Root=1-67891233-abcdef012345678912345678';
-    await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'x-amzn-trace-id': traceId }, payload: JSON.stringify(SAMPLE_EVENT) });
+    await ingestion.inject({
+      method: 'POST',
+      url: '/ev',
+      headers: { ...json, 'x-amzn-trace-id': traceId },
+      payload: JSON.stringify(SAMPLE_EVENT),
+    });
     for (const log of [ingestionLog, processingLog]) {
       const requestLines = log.lines.filter((line) => line.msg === 'request');
       expect(requestLines).toHaveLength(1);
@@ -73,7 +83,12 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
   });
 
   test('a bad event is answered by ingestion and never reaches processing', async () => {
-    const response = await ingestion.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify({ ...SAMPLE_EVENT, speed: -1 }) });
+    const response = await ingestion.inject({
+      method: 'POST',
+      url: '/ev',
+      headers: json,
+      payload: JSON.stringify({ ...SAMPLE_EVENT, speed: -1 }),
+    });
     expect(response.statusCode).toBe(400);
     expect(processingLog.lines.filter((line) => line.msg === 'request')).toHaveLength(0);
   });
@@ -84,7 +99,12 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'Bad Request', field: 'idempotency-key' });
     expect(processingLog.lines.filter((line) => line.msg === 'request')).toHaveLength(0);
-    const longest = await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'idempotency-key': 'k'.repeat(256) }, payload: JSON.stringify(SAMPLE_EVENT) });
+    const longest = await ingestion.inject({
+      method: 'POST',
+      url: '/ev',
+      headers: { ...json, 'idempotency-key': 'k'.repeat(256) },
+      payload: JSON.stringify(SAMPLE_EVENT),
+    });
     expect(longest.statusCode).toBe(200);
   });
 });
@@ -102,7 +122,10 @@ describe('ingestion POST /ev without an answer from processing', () => {
     const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
     // THEN
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/data-processing unreachable \(connection-error\)/) });
+    expect(response.json()).toMatchObject({
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/data-processing unreachable \(connection-error\)/),
+    });
     await app.close();
   });
 
@@ -111,7 +134,12 @@ describe('ingestion POST /ev without an answer from processing', () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const app = buildIngestion({ logLevel: 'silent', dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`), processingTimeoutMs: 200, retryMode: RetryMode.OFF });
+    const app = buildIngestion({
+      logLevel: 'silent',
+      dataProcessingUrl: new URL(`http://127.0.0.1:${port}/ev`),
+      processingTimeoutMs: 200,
+      retryMode: RetryMode.OFF,
+    });
     // WHEN
     const response = await app.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
     // THEN

@@ -72,7 +72,9 @@ describe('UndiciProcessingClient', () => {
     const { server, url } = await listen(() => undefined);
     await stop(server);
     const client = new UndiciProcessingClient({ url });
-    await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({ failure: UpstreamFailure.CONNECTION_ERROR });
+    await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({
+      failure: UpstreamFailure.CONNECTION_ERROR,
+    });
     await client.close();
   });
 

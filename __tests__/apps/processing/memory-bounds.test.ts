@@ -49,7 +49,9 @@ describe('processing memory bounds: the configured app', () => {
   afterEach(() => app.close());
 
   test('beyond IDEMPOTENCY_MEMORY_MAX_KEYS the oldest key is forgotten: its duplicate is applied again', async () => {
-    app = await buildConfiguredApp(readProcessingSettings({ LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0', IDEMPOTENCY_MEMORY_MAX_KEYS: '2' }));
+    app = await buildConfiguredApp(
+      readProcessingSettings({ LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0', IDEMPOTENCY_MEMORY_MAX_KEYS: '2' }),
+    );
     const at = (timestamp: string) => eventWith({ vehicle_id: 'EV-KEYS', timestamp });
     await post(app, at('2024-02-15T10:30:00Z'));
     await post(app, at('2024-02-15T10:30:10Z'));
@@ -62,7 +64,9 @@ describe('processing memory bounds: the configured app', () => {
   });
 
   test('beyond MEMORY_MAX_VEHICLES the vehicle updated least recently loses its aggregates', async () => {
-    app = await buildConfiguredApp(readProcessingSettings({ LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0', MEMORY_MAX_VEHICLES: '2' }));
+    app = await buildConfiguredApp(
+      readProcessingSettings({ LOG_LEVEL: 'silent', METRICS_FLUSH_INTERVAL_MS: '0', MEMORY_MAX_VEHICLES: '2' }),
+    );
     await post(app, eventWith({ vehicle_id: 'EV-A' }));
     await post(app, eventWith({ vehicle_id: 'EV-B' }));
     await post(app, eventWith({ vehicle_id: 'EV-A', timestamp: '2024-02-15T10:30:10Z' }));

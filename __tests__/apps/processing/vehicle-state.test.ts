@@ -22,9 +22,27 @@ function applyAll(events: EvPayload[]): { state: VehicleState; anomalies: Anomal
 
 /** Three events of one trip, 30 minutes apart, 25 km each. */
 const TRIP = [
-  eventWith({ timestamp: '2024-02-15T10:00:00Z', speed: 40, odometer: 1000, battery: { percentage: 80, voltage: 390, temperature: 25 }, location: { latitude: 37.0, longitude: -122.0 } }),
-  eventWith({ timestamp: '2024-02-15T10:30:00Z', speed: 60, odometer: 1025, battery: { percentage: 75, voltage: 388, temperature: 27 }, location: { latitude: 37.2, longitude: -122.0 } }),
-  eventWith({ timestamp: '2024-02-15T11:00:00Z', speed: 80, odometer: 1050, battery: { percentage: 70, voltage: 385, temperature: 29 }, location: { latitude: 37.4, longitude: -122.0 } }),
+  eventWith({
+    timestamp: '2024-02-15T10:00:00Z',
+    speed: 40,
+    odometer: 1000,
+    battery: { percentage: 80, voltage: 390, temperature: 25 },
+    location: { latitude: 37.0, longitude: -122.0 },
+  }),
+  eventWith({
+    timestamp: '2024-02-15T10:30:00Z',
+    speed: 60,
+    odometer: 1025,
+    battery: { percentage: 75, voltage: 388, temperature: 27 },
+    location: { latitude: 37.2, longitude: -122.0 },
+  }),
+  eventWith({
+    timestamp: '2024-02-15T11:00:00Z',
+    speed: 80,
+    odometer: 1050,
+    battery: { percentage: 70, voltage: 385, temperature: 29 },
+    location: { latitude: 37.4, longitude: -122.0 },
+  }),
 ];
 
 describe('applyEvent aggregates', () => {

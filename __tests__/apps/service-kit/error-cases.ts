@@ -21,9 +21,19 @@ const withBattery = (battery: Record<string, unknown>) => JSON.stringify({ ...SA
 
 /** The table; bodies are sent as strings so that they reach the parser as given. */
 export const ERROR_CASES: readonly ErrorCase[] = [
-  { name: 'malformed JSON', request: { method: 'POST', url: '/ev', headers: json, payload: '{"vehicle_id": "EV-1",' }, statusCode: 400, message: /JSON/ },
+  {
+    name: 'malformed JSON',
+    request: { method: 'POST', url: '/ev', headers: json, payload: '{"vehicle_id": "EV-1",' },
+    statusCode: 400,
+    message: /JSON/,
+  },
   { name: 'empty JSON body', request: { method: 'POST', url: '/ev', headers: json, payload: '' }, statusCode: 400 },
-  { name: 'a JSON array instead of an object', request: { method: 'POST', url: '/ev', headers: json, payload: '[]' }, statusCode: 400, field: 'body' },
+  {
+    name: 'a JSON array instead of an object',
+    request: { method: 'POST', url: '/ev', headers: json, payload: '[]' },
+    statusCode: 400,
+    field: 'body',
+  },
   {
     name: 'a missing field',
     request: { method: 'POST', url: '/ev', headers: json, payload: JSON.stringify({ ...SAMPLE_EVENT, speed: undefined }) },
@@ -59,16 +69,30 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   },
   {
     name: 'an unknown nested property',
-    request: { method: 'POST', url: '/ev', headers: json, payload: JSON.stringify({ ...SAMPLE_EVENT, location: { latitude: 1, longitude: 2, altitude: 3 } }) },
+    request: {
+      method: 'POST',
+      url: '/ev',
+      headers: json,
+      payload: JSON.stringify({ ...SAMPLE_EVENT, location: { latitude: 1, longitude: 2, altitude: 3 } }),
+    },
     statusCode: 400,
     field: 'location.altitude',
   },
   {
     name: 'a prototype-poisoning body',
-    request: { method: 'POST', url: '/ev', headers: json, payload: `{"__proto__": {"admin": true}, ${JSON.stringify(SAMPLE_EVENT).slice(1)}` },
+    request: {
+      method: 'POST',
+      url: '/ev',
+      headers: json,
+      payload: `{"__proto__": {"admin": true}, ${JSON.stringify(SAMPLE_EVENT).slice(1)}`,
+    },
     statusCode: 400,
   },
-  { name: 'a text/plain body', request: { method: 'POST', url: '/ev', headers: { 'content-type': 'text/plain' }, payload: 'hello' }, statusCode: 415 },
+  {
+    name: 'a text/plain body',
+    request: { method: 'POST', url: '/ev', headers: { 'content-type': 'text/plain' }, payload: 'hello' },
+    statusCode: 415,
+  },
   {
     name: 'a form body',
     request: { method: 'POST', url: '/ev', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' },

@@ -52,7 +52,12 @@ describe.each(services)('%s takes its body limit from the options', (_name, buil
     const app = build(1024);
     const headers = { 'content-type': 'application/json' };
     // WHEN
-    const over = await app.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify({ ...SAMPLE_EVENT, pad: 'x'.repeat(1100) }) });
+    const over = await app.inject({
+      method: 'POST',
+      url: '/ev',
+      headers,
+      payload: JSON.stringify({ ...SAMPLE_EVENT, pad: 'x'.repeat(1100) }),
+    });
     const under = await app.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify({ ...SAMPLE_EVENT, pad: 'x' }) });
     // THEN
     expect(over.statusCode).toBe(413);

@@ -41,7 +41,13 @@ describe('settings from the environment', () => {
   test('reads the resilience variables', () => {
     const shared = { REDIS_URL: 'redis://127.0.0.1:6380', RETRY_QUEUE_DIR: '.tmp/retry-queue', METRICS_FLUSH_INTERVAL_MS: '0' };
     expect(
-      readIngestionSettings({ ...shared, RETRY_MODE: 'off', RETRY_BACKOFF_BASE_MS: '10', RETRY_BACKOFF_MAX_MS: '100', RETRY_OVERALL_TIMEOUT_MS: '15000' }),
+      readIngestionSettings({
+        ...shared,
+        RETRY_MODE: 'off',
+        RETRY_BACKOFF_BASE_MS: '10',
+        RETRY_BACKOFF_MAX_MS: '100',
+        RETRY_OVERALL_TIMEOUT_MS: '15000',
+      }),
     ).toMatchObject({
       redisUrl: 'redis://127.0.0.1:6380',
       retryQueueDir: '.tmp/retry-queue',
@@ -115,7 +121,11 @@ describe('settings from the environment', () => {
     ['IDEMPOTENCY_KEY_TTL_SECONDS', '0', /IDEMPOTENCY_KEY_TTL_SECONDS="0" is invalid/],
     ['RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS', '50000', /RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS="50000" is invalid/],
     ['RETRY_QUEUE_BACKOFF_BASE_SECONDS', 'x', /RETRY_QUEUE_BACKOFF_BASE_SECONDS="x" is invalid/],
-    ['RETRY_QUEUE_BACKOFF_MAX_SECONDS', '1', /RETRY_QUEUE_BACKOFF_MAX_SECONDS="1" is invalid: expected a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS \(2\)/],
+    [
+      'RETRY_QUEUE_BACKOFF_MAX_SECONDS',
+      '1',
+      /RETRY_QUEUE_BACKOFF_MAX_SECONDS="1" is invalid: expected a number of at least RETRY_QUEUE_BACKOFF_BASE_SECONDS \(2\)/,
+    ],
     ['REDIS_URL', 'http://cache:6379', /REDIS_URL="http:\/\/cache:6379" is invalid/],
   ])('processing: %s=%s is rejected with a message naming it', (name, value, message) => {
     expect(() => readProcessingSettings({ [name]: value })).toThrow(message);
@@ -145,14 +155,22 @@ describe('settings from the environment', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud" is invalid: expected one of fatal, error, warn, info, debug, trace, silent/],
     ['BODY_LIMIT_BYTES', '64k', /BODY_LIMIT_BYTES="64k"/],
     ['BODY_LIMIT_BYTES', '0', /BODY_LIMIT_BYTES="0"/],
-    ['DATA_PROCESSING_URL', 'data-processing:3001', /DATA_PROCESSING_URL="data-processing:3001" is invalid: expected a URL starting with http:\/\/ or https:\/\//],
+    [
+      'DATA_PROCESSING_URL',
+      'data-processing:3001',
+      /DATA_PROCESSING_URL="data-processing:3001" is invalid: expected a URL starting with http:\/\/ or https:\/\//,
+    ],
     ['DATA_PROCESSING_URL', '::nope', /DATA_PROCESSING_URL="::nope" is invalid: expected an absolute URL/],
   ])('%s=%s is rejected with a message naming it', (name, value, message) => {
     expect(() => readIngestionSettings({ [name]: value })).toThrow(message);
   });
 
   test('contradicting anomaly thresholds are rejected', () => {
-    expect(() => readProcessingSettings({ ANOMALY_MIN_VOLTAGE_V: '500', ANOMALY_MAX_VOLTAGE_V: '400' })).toThrow(/minVoltageV \(500\) must be below maxVoltageV \(400\)/);
-    expect(() => readProcessingSettings({ ANOMALY_MAX_VOLTAGE_V: 'high' })).toThrow(/ANOMALY_MAX_VOLTAGE_V="high" is invalid: expected a finite number/);
+    expect(() => readProcessingSettings({ ANOMALY_MIN_VOLTAGE_V: '500', ANOMALY_MAX_VOLTAGE_V: '400' })).toThrow(
+      /minVoltageV \(500\) must be below maxVoltageV \(400\)/,
+    );
+    expect(() => readProcessingSettings({ ANOMALY_MAX_VOLTAGE_V: 'high' })).toThrow(
+      /ANOMALY_MAX_VOLTAGE_V="high" is invalid: expected a finite number/,
+    );
   });
 });

@@ -37,7 +37,8 @@ export class MemoryCircuitBreakerStore implements CircuitBreakerStore {
     const { windowMs, bucketMs } = settings;
     if (!(bucketMs > 0) || !(windowMs > 0)) throw new RangeError(`windowMs (${windowMs}) and bucketMs (${bucketMs}) must be positive`);
     const length = Math.ceil(windowMs / bucketMs);
-    if (length > MAX_WINDOW_BUCKETS) throw new RangeError(`windowMs / bucketMs (${windowMs} / ${bucketMs}) must be at most ${MAX_WINDOW_BUCKETS} buckets`);
+    if (length > MAX_WINDOW_BUCKETS)
+      throw new RangeError(`windowMs / bucketMs (${windowMs} / ${bucketMs}) must be at most ${MAX_WINDOW_BUCKETS} buckets`);
     this.bucketNumbers = new Float64Array(length).fill(Number.NEGATIVE_INFINITY);
     this.successes = new Float64Array(length);
     this.failures = new Float64Array(length);

@@ -54,7 +54,10 @@ export class EmbeddedDeadLetterRedrive implements DeadLetterRedrive {
   async start(options: { readonly maxMessagesPerSecond?: number }): Promise<{ taskHandle: string }> {
     const rate = options.maxMessagesPerSecond ?? MAX_MESSAGES_PER_SECOND;
     if (!(rate >= 1 && rate <= MAX_MESSAGES_PER_SECOND)) {
-      throw new RedriveError('invalid-request', `max messages per second must be 1..${MAX_MESSAGES_PER_SECOND}, got ${options.maxMessagesPerSecond}`);
+      throw new RedriveError(
+        'invalid-request',
+        `max messages per second must be 1..${MAX_MESSAGES_PER_SECOND}, got ${options.maxMessagesPerSecond}`,
+      );
     }
     await this.assertQueueExists();
     await fs.mkdir(this.dirs.tasks, { recursive: true });
@@ -77,7 +80,8 @@ export class EmbeddedDeadLetterRedrive implements DeadLetterRedrive {
     await this.assertQueueExists();
     const task = await this.readTask(taskHandle);
     if (task === undefined) throw new RedriveError('task-not-found', `no move task ${taskHandle} in ${this.root}`);
-    if (task.status !== 'RUNNING') throw new RedriveError('invalid-request', `move task ${taskHandle} is ${task.status}, only a RUNNING task can be cancelled`);
+    if (task.status !== 'RUNNING')
+      throw new RedriveError('invalid-request', `move task ${taskHandle} is ${task.status}, only a RUNNING task can be cancelled`);
     const lock = await this.readLock();
     if (lock?.taskHandle === taskHandle && isAlive(lock.pid)) {
       await writeFileDurably(this.cancelMarker(taskHandle), '', this.dirs.tmp);

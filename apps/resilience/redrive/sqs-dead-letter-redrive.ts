@@ -48,10 +48,16 @@ export function redriveErrorOf(error: unknown, subject: string): RedriveError | 
     return new RedriveError('queue-not-found', `queue not found: ${subject} (${name}: ${message})`);
   }
   if (/AccessDenied|UnauthorizedOperation|InvalidSecurity/.test(name) || status === 403) {
-    return new RedriveError('access-denied', `access denied on ${subject}: the caller needs sqs:StartMessageMoveTask, sqs:ListMessageMoveTasks, sqs:CancelMessageMoveTask and read/delete on the DLQ, send on the destination (${name}: ${message})`);
+    return new RedriveError(
+      'access-denied',
+      `access denied on ${subject}: the caller needs sqs:StartMessageMoveTask, sqs:ListMessageMoveTasks, sqs:CancelMessageMoveTask and read/delete on the DLQ, send on the destination (${name}: ${message})`,
+    );
   }
   if (/UnsupportedOperation|InvalidParameterValue/.test(name) && /already|active|running/i.test(message)) {
-    return new RedriveError('task-already-running', `a move task is already running for ${subject}: list it, wait for it or cancel it (${name}: ${message})`);
+    return new RedriveError(
+      'task-already-running',
+      `a move task is already running for ${subject}: list it, wait for it or cancel it (${name}: ${message})`,
+    );
   }
   if (/UnsupportedOperation|InvalidParameterValue|InvalidAddress|ValidationError/.test(name)) {
     return new RedriveError('invalid-request', `${subject}: ${name}: ${message}`);
@@ -83,7 +89,9 @@ export class SqsDeadLetterRedrive implements DeadLetterRedrive {
   }
 
   async list(): Promise<MoveTask[]> {
-    const output = await this.mapErrors(() => this.client.send(new ListMessageMoveTasksCommand({ SourceArn: this.dlqArn, MaxResults: 10 })));
+    const output = await this.mapErrors(() =>
+      this.client.send(new ListMessageMoveTasksCommand({ SourceArn: this.dlqArn, MaxResults: 10 })),
+    );
     return (output.Results ?? []).map((entry) => ({
       taskHandle: entry.TaskHandle,
       status: (entry.Status ?? 'RUNNING') as MoveTaskStatus,

@@ -75,8 +75,18 @@ export function parseMessageFileName(fileName: string): MessageFileName | undefi
 }
 
 /** Sub-directories of a queue directory. */
-export function queueDirectories(root: string): { readonly tmp: string; readonly messages: string; readonly deadLetters: string; readonly tasks: string } {
-  return { tmp: join(root, 'tmp'), messages: join(root, 'messages'), deadLetters: join(root, 'dead-letters'), tasks: join(root, 'move-tasks') };
+export function queueDirectories(root: string): {
+  readonly tmp: string;
+  readonly messages: string;
+  readonly deadLetters: string;
+  readonly tasks: string;
+} {
+  return {
+    tmp: join(root, 'tmp'),
+    messages: join(root, 'messages'),
+    deadLetters: join(root, 'dead-letters'),
+    tasks: join(root, 'move-tasks'),
+  };
 }
 
 /**

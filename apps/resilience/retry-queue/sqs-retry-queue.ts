@@ -92,7 +92,11 @@ export class SqsRetryQueue implements RetryQueue {
 
   async changeVisibility(receiptHandle: string, timeoutSeconds: number): Promise<void> {
     await this.client.send(
-      new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.round(timeoutSeconds) }),
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.round(timeoutSeconds),
+      }),
     );
   }
 }
