@@ -1,20 +1,8 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+import { ECS_EXEC_STATEMENT, ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
 import type { IRole } from './role';
-
-/** The Session Manager channels ECS Exec opens; ssmmessages supports no resource-level permissions. */
-export const ECS_EXEC_STATEMENT: PolicyStatement = Object.freeze({
-  sid: 'EcsExec',
-  actions: [
-    'ssmmessages:CreateControlChannel',
-    'ssmmessages:CreateDataChannel',
-    'ssmmessages:OpenControlChannel',
-    'ssmmessages:OpenDataChannel',
-  ],
-  resources: ['*'],
-});
 
 export interface AppTaskRoleProps {
   /** Name of the role. */

@@ -38,3 +38,15 @@ export const ECS_TASKS_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
+
+/** The Session Manager channels ECS Exec opens; ssmmessages supports no resource-level permissions. */
+export const ECS_EXEC_STATEMENT: PolicyStatement = Object.freeze({
+  sid: 'EcsExec',
+  actions: [
+    'ssmmessages:CreateControlChannel',
+    'ssmmessages:CreateDataChannel',
+    'ssmmessages:OpenControlChannel',
+    'ssmmessages:OpenDataChannel',
+  ],
+  resources: ['*'],
+});

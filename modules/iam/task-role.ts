@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+import { ECS_EXEC_STATEMENT, ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
 import { ImportedRole, type IRole } from './role';
 
 export interface TaskRoleProps {
@@ -53,19 +53,7 @@ export class TaskRole extends Construct implements IRole {
         resources: ['*'],
       },
     ];
-    if (props.enableExecuteCommand) {
-      // ssmmessages supports no resource-level permissions.
-      statements.push({
-        sid: 'EcsExec',
-        actions: [
-          'ssmmessages:CreateControlChannel',
-          'ssmmessages:CreateDataChannel',
-          'ssmmessages:OpenControlChannel',
-          'ssmmessages:OpenDataChannel',
-        ],
-        resources: ['*'],
-      });
-    }
+    if (props.enableExecuteCommand) statements.push(ECS_EXEC_STATEMENT);
     statements.push(...(props.statements ?? []));
     new IamRolePolicy(this, 'Policy', {
       name: 'task-permissions',
