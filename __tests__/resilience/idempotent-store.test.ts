@@ -258,6 +258,12 @@ describe('RedisIdempotentStore with replicaAcks (WAIT), on a primary with a repl
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
         if (/master_link_status:up/.test(await onReplica.info('replication'))) break;
       }
+      // The link is up; wait until the replica also acknowledges writes (a loaded machine can take a while).
+      const onPrimary = primary.client();
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
+        if ((await onPrimary.wait(1, 200)) >= 1) break;
+      }
+      onPrimary.disconnect();
       expect(await store.applyOnce('w1', 'car-9', countEvent('w1'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
       expect(await onReplica.get('idem:wait:key:w1')).not.toBeNull();
       onReplica.disconnect();
