@@ -31,7 +31,7 @@ usage() {
 Usage: npm run bench -- [options]
   --rounds N            interleaved rounds (3)
   --duration S          seconds per measured wrk run (10)
-  --warmup S            seconds of load before measuring, at the highest connection count (2)
+  --warmup S            seconds of load before measuring, at the highest connection count (5: Node needs 4–5 s)
   --connections "16 64" wrk connection counts
   --loads "post unique" loads to run
   --impls LIST          fastify, go-faithful, go-tuned (all three when GO_REFERENCE_DIR is set, else fastify)
@@ -45,7 +45,7 @@ USAGE
 
 rounds=3
 duration=10
-warmup=2
+warmup=5
 connections="16 64"
 loads="post unique"
 impls=""
