@@ -2,7 +2,8 @@
  * Counts requests, failures, parked and drained events and prints them as
  * CloudWatch embedded metric format (EMF): one JSON line per flush on stdout,
  * which the awslogs driver ships to CloudWatch Logs and CloudWatch turns into
- * metrics (no PutMetricData calls, as seed 002 recommends). Spec:
+ * metrics (no PutMetricData calls: no API request, throttling or extra
+ * latency on the request path). Spec:
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
 import { METRICS_NAMESPACE, PipelineMetric, SERVICE_DIMENSION } from '../../contract/metrics';
@@ -39,7 +40,7 @@ export function emfDocument(
   service: string,
   counts: ReadonlyMap<PipelineMetric, number>,
   timestamp: number,
-  storageResolution: 1 | 60 = 60,
+  storageResolution: 1 | 60 = 60
 ): EmfDocument {
   const members: Record<string, number> = {};
   for (const [metric, value] of counts) members[metric] = value;

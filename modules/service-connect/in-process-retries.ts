@@ -20,8 +20,8 @@ export interface InProcessRetries {
  * "built-in health checks, outlier detection, and retry mechanisms"
  * ("Migrating from AWS App Mesh to Amazon ECS Service Connect", AWS
  * Containers blog) but documents no count, condition or timeout for them.
- * The only count found is a report in aws/containers-roadmap issue 1963
- * ("Customize Service Connect configuration"): "Today SC will retry twice on
+ * The only count found is a user's report in "Customize Service Connect
+ * configuration" (https://github.com/aws/containers-roadmap/issues/1963): "Today SC will retry twice on
  * connection failure or 503 responses". So 2 is an assumption taken from
  * that report, not a documented figure; set `assumedProxyRetries` when you
  * know better.

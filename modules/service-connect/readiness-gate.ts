@@ -5,8 +5,7 @@ import { awslogs, type ContainerDefinition } from '../ecs/container-definition';
  *
  * Service Connect does not use the app's health check: "Service Connect does
  * not support application health checks. This means it attempts to route
- * traffic to containers before they're ready" (aws/containers-roadmap issue
- * 2334, "Service Connect Health Checks",
+ * traffic to containers before they're ready" ("Service Connect Health Checks",
  * https://github.com/aws/containers-roadmap/issues/2334). The workaround
  * AWS validated in that issue: give the app a container health check, and
  * add a non-essential container that `dependsOn` the app being `HEALTHY` and
@@ -37,7 +36,7 @@ export type ContainerDefinitionWithCommand = ContainerDefinition & { readonly co
  */
 export function readinessGateContainer(
   appContainerName: string,
-  logging: { readonly logGroupName: string; readonly region: string; readonly streamPrefix: string },
+  logging: { readonly logGroupName: string; readonly region: string; readonly streamPrefix: string }
 ): ContainerDefinitionWithCommand {
   return {
     name: READINESS_GATE_CONTAINER_NAME,
