@@ -40,7 +40,7 @@ export function emfDocument(
   service: string,
   counts: ReadonlyMap<PipelineMetric, number>,
   timestamp: number,
-  storageResolution: 1 | 60 = 60
+  storageResolution: 1 | 60 = 60,
 ): EmfDocument {
   const members: Record<string, number> = {};
   for (const [metric, value] of counts) members[metric] = value;
