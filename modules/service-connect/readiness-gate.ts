@@ -36,7 +36,7 @@ export type ContainerDefinitionWithCommand = ContainerDefinition & { readonly co
  */
 export function readinessGateContainer(
   appContainerName: string,
-  logging: { readonly logGroupName: string; readonly region: string; readonly streamPrefix: string }
+  logging: { readonly logGroupName: string; readonly region: string; readonly streamPrefix: string },
 ): ContainerDefinitionWithCommand {
   return {
     name: READINESS_GATE_CONTAINER_NAME,
