@@ -5,13 +5,16 @@
 # the article wrote it (go-faithful) and with connection reuse tuned
 # (go-tuned, GO_MAX_IDLE_PER_HOST=128) — as interleaved rounds in one run.
 # Without GO_REFERENCE_DIR it measures the Fastify pipeline alone and says so.
-# Prints medians, min–max and the Fastify/Go ratios, and draws the medians as
-# an SVG chart (scripts/bench-report.ts; docs/benchmark.svg by default).
+# Prints medians, min–max, each service's peak RSS and the Fastify/Go ratios,
+# and draws the medians as an SVG chart (scripts/bench-report.ts;
+# docs/benchmark.svg by default).
 #
 # Every measurement starts processing, then ingestion pointed at it, on
 # 127.0.0.1 (logs to /dev/null), waits for GET /health-check, warms up at the
 # highest connection count, runs wrk once per connection count, and stops
-# both. Each round runs every implementation once per load, in a rotated
+# both. After each wrk run it records each service's peak resident set so far
+# (VmHWM in /proc/PID/status, warm-up and earlier runs included; NaN without
+# /proc). Each round runs every implementation once per load, in a rotated
 # order, so that drifts of a shared machine hit all alike.
 #
 # Loads (wrk scripts in scripts/bench/): `post` sends the article's sample
@@ -102,22 +105,24 @@ fi
 mkdir -p "$out"
 if [[ " $impls " == *" go-"* ]] && [ ! -x "$go_bin/ingestion" ]; then "$reference/build.sh" "$go_bin" >&2; fi
 
-pids=()
+# The pid of each running service, by name (processing, ingestion).
+declare -A service_pid=()
 stop_services() {
   local pid i
-  for pid in "${pids[@]}"; do
+  for pid in "${service_pid[@]}"; do
     kill -TERM "$pid" 2>/dev/null || continue
     for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
-  pids=()
+  service_pid=()
 }
 trap stop_services EXIT
 trap 'exit 130' INT TERM
 
-# start_service NAME PORT CMD [VAR=VALUE...]: starts CMD on 127.0.0.1:PORT
-# and waits until GET /health-check answers 200 (15 s at most).
+# start_service NAME PORT CMD [VAR=VALUE...]: starts CMD on 127.0.0.1:PORT,
+# its pid in service_pid[NAME], and waits until GET /health-check answers 200
+# (15 s at most).
 start_service() {
   local name="$1" port="$2" cmd="$3" pid i
   shift 3
@@ -127,7 +132,7 @@ start_service() {
   fi
   env -u GO_MAX_IDLE_PER_HOST APP_HOST=127.0.0.1 APP_PORT="$port" "$@" bash -c "exec $cmd" >/dev/null 2>&1 &
   pid=$!
-  pids+=("$pid")
+  service_pid[$name]="$pid"
   for i in $(seq 150); do
     if curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$port/health-check"; then return 0; fi
     kill -0 "$pid" 2>/dev/null || { echo "bench: $name exited before answering /health-check" >&2; exit 1; }
@@ -151,10 +156,18 @@ run_wrk() {
 # field NAME LINE: the value of NAME=value in a RESULT line.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 
+# peak_rss_mb NAME: the service's peak resident set so far (VmHWM in
+# /proc/PID/status) in MiB with one decimal; NaN when /proc does not give it.
+peak_rss_mb() {
+  local kb
+  kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/${service_pid[$1]}/status" 2>/dev/null || true)"
+  if [ -n "$kb" ]; then awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }'; else printf NaN; fi
+}
+
 max_c=0
 for c in $connections; do [ "$c" -le "$max_c" ] || max_c="$c"; done
 rows="$out/bench-$(date +%Y%m%d-%H%M%S).tsv"
-printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\n' >"$rows"
+printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\tingestion_rss_mb\tprocessing_rss_mb\n' >"$rows"
 
 # measure LOAD IMPL ROUND: one start of the pair, its rows appended to $rows.
 measure() {
@@ -173,8 +186,9 @@ measure() {
     line="$(run_wrk "$load" "$c" "$duration")"
     errors=$(( $(field non2xx "$line") + $(field connect_err "$line") + $(field read_err "$line") \
       + $(field write_err "$line") + $(field timeouts "$line") ))
-    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
-      "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" | tee -a "$rows"
+    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
+      "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" \
+      "$(peak_rss_mb ingestion)" "$(peak_rss_mb processing)" | tee -a "$rows"
   done
   stop_services
 }

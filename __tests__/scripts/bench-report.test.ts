@@ -11,14 +11,27 @@ import { tempDir } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const HEADER = 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors';
+/** The columns bench.sh appends since it records each service's peak RSS. */
+const RSS_COLUMNS = 'ingestion_rss_mb\tprocessing_rss_mb';
 
-/** Rows as bench.sh writes them: for every load, connection count and round, each implementation's rps and p99. */
-function rowsText(measurements: Record<string, Record<string, [number, number][]>>): string {
-  const lines = [HEADER];
+/** One round: rps and p99, and with RSS columns ingestion's and processing's peak RSS in MiB. */
+type Round = [rps: number, p99: number] | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number];
+
+/**
+ * Rows as bench.sh writes them: for every load, connection count and round, each implementation's rps and p99;
+ * with the RSS columns when a round gives RSS, without them (as older files) otherwise.
+ */
+function rowsText(measurements: Record<string, Record<string, Round[]>>): string {
+  const withRss = Object.values(measurements).some((byImpl) =>
+    Object.values(byImpl).some((rounds) => rounds.some((round) => round.length === 4)),
+  );
+  const lines = [withRss ? `${HEADER}\t${RSS_COLUMNS}` : HEADER];
   for (const [group, byImpl] of Object.entries(measurements)) {
     const [load, conns] = group.split('/');
     for (const [impl, rounds] of Object.entries(byImpl)) {
-      rounds.forEach(([rps, p99], i) => lines.push([load, impl, 'pipeline', conns, i + 1, rps, (p99 / 2).toFixed(3), p99, 0].join('\t')));
+      rounds.forEach(([rps, p99, ...rss], i) =>
+        lines.push([load, impl, 'pipeline', conns, i + 1, rps, (p99 / 2).toFixed(3), p99, 0, ...rss].join('\t')),
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -107,6 +120,41 @@ const FASTIFY_ALONE = rowsText({
       [9000, 16],
       [9400, 15],
       [8800, 17],
+    ],
+  },
+});
+const WITH_RSS = rowsText({
+  'post/16': {
+    fastify: [
+      [6000, 9, 80.1, 60.0],
+      [6200, 10, 82.3, 61.5],
+      [5800, 11, 81.0, 59.8],
+    ],
+    'go-faithful': [
+      [5000, 12, 12.4, 10.2],
+      [5100, 12, 12.0, 10.0],
+      [4900, 13, 12.9, 10.4],
+    ],
+  },
+  'post/64': {
+    fastify: [
+      [8000, 15, 95.0, 70.0],
+      [8600, 14, 97.5, 72.0],
+      [7400, 16, 96.2, 71.1],
+    ],
+    'go-faithful': [
+      [7000, 20, 14.0, 11.0],
+      [7100, 21, 14.5, 11.2],
+      [6900, 19, 13.8, 10.9],
+    ],
+  },
+});
+/** As bench.sh writes rows where /proc gives no VmHWM. */
+const RSS_NAN = rowsText({
+  'post/64': {
+    fastify: [
+      [8000, 15, NaN, NaN],
+      [8600, 14, NaN, NaN],
     ],
   },
 });
@@ -205,7 +253,69 @@ describe('chart helpers', () => {
   });
 });
 
+describe('the rows', () => {
+  test("with the RSS columns: each service's peak RSS per run", () => {
+    const rows = parseRows(WITH_RSS);
+    expect(rows).toHaveLength(12);
+    expect(rows[0]).toEqual({
+      load: 'post',
+      impl: 'fastify',
+      conns: 16,
+      round: 1,
+      rps: 6000,
+      p50: 4.5,
+      p99: 9,
+      errors: 0,
+      ingestionRssMb: 80.1,
+      processingRssMb: 60,
+    });
+    expect(parseRows(RSS_NAN).every((row) => Number.isNaN(row.ingestionRssMb) && Number.isNaN(row.processingRssMb))).toBe(true);
+  });
+
+  test('without them (files written before): RSS is NaN, the other columns as before', () => {
+    const rows = parseRows(FASTIFY_ALONE);
+    expect(rows.map((row) => [row.load, row.conns, row.round, row.rps, row.p99])).toEqual([
+      ['post', 64, 1, 8000, 15],
+      ['post', 64, 2, 8600, 14],
+      ['post', 64, 3, 7400, 16],
+      ['unique', 64, 1, 9000, 16],
+      ['unique', 64, 2, 9400, 15],
+      ['unique', 64, 3, 8800, 17],
+    ]);
+    expect(rows.every((row) => Number.isNaN(row.ingestionRssMb) && Number.isNaN(row.processingRssMb))).toBe(true);
+  });
+
+  test("the summary holds the median and range of each service's peak RSS, NaN without it", () => {
+    const fastify64 = summarise(parseRows(WITH_RSS)).find((s) => s.impl === 'fastify' && s.conns === 64)!;
+    expect(fastify64.ingestionRssMb).toEqual({ median: 96.2, min: 95, max: 97.5 });
+    expect(fastify64.processingRssMb).toEqual({ median: 71.1, min: 70, max: 72 });
+    const [alone] = summarise(parseRows(FASTIFY_ALONE));
+    expect(alone.ingestionRssMb).toEqual({ median: NaN, min: NaN, max: NaN });
+  });
+});
+
 describe('the text report', () => {
+  test("with RSS: a table of each service's peak RSS after the main table, median and min–max over the rounds", () => {
+    const lines = benchReport(parseRows(WITH_RSS));
+    const title = lines.indexOf('Peak RSS under load (MiB, median over rounds, min–max)');
+    expect(title).toBeGreaterThan(lines.findIndex((line) => line.startsWith('post   64    go-faithful')));
+    expect(title).toBeLessThan(lines.indexOf('Fastify / Go, per round (req/s ratio: higher is better; p99 ratio: lower is better)'));
+    expect(lines.slice(title + 1, title + 6)).toEqual([
+      'load   conns impl         ingestion             processing',
+      'post   16    fastify      81.0 (80.1–82.3)      60.0 (59.8–61.5)',
+      'post   16    go-faithful  12.4 (12.0–12.9)      10.2 (10.0–10.4)',
+      'post   64    fastify      96.2 (95.0–97.5)      71.1 (70.0–72.0)',
+      'post   64    go-faithful  14.0 (13.8–14.5)      11.0 (10.9–11.2)',
+    ]);
+    expect(lines[title + 6]).toBe('');
+  });
+
+  test('without RSS (older rows, or NaN where /proc gave none): no RSS table', () => {
+    for (const text of [WITH_GO, FASTIFY_ALONE, RSS_NAN]) {
+      expect(benchReport(parseRows(text)).some((line) => /RSS/.test(line))).toBe(false);
+    }
+  });
+
   test('with the Go reference: ratios per round and the targets at 64 connections', () => {
     const lines = benchReport(parseRows(WITH_GO));
     expect(lines).toContain('Fastify / Go, per round (req/s ratio: higher is better; p99 ratio: lower is better)');
@@ -301,6 +411,12 @@ test("the bench's payload is the article's sample event", () => {
         ['unique', 'fastify', 4, 0],
       ]);
       expect(rows.every((row) => row.rps > 0)).toBe(true);
+      // VmHWM of each Node process under load: tens of MiB
+      for (const row of rows) {
+        expect(row.ingestionRssMb).toBeGreaterThan(10);
+        expect(row.processingRssMb).toBeGreaterThan(10);
+      }
+      expect(run.stdout).toMatch(/Peak RSS under load/);
       expect(existsSync(join(out, 'chart.svg'))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });

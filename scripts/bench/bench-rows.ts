@@ -1,7 +1,8 @@
 /**
  * The rows `npm run bench` writes (one per wrk run: load, implementation,
- * connections, round, req/s, p50, p99, errors) and their summary per load,
- * connection count and implementation over the rounds.
+ * connections, round, req/s, p50, p99, errors, and each service's peak RSS)
+ * and their summary per load, connection count and implementation over the
+ * rounds. Rows written before the RSS columns existed parse with NaN for them.
  */
 
 /** One measured wrk run. */
@@ -14,6 +15,10 @@ export interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  /** Ingestion's peak resident set so far (VmHWM, warm-up included) after this run, MiB; NaN when not recorded. */
+  readonly ingestionRssMb: number;
+  /** Processing's peak resident set so far (VmHWM, warm-up included) after this run, MiB; NaN when not recorded. */
+  readonly processingRssMb: number;
 }
 
 /** A median with the range it summarises. */
@@ -33,6 +38,10 @@ export interface Summary {
   readonly p50: Spread;
   readonly p99: Spread;
   readonly errors: number;
+  /** Ingestion's peak RSS over the runs, MiB (NaN when no run recorded it). */
+  readonly ingestionRssMb: Spread;
+  /** Processing's peak RSS over the runs, MiB (NaN when no run recorded it). */
+  readonly processingRssMb: Spread;
 }
 
 /** The Fastify pipeline's name in the rows; every other implementation is a Go variant. */
@@ -45,9 +54,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The median and range of the values that are numbers; all NaN when none is. */
 export function spread(values: readonly number[]): Spread {
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+  const numbers = values.filter((value) => !Number.isNaN(value));
+  if (numbers.length === 0) return { median: NaN, min: NaN, max: NaN };
+  return { median: median(numbers), min: Math.min(...numbers), max: Math.max(...numbers) };
 }
+
+/** An optional column's number: NaN when the column is absent or empty. */
+const optionalNumber = (text: string | undefined): number => (text === undefined || text.trim() === '' ? NaN : Number(text));
 
 /** The distinct values, in order of first appearance. */
 export const distinct = <T>(values: readonly T[]): T[] => [...new Set(values)];
@@ -60,7 +75,7 @@ export function parseRows(text: string): Row[] {
     .slice(1)
     .filter((line) => line.trim() !== '')
     .map((line) => line.split('\t'))
-    .map(([load, impl, , conns, round, rps, p50, p99, errors]) => ({
+    .map(([load, impl, , conns, round, rps, p50, p99, errors, ingestionRss, processingRss]) => ({
       load,
       impl,
       conns: Number(conns),
@@ -69,6 +84,8 @@ export function parseRows(text: string): Row[] {
       p50: Number(p50),
       p99: Number(p99),
       errors: Number(errors),
+      ingestionRssMb: optionalNumber(ingestionRss),
+      processingRssMb: optionalNumber(processingRss),
     }));
 }
 
@@ -89,6 +106,8 @@ export function summarise(rows: readonly Row[]): Summary[] {
             p50: spread(runs.map((run) => run.p50)),
             p99: spread(runs.map((run) => run.p99)),
             errors: runs.reduce((sum, run) => sum + run.errors, 0),
+            ingestionRssMb: spread(runs.map((run) => run.ingestionRssMb)),
+            processingRssMb: spread(runs.map((run) => run.processingRssMb)),
           },
         ];
       }),

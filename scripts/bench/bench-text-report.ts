@@ -1,12 +1,14 @@
 /**
  * The text `npm run bench` prints: per load, connection count and
  * implementation the median req/s, p50 and p99 over the rounds with their
- * ranges; then Fastify's ratios to each Go variant, computed per round (the
+ * ranges; then, when the rows record it, the peak RSS of ingestion and of
+ * processing under load (VmHWM, warm-up included: median and min–max over the
+ * rounds); then Fastify's ratios to each Go variant, computed per round (the
  * implementations ran back to back) and summarised as median and min–max;
  * then the targets at 64 connections. Without Go rows it says that the
  * Fastify pipeline was measured alone.
  */
-import { distinct, FASTIFY, median, summarise, type Row } from './bench-rows';
+import { distinct, FASTIFY, median, summarise, type Row, type Spread } from './bench-rows';
 
 /** The throughput and p99 targets against the Go reference as the article wrote it, at 64 connections. */
 export const TARGET = { versus: 'go-faithful', conns: 64, rpsRatio: 1.2, p99Ratio: 1 } as const;
@@ -14,6 +16,8 @@ export const TARGET = { versus: 'go-faithful', conns: 64, rpsRatio: 1.2, p99Rati
 const range = (values: readonly number[], digits: number): string =>
   `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 const pad = (text: string, width: number): string => text.padEnd(width);
+const rss = (mb: Spread): string =>
+  Number.isNaN(mb.median) ? 'n/a' : `${mb.median.toFixed(1)} (${mb.min.toFixed(1)}–${mb.max.toFixed(1)})`;
 
 /** The report's lines. */
 export function benchReport(rows: readonly Row[]): string[] {
@@ -27,12 +31,22 @@ export function benchReport(rows: readonly Row[]): string[] {
   lines.push(
     `${pad('load', 7)}${pad('conns', 6)}${pad('impl', 13)}${pad('req/s', 8)}${pad('(min–max)', 14)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}${pad('(min–max)', 14)}errors`,
   );
-  for (const s of summarise(rows)) {
+  const summaries = summarise(rows);
+  for (const s of summaries) {
     lines.push(
       `${pad(s.load, 7)}${pad(String(s.conns), 6)}${pad(s.impl, 13)}${pad(s.rps.median.toFixed(0), 8)}` +
         `${pad(`(${s.rps.min.toFixed(0)}–${s.rps.max.toFixed(0)})`, 14)}${pad(s.p50.median.toFixed(2), 8)}` +
         `${pad(s.p99.median.toFixed(2), 8)}${pad(`(${s.p99.min.toFixed(1)}–${s.p99.max.toFixed(1)})`, 14)}${s.errors}`,
     );
+  }
+  const withRss = summaries.filter((s) => !Number.isNaN(s.ingestionRssMb.median) || !Number.isNaN(s.processingRssMb.median));
+  if (withRss.length > 0) {
+    lines.push('');
+    lines.push('Peak RSS under load (MiB, median over rounds, min–max)');
+    lines.push(`${pad('load', 7)}${pad('conns', 6)}${pad('impl', 13)}${pad('ingestion', 22)}processing`);
+    for (const s of withRss) {
+      lines.push(`${pad(s.load, 7)}${pad(String(s.conns), 6)}${pad(s.impl, 13)}${pad(rss(s.ingestionRssMb), 22)}${rss(s.processingRssMb)}`);
+    }
   }
   if (goVariants.length === 0) return lines;
 
