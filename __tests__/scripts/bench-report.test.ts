@@ -193,7 +193,7 @@ describe('the chart of a bench run', () => {
           (b) =>
             panelOf(b) === metric &&
             b.getAttribute('data-impl') === s.impl &&
-            b.getAttribute('data-group') === `${s.load}, ${s.conns} connections`,
+            b.getAttribute('data-group') === `${s.load}, ${s.conns} conns`,
         );
         expect(Number(bar?.getAttribute('data-value'))).toBe(s[metric].median);
       }
@@ -223,7 +223,7 @@ describe('the chart of a bench run', () => {
     expect(values).toHaveLength(24);
     expect(byClass('g', 'legend').map((g) => g.getAttribute('data-impl'))).toEqual(['fastify', 'go-faithful', 'go-tuned']);
     expect(byClass('text', 'group-label').map((text) => text.textContent)).toEqual(
-      Array(2).fill(['post, 16 connections', 'post, 64 connections', 'unique, 16 connections', 'unique, 64 connections']).flat(),
+      Array(2).fill(['post, 16 conns', 'post, 64 conns', 'unique, 16 conns', 'unique, 64 conns']).flat(),
     );
     expect(byClass('text', 'title')[0].textContent).toBe('A title & more');
     expect(byClass('text', 'subtitle').map((line) => line.textContent)).toEqual(['measured <here>']);

@@ -126,7 +126,7 @@ export function benchChart(summaries: readonly Summary[], text: ChartText): stri
       );
     }
     groups.forEach((group, g) => {
-      const groupLabel = `${group.load}, ${group.conns} connections`;
+      const groupLabel = `${group.load}, ${group.conns} conns`;
       const centre = PLOT_LEFT + (g + 0.5) * groupWidth;
       out.push(`<text class="group-label" x="${round(centre)}" y="${plotBottom + 18}" text-anchor="middle">${xmlText(groupLabel)}</text>`);
       const present = impls.filter((impl) => summaries.some((s) => s.load === group.load && s.conns === group.conns && s.impl === impl));
