@@ -6,7 +6,7 @@
  * once per idempotency key, and the answer lists the anomalies found. A
  * replayed key answers the first result again with `idempotent-replayed: true`.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EvPayload, FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
@@ -64,7 +64,8 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
       try {
         const outcome = await applier.apply(request.body, typeof keyHeader === 'string' ? keyHeader : undefined);
         if (outcome.replayed) reply.header(IDEMPOTENT_REPLAY_HEADER, 'true');
-        return outcome.result;
+        // The serializer only reads the answer; TypeBox has no read-only array type for the schema's `anomalies`.
+        return outcome.result as Static<typeof EvAnswer>;
       } catch (error) {
         if (!(error instanceof UnappliableEventError)) throw error;
         return reply.code(400).send(errorBody(400, error.message, error.field));

@@ -36,8 +36,16 @@ export interface VehicleState {
 /** The answer to one applied event. */
 export interface EvResult {
   readonly status: 'processed';
-  readonly anomalies: Anomaly[];
+  readonly anomalies: readonly Anomaly[];
 }
+
+/**
+ * The answer to every event without anomalies, most of them: one frozen
+ * object shared by all, so that the in-memory idempotency window, which keeps
+ * each key's answer for replays, holds a reference per key instead of an
+ * object and an array (about 70 of some 310 bytes a key on Node 20).
+ */
+export const PROCESSED_WITHOUT_ANOMALIES: EvResult = Object.freeze({ status: 'processed', anomalies: Object.freeze([]) });
 
 /** Applies `event` (at `timestampMs`) to `state`; returns the next state and the answer. */
 export function applyEvent(
@@ -73,5 +81,5 @@ export function applyEvent(
           speedSumKmh: state.speedSumKmh + event.speed,
           anomalyCounts,
         };
-  return { state: next, result: { status: 'processed', anomalies } };
+  return { state: next, result: anomalies.length === 0 ? PROCESSED_WITHOUT_ANOMALIES : { status: 'processed', anomalies } };
 }

@@ -1,6 +1,6 @@
 import { AnomalyType } from '../../../apps/processing/anomaly';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../../../apps/processing/anomaly-thresholds';
-import { applyEvent, type VehicleState } from '../../../apps/processing/vehicle-state';
+import { PROCESSED_WITHOUT_ANOMALIES, applyEvent, type VehicleState } from '../../../apps/processing/vehicle-state';
 import { summarize } from '../../../apps/processing/vehicle-summary';
 import type { EvPayload } from '../../../contract/ev-payload';
 import { eventWith } from '../sample-event';
@@ -93,6 +93,19 @@ describe('applyEvent with events out of order', () => {
 });
 
 describe('applyEvent anomalies', () => {
+  test('events without anomalies share one frozen answer (one reference a key in the idempotency window); others get their own', () => {
+    const first = applyEvent(undefined, TRIP[0], Date.parse(TRIP[0].timestamp), thresholds);
+    const second = applyEvent(first.state, TRIP[1], Date.parse(TRIP[1].timestamp), thresholds);
+    expect(first.result).toBe(PROCESSED_WITHOUT_ANOMALIES);
+    expect(second.result).toBe(PROCESSED_WITHOUT_ANOMALIES);
+    expect(PROCESSED_WITHOUT_ANOMALIES).toEqual({ status: 'processed', anomalies: [] });
+    expect(Object.isFrozen(PROCESSED_WITHOUT_ANOMALIES) && Object.isFrozen(PROCESSED_WITHOUT_ANOMALIES.anomalies)).toBe(true);
+    const hot = eventWith({ battery: { percentage: 80, voltage: 390, temperature: thresholds.maxBatteryTemperatureC + 1 } });
+    const anomalous = applyEvent(undefined, hot, Date.parse(hot.timestamp), thresholds);
+    expect(anomalous.result).not.toBe(PROCESSED_WITHOUT_ANOMALIES);
+    expect(anomalous.result.anomalies.map((anomaly) => anomaly.type)).toEqual([AnomalyType.BATTERY_TEMPERATURE_HIGH]);
+  });
+
   test('battery temperature above the threshold', () => {
     const hot = eventWith({ battery: { percentage: 50, voltage: 390, temperature: 60.5 } });
     expect(applyAll([hot]).anomalies[0]).toEqual([AnomalyType.BATTERY_TEMPERATURE_HIGH]);
