@@ -1,5 +1,5 @@
 /**
- * The chaos scenario of issue 4, section 7, shared by `__tests__/chaos/` and
+ * The chaos scenario (no event lost or applied twice while processing fails and restarts), shared by `__tests__/chaos/` and
  * `npm run drill`: several concurrent clients send distinct events to
  * ingestion, each retrying an event on a 503 or a connection error with the
  * same idempotency key until it is acknowledged (200 or 202); processing
