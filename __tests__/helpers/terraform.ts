@@ -109,3 +109,34 @@ export function runTerraform(terraform: string, cliConfig: string, cwd: string, 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** The terraform CLI and the provider mirror the offline checks run with. */
+export interface OfflineTerraform {
+  readonly terraform: string;
+  readonly mirror: string;
+}
+
+/**
+ * Finds the terraform CLI and the provider mirror for the offline checks of
+ * `what`. When either is missing it warns "SKIPPED …" (visible in Jest's
+ * output, so a skipped check is never mistaken for a passed one) and returns
+ * undefined, or throws when `REQUIRE_TERRAFORM=1` (CI).
+ */
+export function offlineTerraform(what: string): OfflineTerraform | undefined {
+  const terraform = findTerraform();
+  const mirror = findProviderMirror();
+  if (terraform !== undefined && mirror !== undefined) return { terraform, mirror };
+  const missing =
+    terraform === undefined
+      ? 'the terraform CLI'
+      : `a filesystem mirror with hashicorp/aws ${AWS_PROVIDER_VERSION} (set TF_PROVIDER_MIRROR)`;
+  if (process.env.REQUIRE_TERRAFORM === '1')
+    throw new Error(`Offline Terraform checks of ${what}: ${missing} not found, and REQUIRE_TERRAFORM=1`);
+  console.warn(`SKIPPED offline Terraform checks of ${what}: ${missing} not found.`);
+  return undefined;
+}
+
+/** Throws with terraform's output unless it exited 0. */
+export function expectTerraformSuccess(result: TerraformResult): void {
+  if (result.status !== 0) throw new Error(`terraform exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+}

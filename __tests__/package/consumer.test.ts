@@ -9,13 +9,12 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
-  findProviderMirror,
-  findTerraform,
+  expectTerraformSuccess,
+  offlineTerraform,
   runTerraform,
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
-  type TerraformResult,
 } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -40,14 +39,10 @@ const CONSUMER_TSCONFIG = {
   include: ['src/**/*.ts'],
 };
 
-const terraform = findTerraform();
-const mirror = findProviderMirror();
-const terraformAvailable = terraform !== undefined && mirror !== undefined;
-if (!terraformAvailable) {
-  if (process.env.REQUIRE_TERRAFORM === '1')
-    throw new Error('Consumer stacks: terraform or its provider mirror not found, and REQUIRE_TERRAFORM=1');
-  console.warn('SKIPPED the Terraform checks of the consumer stacks: terraform or its provider mirror not found.');
-}
+const offline = offlineTerraform('the consumer stacks');
+const terraform = offline?.terraform;
+const mirror = offline?.mirror;
+const terraformAvailable = offline !== undefined;
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, {
@@ -61,10 +56,6 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}\n${result.error ?? ''}`);
   }
   return result;
-}
-
-function expectSuccess(result: TerraformResult): void {
-  if (result.status !== 0) throw new Error(`terraform exited ${result.status}\n${result.stdout}\n${result.stderr}`);
 }
 
 describe(`${PACKAGE} installed from its tarball`, () => {
@@ -143,9 +134,9 @@ describe(`${PACKAGE} installed from its tarball`, () => {
 
       /** `terraform plan` of `stack`, as `terraform show -json` reports it. */
       function plan(stack: string): any {
-        expectSuccess(tf(stack, 'plan', '-input=false', '-lock=false', '-out=plan.bin'));
+        expectTerraformSuccess(tf(stack, 'plan', '-input=false', '-lock=false', '-out=plan.bin'));
         const show = tf(stack, 'show', '-json', 'plan.bin');
-        expectSuccess(show);
+        expectTerraformSuccess(show);
         return JSON.parse(show.stdout);
       }
 
@@ -153,13 +144,13 @@ describe(`${PACKAGE} installed from its tarball`, () => {
         cliConfig = writeMirrorCliConfig(work, mirror!);
         for (const stack of ['shop', 'invoices']) {
           writeOfflineProviderOverride(join(outdir, 'stacks', stack));
-          expectSuccess(tf(stack, 'init', '-input=false'));
+          expectTerraformSuccess(tf(stack, 'init', '-input=false'));
         }
       }, 300_000);
 
       test.each(['shop', 'invoices'])('terraform validate accepts %s', (stack) => {
         const result = tf(stack, 'validate', '-json');
-        expectSuccess(result);
+        expectTerraformSuccess(result);
         expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
       });
 

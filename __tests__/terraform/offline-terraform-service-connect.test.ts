@@ -5,30 +5,20 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Cluster, HttpNamespace, MeshSecurityGroup, ServiceConnectService, ServiceImage } from '@ev-pipeline/cdktf-mesh-constructs';
 import {
-  findProviderMirror,
-  findTerraform,
+  expectTerraformSuccess,
+  offlineTerraform,
   runTerraform,
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
-  type TerraformResult,
 } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE_VARS = join(ROOT, 'terraform', 'example.tfvars');
-const terraform = findTerraform();
-const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-
-if (!available) {
-  const missing = terraform === undefined ? 'the terraform CLI' : 'a filesystem mirror with hashicorp/aws 5.100.0 (set TF_PROVIDER_MIRROR)';
-  if (process.env.REQUIRE_TERRAFORM === '1') throw new Error(`Offline Terraform checks: ${missing} not found, and REQUIRE_TERRAFORM=1`);
-  console.warn(`SKIPPED offline Terraform checks of the Service Connect stack: ${missing} not found.`);
-}
-
-function expectSuccess(result: TerraformResult): void {
-  if (result.status !== 0) throw new Error(`terraform exited ${result.status}\n${result.stdout}\n${result.stderr}`);
-}
+const offline = offlineTerraform('the Service Connect stack');
+const terraform = offline?.terraform;
+const mirror = offline?.mirror;
+const available = offline !== undefined;
 
 (available ? describe : describe.skip)('the synthesized Service Connect stack, with Terraform offline', () => {
   let workDir: string;
@@ -49,7 +39,7 @@ function expectSuccess(result: TerraformResult): void {
     cliConfig = writeMirrorCliConfig(workDir, mirror!);
     writeOfflineProviderOverride(stackDir);
     copyFileSync(join(ROOT, 'terraform', 'tests', 'service-connect-rehearsal.tftest.hcl'), join(stackDir, 'rehearsal.tftest.hcl'));
-    expectSuccess(tf(stackDir, 'init', '-input=false'));
+    expectTerraformSuccess(tf(stackDir, 'init', '-input=false'));
   }, 180_000);
 
   afterAll(() => {
@@ -58,15 +48,15 @@ function expectSuccess(result: TerraformResult): void {
 
   test('terraform validate accepts the configuration', () => {
     const result = tf(stackDir, 'validate', '-json');
-    expectSuccess(result);
+    expectTerraformSuccess(result);
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
   test('terraform plan with the example variables creates the whole stack (53 resources), none of App Mesh', () => {
     // WHEN
-    expectSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
+    expectTerraformSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
     const show = tf(stackDir, 'show', '-json', 'plan.bin');
-    expectSuccess(show);
+    expectTerraformSuccess(show);
     const plan = JSON.parse(show.stdout);
     // THEN
     const changes: any[] = plan.resource_changes;
@@ -93,7 +83,7 @@ function expectSuccess(result: TerraformResult): void {
 
   test('terraform test rehearses an apply against a mocked provider', () => {
     const result = tf(stackDir, 'test', `-var-file=${EXAMPLE_VARS}`);
-    expectSuccess(result);
+    expectTerraformSuccess(result);
     expect(result.stdout).toMatch(/run "rehearsal_apply"\.\.\. pass/);
     expect(result.stdout).toMatch(/1 passed, 0 failed/);
   });
@@ -127,10 +117,10 @@ function expectSuccess(result: TerraformResult): void {
     mkdirSync(dir);
     writeFileSync(join(dir, 'main.tf.json'), Testing.synth(stack));
     // WHEN
-    expectSuccess(tf(dir, 'init', '-input=false'));
+    expectTerraformSuccess(tf(dir, 'init', '-input=false'));
     const result = tf(dir, 'validate', '-json');
     // THEN
-    expectSuccess(result);
+    expectTerraformSuccess(result);
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   }, 120_000);
 });

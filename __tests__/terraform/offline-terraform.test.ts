@@ -2,31 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  findProviderMirror,
-  findTerraform,
+  expectTerraformSuccess,
+  offlineTerraform,
   runTerraform,
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
-  type TerraformResult,
 } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE_VARS = join(ROOT, 'terraform', 'example.tfvars');
-const terraform = findTerraform();
-const mirror = findProviderMirror();
-const available = terraform !== undefined && mirror !== undefined;
-
-if (!available) {
-  const missing = terraform === undefined ? 'the terraform CLI' : 'a filesystem mirror with hashicorp/aws 5.100.0 (set TF_PROVIDER_MIRROR)';
-  if (process.env.REQUIRE_TERRAFORM === '1') throw new Error(`Offline Terraform checks: ${missing} not found, and REQUIRE_TERRAFORM=1`);
-  // Visible in the Jest output, so a skipped check is never mistaken for a passed one.
-  console.warn(`SKIPPED offline Terraform checks: ${missing} not found.`);
-}
-
-function expectSuccess(result: TerraformResult): void {
-  if (result.status !== 0) throw new Error(`terraform exited ${result.status}\n${result.stdout}\n${result.stderr}`);
-}
+const offline = offlineTerraform('the App Mesh stack');
+const terraform = offline?.terraform;
+const mirror = offline?.mirror;
+const available = offline !== undefined;
 
 (available ? describe : describe.skip)('the synthesized stack, with Terraform offline', () => {
   let workDir: string;
@@ -48,7 +37,7 @@ function expectSuccess(result: TerraformResult): void {
     writeOfflineProviderOverride(stackDir);
     copyFileSync(join(ROOT, 'terraform', 'tests', 'rehearsal.tftest.hcl'), join(stackDir, 'rehearsal.tftest.hcl'));
     // One init for validate, plan and test; the local backend needs no network.
-    expectSuccess(tf('init', '-input=false'));
+    expectTerraformSuccess(tf('init', '-input=false'));
   }, 180_000);
 
   afterAll(() => {
@@ -57,15 +46,15 @@ function expectSuccess(result: TerraformResult): void {
 
   test('terraform validate accepts the configuration', () => {
     const result = tf('validate', '-json');
-    expectSuccess(result);
+    expectTerraformSuccess(result);
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
   test('terraform plan with the example variables creates the whole stack (64 resources), retry policy included', () => {
     // WHEN
-    expectSuccess(tf('plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
+    expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
     const show = tf('show', '-json', 'plan.bin');
-    expectSuccess(show);
+    expectTerraformSuccess(show);
     const plan = JSON.parse(show.stdout);
     // THEN
     const changes: any[] = plan.resource_changes;
@@ -95,7 +84,7 @@ function expectSuccess(result: TerraformResult): void {
 
   test('terraform test rehearses an apply against a mocked provider', () => {
     const result = tf('test', `-var-file=${EXAMPLE_VARS}`);
-    expectSuccess(result);
+    expectTerraformSuccess(result);
     expect(result.stdout).toMatch(/run "rehearsal_apply"\.\.\. pass/);
     expect(result.stdout).toMatch(/1 passed, 0 failed/);
   });
