@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchChart } from './bench/bench-chart';
-import { distinct, FASTIFY, parseRows, summarise } from './bench/bench-rows';
+import { distinct, FASTIFY, isGoVariant, parseRows, summarise } from './bench/bench-rows';
 import { benchReport } from './bench/bench-text-report';
 
 const { values, positionals } = parseArgs({
@@ -27,10 +27,12 @@ if (rows.length === 0) {
 process.stdout.write(`${benchReport(rows).join('\n')}\n`);
 if (values.chart !== undefined) {
   const rounds = distinct(rows.map((row) => row.round)).length;
-  const alone = rows.every((row) => row.impl === FASTIFY);
-  const title = alone
-    ? 'npm run bench: the Fastify pipeline alone (no Go reference measured)'
-    : 'npm run bench: the Fastify pipeline against the Go reference';
+  const withGo = rows.some((row) => isGoVariant(row.impl));
+  const fastifyOnly = rows.every((row) => row.impl === FASTIFY);
+  const measured = fastifyOnly ? 'the Fastify pipeline' : 'the Node implementations';
+  const title = withGo
+    ? `npm run bench: ${measured} against the Go reference`
+    : `npm run bench: ${measured} alone (no Go reference measured)`;
   const subtitle = `Medians of ${rounds} interleaved round(s), whiskers min–max; ${values.setup}`.replace(/; $/, '');
   writeFileSync(values.chart, benchChart(summarise(rows), { title, subtitle }));
   process.stdout.write(`\nChart: ${values.chart}\n`);

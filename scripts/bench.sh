@@ -5,16 +5,20 @@
 # the article wrote it (go-faithful) and with connection reuse tuned
 # (go-tuned, GO_MAX_IDLE_PER_HOST=128) — as interleaved rounds in one run.
 # Without GO_REFERENCE_DIR it measures the Fastify pipeline alone and says so.
-# Prints medians, min–max, each service's peak RSS and the Fastify/Go ratios,
-# and draws the medians as an SVG chart (scripts/bench-report.ts;
-# docs/benchmark.svg by default).
+# `--impls` can add `node-floor` (scripts/bench/forwarding-floor.ts): a bare
+# node:http forwarder with ingestion's undici pool and nothing else, in front
+# of the same processing — the ceiling of any Node ingestion on this machine.
+# Prints medians, min–max, each service's peak RSS and CPU time per request,
+# and the Node/Go ratios, and draws the medians as an SVG chart
+# (scripts/bench-report.ts; docs/benchmark.svg by default).
 #
 # Every measurement starts processing, then ingestion pointed at it, on
 # 127.0.0.1 (logs to /dev/null), waits for GET /health-check, warms up at the
 # highest connection count, runs wrk once per connection count, and stops
 # both. After each wrk run it records each service's peak resident set so far
-# (VmHWM in /proc/PID/status, warm-up and earlier runs included; NaN without
-# /proc). Each round runs every implementation once per load, in a rotated
+# (VmHWM in /proc/PID/status, warm-up and earlier runs included) and the CPU
+# time (user + system, all threads, /proc/PID/stat) it spent in that run per
+# request answered; NaN without /proc. Each round runs every implementation once per load, in a rotated
 # order, so that drifts of a shared machine hit all alike.
 #
 # Loads (wrk scripts in scripts/bench/): `post` sends the article's sample
@@ -37,7 +41,8 @@ Usage: npm run bench -- [options]
   --warmup S            seconds of load before measuring, at the highest connection count (5: Node needs 4–5 s)
   --connections "16 64" wrk connection counts
   --loads "post unique" loads to run
-  --impls LIST          fastify, go-faithful, go-tuned (all three when GO_REFERENCE_DIR is set, else fastify)
+  --impls LIST          fastify, go-faithful, go-tuned (all three when GO_REFERENCE_DIR is set, else fastify),
+                        node-floor (a bare node:http forwarder: the ceiling of a Node ingestion here)
   --ingestion-port P    (13000)   --processing-port P (13001)
   --out DIR             where the raw rows go (bench-results/, git-ignored)
   --chart FILE          the SVG chart of the medians (docs/benchmark.svg)
@@ -164,17 +169,30 @@ peak_rss_mb() {
   if [ -n "$kb" ]; then awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }'; else printf NaN; fi
 }
 
+# cpu_ticks NAME: the service's CPU time so far, user + system of all its
+# threads (/proc/PID/stat fields 14 and 15), in clock ticks; empty without /proc.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${service_pid[$1]}/stat" 2>/dev/null || true; }
+clock_ticks_per_second="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
+# cpu_us_per_request TICKS_BEFORE TICKS_AFTER REQUESTS: microseconds of CPU per request; NaN when unknown.
+cpu_us_per_request() {
+  if [ -z "$1" ] || [ -z "$2" ] || [ "${3:-0}" -eq 0 ]; then printf NaN; return; fi
+  awk -v t=$(($2 - $1)) -v hz="$clock_ticks_per_second" -v n="$3" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }'
+}
+
 max_c=0
 for c in $connections; do [ "$c" -le "$max_c" ] || max_c="$c"; done
 rows="$out/bench-$(date +%Y%m%d-%H%M%S).tsv"
-printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\tingestion_rss_mb\tprocessing_rss_mb\n' >"$rows"
+printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\tingestion_rss_mb\tprocessing_rss_mb\tingestion_cpu_us\tprocessing_cpu_us\n' \
+  >"$rows"
 
 # measure LOAD IMPL ROUND: one start of the pair, its rows appended to $rows.
 measure() {
-  local load="$1" impl="$2" round="$3" ingestion processing ingestion_env line errors c
+  local load="$1" impl="$2" round="$3" ingestion processing ingestion_env line errors c ingestion_ticks processing_ticks
   ingestion_env=(DATA_PROCESSING_URL="http://127.0.0.1:$processing_port/ev")
   case "$impl" in
     fastify) processing="node $root/dist/apps/processing/server.js"; ingestion="node $root/dist/apps/ingestion/server.js" ;;
+    node-floor) processing="node $root/dist/apps/processing/server.js"; ingestion="node --import tsx $bench_dir/forwarding-floor.ts" ;;
     go-faithful) processing="$go_bin/processing"; ingestion="$go_bin/ingestion" ;;
     go-tuned) processing="$go_bin/processing"; ingestion="$go_bin/ingestion"; ingestion_env+=(GO_MAX_IDLE_PER_HOST=128) ;;
     *) echo "bench: unknown implementation $impl" >&2; exit 2 ;;
@@ -183,12 +201,15 @@ measure() {
   start_service ingestion "$ingestion_port" "$ingestion" "${ingestion_env[@]}"
   if [ "$warmup" -gt 0 ]; then run_wrk "$load" "$max_c" "$warmup" >/dev/null; fi
   for c in $connections; do
+    ingestion_ticks="$(cpu_ticks ingestion)" processing_ticks="$(cpu_ticks processing)"
     line="$(run_wrk "$load" "$c" "$duration")"
     errors=$(( $(field non2xx "$line") + $(field connect_err "$line") + $(field read_err "$line") \
       + $(field write_err "$line") + $(field timeouts "$line") ))
-    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
+    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
       "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" \
-      "$(peak_rss_mb ingestion)" "$(peak_rss_mb processing)" | tee -a "$rows"
+      "$(peak_rss_mb ingestion)" "$(peak_rss_mb processing)" \
+      "$(cpu_us_per_request "$ingestion_ticks" "$(cpu_ticks ingestion)" "$(field requests "$line")")" \
+      "$(cpu_us_per_request "$processing_ticks" "$(cpu_ticks processing)" "$(field requests "$line")")" | tee -a "$rows"
   done
   stop_services
 }

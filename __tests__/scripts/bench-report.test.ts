@@ -13,19 +13,27 @@ const ROOT = resolve(__dirname, '..', '..');
 const HEADER = 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors';
 /** The columns bench.sh appends since it records each service's peak RSS. */
 const RSS_COLUMNS = 'ingestion_rss_mb\tprocessing_rss_mb';
+/** The columns bench.sh appends since it records each service's CPU time per request. */
+const CPU_COLUMNS = 'ingestion_cpu_us\tprocessing_cpu_us';
 
-/** One round: rps and p99, and with RSS columns ingestion's and processing's peak RSS in MiB. */
-type Round = [rps: number, p99: number] | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number];
+/**
+ * One round: rps and p99; with RSS columns ingestion's and processing's peak RSS in MiB; with CPU columns too,
+ * their CPU time per request in µs.
+ */
+type Round =
+  | [rps: number, p99: number]
+  | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number]
+  | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number, ingestionCpuUs: number, processingCpuUs: number];
 
 /**
  * Rows as bench.sh writes them: for every load, connection count and round, each implementation's rps and p99;
- * with the RSS columns when a round gives RSS, without them (as older files) otherwise.
+ * with the RSS (and CPU) columns when a round gives them, without them (as older files) otherwise.
  */
 function rowsText(measurements: Record<string, Record<string, Round[]>>): string {
-  const withRss = Object.values(measurements).some((byImpl) =>
-    Object.values(byImpl).some((rounds) => rounds.some((round) => round.length === 4)),
+  const widest = Math.max(
+    ...Object.values(measurements).flatMap((byImpl) => Object.values(byImpl).flatMap((rounds) => rounds.map((r) => r.length))),
   );
-  const lines = [withRss ? `${HEADER}\t${RSS_COLUMNS}` : HEADER];
+  const lines = [[HEADER, ...(widest >= 4 ? [RSS_COLUMNS] : []), ...(widest === 6 ? [CPU_COLUMNS] : [])].join('\t')];
   for (const [group, byImpl] of Object.entries(measurements)) {
     const [load, conns] = group.split('/');
     for (const [impl, rounds] of Object.entries(byImpl)) {
@@ -149,6 +157,26 @@ const WITH_RSS = rowsText({
     ],
   },
 });
+/** With the CPU columns, a Go variant and the Node floor. */
+const WITH_CPU = rowsText({
+  'post/64': {
+    fastify: [
+      [8000, 15, 95.0, 70.0, 120, 70],
+      [8600, 14, 97.5, 72.0, 110, 66],
+      [7400, 16, 96.2, 71.1, 130, 72],
+    ],
+    'node-floor': [
+      [9000, 12, 90.0, 70.0, 95, 68],
+      [9500, 11, 91.0, 71.0, 90, 64],
+      [8700, 13, 90.5, 70.5, 100, 70],
+    ],
+    'go-faithful': [
+      [7000, 20, 14.0, 11.0, 200, 95],
+      [7100, 21, 14.5, 11.2, 196, 94],
+      [6900, 19, 13.8, 10.9, 205, 100],
+    ],
+  },
+});
 /** As bench.sh writes rows where /proc gives no VmHWM. */
 const RSS_NAN = rowsText({
   'post/64': {
@@ -268,6 +296,8 @@ describe('the rows', () => {
       errors: 0,
       ingestionRssMb: 80.1,
       processingRssMb: 60,
+      ingestionCpuUs: NaN,
+      processingCpuUs: NaN,
     });
     expect(parseRows(RSS_NAN).every((row) => Number.isNaN(row.ingestionRssMb) && Number.isNaN(row.processingRssMb))).toBe(true);
   });
@@ -285,6 +315,15 @@ describe('the rows', () => {
     expect(rows.every((row) => Number.isNaN(row.ingestionRssMb) && Number.isNaN(row.processingRssMb))).toBe(true);
   });
 
+  test("with the CPU columns: each service's CPU time per request, summarised as median and range", () => {
+    const rows = parseRows(WITH_CPU);
+    expect(rows[0]).toMatchObject({ impl: 'fastify', ingestionCpuUs: 120, processingCpuUs: 70 });
+    const floor = summarise(rows).find((s) => s.impl === 'node-floor')!;
+    expect(floor.ingestionCpuUs).toEqual({ median: 95, min: 90, max: 100 });
+    expect(floor.processingCpuUs).toEqual({ median: 68, min: 64, max: 70 });
+    expect(parseRows(WITH_RSS).every((row) => Number.isNaN(row.ingestionCpuUs) && Number.isNaN(row.processingCpuUs))).toBe(true);
+  });
+
   test("the summary holds the median and range of each service's peak RSS, NaN without it", () => {
     const fastify64 = summarise(parseRows(WITH_RSS)).find((s) => s.impl === 'fastify' && s.conns === 64)!;
     expect(fastify64.ingestionRssMb).toEqual({ median: 96.2, min: 95, max: 97.5 });
@@ -294,12 +333,14 @@ describe('the rows', () => {
   });
 });
 
+const RATIOS = 'Node / Go, per round (req/s ratio: higher is better; p99 and CPU per request ratios: lower is better)';
+
 describe('the text report', () => {
   test("with RSS: a table of each service's peak RSS after the main table, median and min–max over the rounds", () => {
     const lines = benchReport(parseRows(WITH_RSS));
     const title = lines.indexOf('Peak RSS under load (MiB, median over rounds, min–max)');
     expect(title).toBeGreaterThan(lines.findIndex((line) => line.startsWith('post   64    go-faithful')));
-    expect(title).toBeLessThan(lines.indexOf('Fastify / Go, per round (req/s ratio: higher is better; p99 ratio: lower is better)'));
+    expect(title).toBeLessThan(lines.indexOf(RATIOS));
     expect(lines.slice(title + 1, title + 6)).toEqual([
       'load   conns impl         ingestion             processing',
       'post   16    fastify      81.0 (80.1–82.3)      60.0 (59.8–61.5)',
@@ -316,12 +357,43 @@ describe('the text report', () => {
     }
   });
 
+  test('with CPU: a table of CPU time per request after the RSS table, and the ratio of both services together per round', () => {
+    const lines = benchReport(parseRows(WITH_CPU));
+    const title = lines.indexOf('CPU time per request (µs, user + system of all threads, median over rounds, min–max)');
+    expect(title).toBeGreaterThan(lines.indexOf('Peak RSS under load (MiB, median over rounds, min–max)'));
+    expect(lines.slice(title + 1, title + 5)).toEqual([
+      'load   conns impl         ingestion             processing',
+      'post   64    fastify      120 (110–130)         70 (66–72)',
+      'post   64    node-floor   95 (90–100)           68 (64–70)',
+      'post   64    go-faithful  200 (196–205)         95 (94–100)',
+    ]);
+    // per round (120+70)/(200+95), (110+66)/(196+94), (130+72)/(205+100): 0.64, 0.61, 0.66
+    expect(lines).toContain(
+      'post   64    fastify    vs go-faithful  req/s ×1.14 (1.07–1.21)   p99 ×0.75 (0.67–0.84)   CPU/request ×0.64 (0.61–0.66)',
+    );
+    expect(lines.find((line) => line.startsWith('post   64    node-floor vs go-faithful'))).toMatch(/req\/s ×1\.29 .* CPU\/request ×0\.55/);
+  });
+
+  test('older rows without CPU: no CPU table and no CPU ratio', () => {
+    for (const text of [WITH_GO, WITH_RSS]) {
+      const lines = benchReport(parseRows(text));
+      expect(lines.some((line) => /CPU/.test(line.replace(RATIOS, '')))).toBe(false);
+    }
+  });
+
   test('with the Go reference: ratios per round and the targets at 64 connections', () => {
     const lines = benchReport(parseRows(WITH_GO));
-    expect(lines).toContain('Fastify / Go, per round (req/s ratio: higher is better; p99 ratio: lower is better)');
-    expect(lines.find((line) => line.startsWith('post   64    vs go-faithful'))).toMatch(/req\/s ×1\.14 .* p99 ×0\.75/);
+    expect(lines).toContain(RATIOS);
+    expect(lines.find((line) => line.startsWith('post   64    fastify    vs go-faithful'))).toMatch(/req\/s ×1\.14 .* p99 ×0\.75/);
+    expect(lines).toContain('Targets of the Fastify pipeline at 64 connections against the Go reference as the article wrote it:');
     expect(lines).toContain('  post: throughput ×1.14 (target ≥ 1.20), p99 ×0.75 (target ≤ 1.00): NOT met');
     expect(lines).toContain('  unique: throughput ×1.29 (target ≥ 1.20), p99 ×0.73 (target ≤ 1.00): met');
+  });
+
+  test("the Node floor gets ratios too, but the targets are the Fastify pipeline's alone", () => {
+    const lines = benchReport(parseRows(WITH_CPU));
+    const targets = lines.slice(lines.findIndex((line) => line.startsWith('Targets')) + 1);
+    expect(targets).toEqual(['  post: throughput ×1.14 (target ≥ 1.20), p99 ×0.75 (target ≤ 1.00): NOT met']);
   });
 
   test('without it: the Fastify pipeline alone, said so, with no ratio and no target', () => {
@@ -411,17 +483,59 @@ test("the bench's payload is the article's sample event", () => {
         ['unique', 'fastify', 4, 0],
       ]);
       expect(rows.every((row) => row.rps > 0)).toBe(true);
-      // VmHWM of each Node process under load: tens of MiB
       for (const row of rows) {
+        // VmHWM of each Node process under load: tens of MiB
         expect(row.ingestionRssMb).toBeGreaterThan(10);
         expect(row.processingRssMb).toBeGreaterThan(10);
+        // CPU per request: tens of microseconds at least, well under the second of a run
+        expect(row.ingestionCpuUs).toBeGreaterThan(10);
+        expect(row.ingestionCpuUs).toBeLessThan(100_000);
+        expect(row.processingCpuUs).toBeGreaterThan(10);
       }
       expect(run.stdout).toMatch(/Peak RSS under load/);
+      expect(run.stdout).toMatch(/CPU time per request/);
       expect(existsSync(join(out, 'chart.svg'))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }, 120_000);
+
+  test('the Node floor forwards every request through the same processing, with its CPU per request recorded', async () => {
+    const out = tempDir('bench-floor-');
+    try {
+      const [ingestion, processing] = [await freeLoopbackPort(), await freeLoopbackPort()];
+      const run = spawnSync(
+        'bash',
+        [
+          'scripts/bench.sh',
+          '--no-build',
+          ...['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', '--loads', 'post', '--impls', 'node-floor'],
+          ...[
+            '--ingestion-port',
+            String(ingestion),
+            '--processing-port',
+            String(processing),
+            '--out',
+            out,
+            '--chart',
+            join(out, 'chart.svg'),
+          ],
+        ],
+        { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/node-floor alone: no Go reference was measured/);
+      const rowsFile = readdirSync(out).find((file) => file.endsWith('.tsv'))!;
+      const [row, ...others] = parseRows(readFileSync(join(out, rowsFile), 'utf8'));
+      expect(others).toEqual([]);
+      expect(row).toMatchObject({ load: 'post', impl: 'node-floor', errors: 0 });
+      expect(row.rps).toBeGreaterThan(0);
+      expect(row.ingestionCpuUs).toBeGreaterThan(10);
+      expect(row.processingCpuUs).toBeGreaterThan(10);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('asking for a Go variant without GO_REFERENCE_DIR is a usage error', () => {
     const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {

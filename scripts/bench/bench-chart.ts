@@ -26,7 +26,12 @@ const PANELS: readonly Panel[] = [
   { metric: 'p99', heading: 'p99 latency, ms (lower is better)', format: (value) => value.toFixed(1) },
 ];
 /** Colours of the implementations the bench knows; others take the next of EXTRA_COLOURS. */
-const COLOURS: Readonly<Record<string, string>> = { fastify: '#2f6fb0', 'go-faithful': '#e0892b', 'go-tuned': '#8c8c8c' };
+const COLOURS: Readonly<Record<string, string>> = {
+  fastify: '#2f6fb0',
+  'node-floor': '#9dc3e6',
+  'go-faithful': '#e0892b',
+  'go-tuned': '#8c8c8c',
+};
 const EXTRA_COLOURS = ['#5aa25a', '#b05a9c', '#c2b13c'];
 
 const WIDTH = 960;

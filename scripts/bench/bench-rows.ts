@@ -1,8 +1,9 @@
 /**
  * The rows `npm run bench` writes (one per wrk run: load, implementation,
- * connections, round, req/s, p50, p99, errors, and each service's peak RSS)
- * and their summary per load, connection count and implementation over the
- * rounds. Rows written before the RSS columns existed parse with NaN for them.
+ * connections, round, req/s, p50, p99, errors, and each service's peak RSS
+ * and CPU time per request) and their summary per load, connection count and
+ * implementation over the rounds. Rows written before the RSS or CPU columns
+ * existed parse with NaN for them.
  */
 
 /** One measured wrk run. */
@@ -19,6 +20,10 @@ export interface Row {
   readonly ingestionRssMb: number;
   /** Processing's peak resident set so far (VmHWM, warm-up included) after this run, MiB; NaN when not recorded. */
   readonly processingRssMb: number;
+  /** Ingestion's CPU time (user + system, all threads) in this run per request answered, µs; NaN when not recorded. */
+  readonly ingestionCpuUs: number;
+  /** Processing's CPU time (user + system, all threads) in this run per request answered, µs; NaN when not recorded. */
+  readonly processingCpuUs: number;
 }
 
 /** A median with the range it summarises. */
@@ -42,10 +47,17 @@ export interface Summary {
   readonly ingestionRssMb: Spread;
   /** Processing's peak RSS over the runs, MiB (NaN when no run recorded it). */
   readonly processingRssMb: Spread;
+  /** Ingestion's CPU time per request over the runs, µs (NaN when no run recorded it). */
+  readonly ingestionCpuUs: Spread;
+  /** Processing's CPU time per request over the runs, µs (NaN when no run recorded it). */
+  readonly processingCpuUs: Spread;
 }
 
-/** The Fastify pipeline's name in the rows; every other implementation is a Go variant. */
+/** The Fastify pipeline's name in the rows: the one the targets are about. */
 export const FASTIFY = 'fastify';
+
+/** Whether `impl` is a variant of the Go reference (`go-faithful`, `go-tuned`), which the Node implementations are compared with. */
+export const isGoVariant = (impl: string): boolean => impl.startsWith('go-');
 
 /** The median of `values` (mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
@@ -75,7 +87,7 @@ export function parseRows(text: string): Row[] {
     .slice(1)
     .filter((line) => line.trim() !== '')
     .map((line) => line.split('\t'))
-    .map(([load, impl, , conns, round, rps, p50, p99, errors, ingestionRss, processingRss]) => ({
+    .map(([load, impl, , conns, round, rps, p50, p99, errors, ingestionRss, processingRss, ingestionCpu, processingCpu]) => ({
       load,
       impl,
       conns: Number(conns),
@@ -86,6 +98,8 @@ export function parseRows(text: string): Row[] {
       errors: Number(errors),
       ingestionRssMb: optionalNumber(ingestionRss),
       processingRssMb: optionalNumber(processingRss),
+      ingestionCpuUs: optionalNumber(ingestionCpu),
+      processingCpuUs: optionalNumber(processingCpu),
     }));
 }
 
@@ -108,6 +122,8 @@ export function summarise(rows: readonly Row[]): Summary[] {
             errors: runs.reduce((sum, run) => sum + run.errors, 0),
             ingestionRssMb: spread(runs.map((run) => run.ingestionRssMb)),
             processingRssMb: spread(runs.map((run) => run.processingRssMb)),
+            ingestionCpuUs: spread(runs.map((run) => run.ingestionCpuUs)),
+            processingCpuUs: spread(runs.map((run) => run.processingCpuUs)),
           },
         ];
       }),
