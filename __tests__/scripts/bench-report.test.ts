@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
@@ -443,8 +443,12 @@ test("the bench's payload is the article's sample event", () => {
     return copy;
   };
 
-  test('measures the Fastify pipeline alone, says so, and writes its rows and chart', async () => {
-    const out = tempDir('bench-no-go-');
+  /**
+   * Runs bench.sh with `args` for one round of 1 s without warm-up at 4 connections on free ports, expects it to
+   * succeed, and hands its output and rows to `check` before its output folder is removed.
+   */
+  async function shortBench(args: readonly string[], check: (run: SpawnSyncReturns<string>, rows: Row[], out: string) => void) {
+    const out = tempDir('bench-run-');
     try {
       const [ingestion, processing] = [await freeLoopbackPort(), await freeLoopbackPort()];
       const run = spawnSync(
@@ -452,32 +456,24 @@ test("the bench's payload is the article's sample event", () => {
         [
           'scripts/bench.sh',
           '--no-build',
-          '--rounds',
-          '1',
-          '--duration',
-          '1',
-          '--warmup',
-          '0',
-          '--connections',
-          '4',
-          '--loads',
-          'post unique',
-          '--ingestion-port',
-          String(ingestion),
-          '--processing-port',
-          String(processing),
-          '--out',
-          out,
-          '--chart',
-          join(out, 'chart.svg'),
+          ...['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', ...args],
+          ...['--ingestion-port', String(ingestion), '--processing-port', String(processing)],
+          ...['--out', out, '--chart', join(out, 'chart.svg')],
         ],
-        { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 120_000 },
+        { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 100_000 },
       );
       expect(run.status).toBe(0);
+      const rowsFile = readdirSync(out).find((file) => file.endsWith('.tsv'))!;
+      check(run, parseRows(readFileSync(join(out, rowsFile), 'utf8')), out);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+
+  test('measures the Fastify pipeline alone, says so, and writes its rows and chart', async () => {
+    await shortBench(['--loads', 'post unique'], (run, rows, out) => {
       expect(run.stderr).toMatch(/GO_REFERENCE_DIR is not set: measuring the Fastify pipeline alone/);
       expect(run.stdout).toMatch(/The Fastify pipeline alone/);
-      const rowsFile = readdirSync(out).find((file) => file.endsWith('.tsv'))!;
-      const rows: Row[] = parseRows(readFileSync(join(out, rowsFile), 'utf8'));
       expect(rows.map((row) => [row.load, row.impl, row.conns, row.errors])).toEqual([
         ['post', 'fastify', 4, 0],
         ['unique', 'fastify', 4, 0],
@@ -495,47 +491,19 @@ test("the bench's payload is the article's sample event", () => {
       expect(run.stdout).toMatch(/Peak RSS under load/);
       expect(run.stdout).toMatch(/CPU time per request/);
       expect(existsSync(join(out, 'chart.svg'))).toBe(true);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   test('the Node floor forwards every request through the same processing, with its CPU per request recorded', async () => {
-    const out = tempDir('bench-floor-');
-    try {
-      const [ingestion, processing] = [await freeLoopbackPort(), await freeLoopbackPort()];
-      const run = spawnSync(
-        'bash',
-        [
-          'scripts/bench.sh',
-          '--no-build',
-          ...['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', '--loads', 'post', '--impls', 'node-floor'],
-          ...[
-            '--ingestion-port',
-            String(ingestion),
-            '--processing-port',
-            String(processing),
-            '--out',
-            out,
-            '--chart',
-            join(out, 'chart.svg'),
-          ],
-        ],
-        { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 60_000 },
-      );
-      expect(run.status).toBe(0);
+    await shortBench(['--loads', 'post', '--impls', 'node-floor'], (run, rows) => {
       expect(run.stdout).toMatch(/node-floor alone: no Go reference was measured/);
-      const rowsFile = readdirSync(out).find((file) => file.endsWith('.tsv'))!;
-      const [row, ...others] = parseRows(readFileSync(join(out, rowsFile), 'utf8'));
-      expect(others).toEqual([]);
-      expect(row).toMatchObject({ load: 'post', impl: 'node-floor', errors: 0 });
-      expect(row.rps).toBeGreaterThan(0);
-      expect(row.ingestionCpuUs).toBeGreaterThan(10);
-      expect(row.processingCpuUs).toBeGreaterThan(10);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 60_000);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ load: 'post', impl: 'node-floor', errors: 0 });
+      expect(rows[0].rps).toBeGreaterThan(0);
+      expect(rows[0].ingestionCpuUs).toBeGreaterThan(10);
+      expect(rows[0].processingCpuUs).toBeGreaterThan(10);
+    });
+  }, 120_000);
 
   test('asking for a Go variant without GO_REFERENCE_DIR is a usage error', () => {
     const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {
