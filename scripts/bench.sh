@@ -31,6 +31,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench_dir="$root/scripts/bench"
+# tsx's loader by path, so that TypeScript runs from whatever directory the script is called in.
+tsx_loader="$(cd "$root" && node -p "require.resolve('tsx')")"
 reference="${GO_REFERENCE_DIR:-}"
 
 usage() {
@@ -192,7 +194,7 @@ measure() {
   ingestion_env=(DATA_PROCESSING_URL="http://127.0.0.1:$processing_port/ev")
   case "$impl" in
     fastify) processing="node $root/dist/apps/processing/server.js"; ingestion="node $root/dist/apps/ingestion/server.js" ;;
-    node-floor) processing="node $root/dist/apps/processing/server.js"; ingestion="node --import tsx $bench_dir/forwarding-floor.ts" ;;
+    node-floor) processing="node $root/dist/apps/processing/server.js"; ingestion="node --import $tsx_loader $bench_dir/forwarding-floor.ts" ;;
     go-faithful) processing="$go_bin/processing"; ingestion="$go_bin/ingestion" ;;
     go-tuned) processing="$go_bin/processing"; ingestion="$go_bin/ingestion"; ingestion_env+=(GO_MAX_IDLE_PER_HOST=128) ;;
     *) echo "bench: unknown implementation $impl" >&2; exit 2 ;;
@@ -224,5 +226,5 @@ for round in $(seq "$rounds"); do
   done
 done
 echo
-node --import tsx "$root/scripts/bench-report.ts" "$rows" --chart "$chart" \
+node --import "$tsx_loader" "$root/scripts/bench-report.ts" "$rows" --chart "$chart" \
   --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $(nproc) cores (load average $load_before before the run), Node $(node --version)"

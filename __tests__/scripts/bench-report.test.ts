@@ -444,8 +444,9 @@ test("the bench's payload is the article's sample event", () => {
   };
 
   /**
-   * Runs bench.sh with `args` for one round of 1 s without warm-up at 4 connections on free ports, expects it to
-   * succeed, and hands its output and rows to `check` before its output folder is removed.
+   * Runs bench.sh with `args` for one round of 1 s without warm-up at 4 connections on free ports, from a directory
+   * outside the repository, expects it to succeed, and hands its output and rows to `check` before its output folder
+   * is removed.
    */
   async function shortBench(args: readonly string[], check: (run: SpawnSyncReturns<string>, rows: Row[], out: string) => void) {
     const out = tempDir('bench-run-');
@@ -454,13 +455,13 @@ test("the bench's payload is the article's sample event", () => {
       const run = spawnSync(
         'bash',
         [
-          'scripts/bench.sh',
+          join(ROOT, 'scripts', 'bench.sh'),
           '--no-build',
           ...['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', ...args],
           ...['--ingestion-port', String(ingestion), '--processing-port', String(processing)],
           ...['--out', out, '--chart', join(out, 'chart.svg')],
         ],
-        { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 100_000 },
+        { cwd: out, env: env(), encoding: 'utf8', timeout: 100_000 },
       );
       expect(run.status).toBe(0);
       const rowsFile = readdirSync(out).find((file) => file.endsWith('.tsv'))!;
