@@ -18,8 +18,9 @@
 # both. After each wrk run it records each service's peak resident set so far
 # (VmHWM in /proc/PID/status, warm-up and earlier runs included) and the CPU
 # time (user + system, all threads, /proc/PID/stat) it spent in that run per
-# request answered; NaN without /proc. Each round runs every implementation once per load, in a rotated
-# order, so that drifts of a shared machine hit all alike.
+# request answered; NaN without /proc. Each round runs every implementation
+# once per load, in a rotated order, so that drifts of a shared machine hit
+# all alike.
 #
 # Loads (wrk scripts in scripts/bench/): `post` sends the article's sample
 # event (payload.json) on every request, so processing replays one
