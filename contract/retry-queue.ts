@@ -28,18 +28,3 @@ export const RETRY_QUEUE_SETTINGS: RetryQueueSettings = Object.freeze({
   receiveWaitSeconds: 20,
   receiveBatchSize: 10,
 });
-
-/**
- * The longest a message can spend in the retry queue before it dead-letters:
- * every receive may hold it for the capped back-off (or the visibility
- * timeout, if longer). The queue's retention must exceed this, or SQS deletes
- * messages before `maxReceiveCount` moves them to the DLQ (the trap of 002).
- */
-export function worstCaseRetryScheduleSeconds(settings: RetryQueueSettings): number {
-  let total = 0;
-  for (let receive = 1; receive <= settings.maxReceiveCount; receive++) {
-    const backoff = Math.min(settings.backoffMaxSeconds, settings.backoffBaseSeconds * 2 ** (receive - 1));
-    total += Math.max(backoff, settings.visibilityTimeoutSeconds);
-  }
-  return total;
-}

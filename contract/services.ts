@@ -45,9 +45,6 @@ export function serviceUrl(service: ServiceIdentity, host: string, path: string)
 /** data-processing's `POST /ev` when both services run on one host: ingestion's default `DATA_PROCESSING_URL`. */
 export const LOCAL_DATA_PROCESSING_URL = serviceUrl(DATA_PROCESSING, '127.0.0.1', EV_PATH);
 
-/** UID that the Envoy and X-Ray sidecars run as, ignored by the APPMESH proxy's iptables rules. */
-export const ENVOY_UID = 1337;
-
 /** UID:GID of the unprivileged `node` user in the official Node images, which the app containers run as. */
 export const APP_USER = '1000:1000';
 

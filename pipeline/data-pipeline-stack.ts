@@ -24,6 +24,7 @@ import { deployedService, PipelineBackbone } from './pipeline-backbone';
 import { pipelineServiceSpec } from './pipeline-service-spec';
 import { retryLayering, RetryLayeringValidation, type RetryLayering } from './retry-layering';
 import type { StackInputs } from './stack-inputs';
+import { EnvVar } from '../contract/environment-variables';
 
 /**
  * Mesh-level circuit breaking on data-processing (the counterpart of
@@ -152,7 +153,7 @@ export class DataPipelineStack extends TerraformStack {
       ...common,
       ...deployment(DATA_INGESTION),
       spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, retryMode, {
-        environment: { ...resilienceEnvironment, DATA_PROCESSING_URL: this.processing.urlOf(EV_PATH) },
+        environment: { ...resilienceEnvironment, [EnvVar.DATA_PROCESSING_URL]: this.processing.urlOf(EV_PATH) },
         secrets,
         backends: [this.processing.virtualService],
       }),

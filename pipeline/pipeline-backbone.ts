@@ -23,6 +23,7 @@ import { SHARED_STATE_USER_ACCESS } from '../contract/shared-state';
 import type { EnvironmentConfig } from './environments';
 import { pipelineResourceNames, type PipelineResourceNames } from './resource-names';
 import { StackInputs } from './stack-inputs';
+import { EnvVar } from '../contract/environment-variables';
 
 export interface PipelineBackboneProps {
   /** The environment's typed configuration. */
@@ -128,10 +129,9 @@ export class PipelineBackbone {
   /** The environment both apps need for failure handling: region, queues and, with a cache, its URL. */
   public resilienceEnvironment(cache: SharedStateCache | undefined): Record<string, string> {
     return {
-      AWS_REGION: this.region,
-      RETRY_QUEUE_URL: this.retryQueue.queueUrl,
-      DLQ_URL: this.retryQueue.deadLetterQueueUrl,
-      ...(cache ? { REDIS_URL: cache.redisUrl } : {}),
+      [EnvVar.AWS_REGION]: this.region,
+      [EnvVar.RETRY_QUEUE_URL]: this.retryQueue.queueUrl,
+      ...(cache ? { [EnvVar.REDIS_URL]: cache.redisUrl } : {}),
     };
   }
 
@@ -143,8 +143,8 @@ export class PipelineBackbone {
   public cacheSecrets(cache: SharedStateCache | undefined): Record<string, AppSecret> {
     if (!cache) return {};
     return {
-      REDIS_USERNAME: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.USERNAME),
-      REDIS_PASSWORD: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.PASSWORD),
+      [EnvVar.REDIS_USERNAME]: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.USERNAME),
+      [EnvVar.REDIS_PASSWORD]: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.PASSWORD),
     };
   }
 
@@ -154,7 +154,7 @@ export class PipelineBackbone {
    * replica (`REDIS_REPLICA_ACKS=1`), so a failover cannot lose an answered key.
    */
   public processingStoreEnvironment(cache: SharedStateCache | undefined): Record<string, string> {
-    return cache ? { REDIS_REPLICA_ACKS: '1' } : {};
+    return cache ? { [EnvVar.REDIS_REPLICA_ACKS]: '1' } : {};
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ContainerHealthCheck, HttpProbeRuntime, ServiceImage, type ServiceSpec } from '@ev-pipeline/cdktf-mesh-constructs';
 import { APP_USER, type RetryMode, type ServiceIdentity } from '../contract/services';
 import { serviceSettings, type EnvironmentConfig } from './environments';
+import { EnvVar } from '../contract/environment-variables';
 
 /** What a pipeline service's spec takes beyond its identity and the environment's settings. */
 export interface PipelineServiceSpecParts<TBackend> {
@@ -35,7 +36,7 @@ export function pipelineServiceSpec<TBackend>(
     port: identity.port,
     image: ServiceImage.fromOwnRepository(appVersion),
     size: { cpu: settings.taskDefinition.cpu, memory: settings.taskDefinition.memory },
-    environment: { ...parts.environment, APP_PORT: String(identity.port), RETRY_MODE: retryMode },
+    environment: { ...parts.environment, [EnvVar.APP_PORT]: String(identity.port), [EnvVar.RETRY_MODE]: retryMode },
     ...(parts.secrets ? { secrets: parts.secrets } : {}),
     ...(parts.backends ? { backends: parts.backends } : {}),
     timeouts: parts.timeouts ?? settings.timeouts,

@@ -22,6 +22,7 @@ import { deployedService, PipelineBackbone } from './pipeline-backbone';
 import { pipelineServiceSpec } from './pipeline-service-spec';
 import { retryLayering, RetryLayeringValidation, type RetryLayering } from './retry-layering';
 import type { StackInputs } from './stack-inputs';
+import { EnvVar } from '../contract/environment-variables';
 
 /**
  * The per-request timeout of the Service Connect proxy in front of a service
@@ -117,7 +118,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       const { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent } = serviceSettings(config, identity.name);
       return { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent };
     };
-    const environment = { ...backbone.resilienceEnvironment(cache), OTEL_EXPORTER_OTLP_ENDPOINT: SIDECAR_OTLP_ENDPOINT };
+    const environment = { ...backbone.resilienceEnvironment(cache), [EnvVar.OTEL_EXPORTER_OTLP_ENDPOINT]: SIDECAR_OTLP_ENDPOINT };
     const secrets = backbone.cacheSecrets(cache);
     const processingTimeout = perAttemptProxyTimeout(PROCESSING_RETRY_POLICY);
     this.processing = new ServiceConnectService(this, 'DataProcessing', {
@@ -139,14 +140,14 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, retryMode, {
         environment: {
           ...environment,
-          DATA_PROCESSING_URL: this.processing.urlOf(EV_PATH),
+          [EnvVar.DATA_PROCESSING_URL]: this.processing.urlOf(EV_PATH),
           // What the retry-budget check assumes is what the app is told.
           ...(appRetries
             ? {
-                PROCESSING_TIMEOUT_MS: String(PROCESSING_RETRY_POLICY.perRetryTimeoutMs),
-                RETRY_OVERALL_TIMEOUT_MS: String(PROCESSING_CALL_TIMEOUT_MS),
-                RETRY_BACKOFF_BASE_MS: String(ENVOY_DEFAULT_BACKOFF.baseIntervalMs),
-                RETRY_BACKOFF_MAX_MS: String(ENVOY_DEFAULT_BACKOFF.maxIntervalMs),
+                [EnvVar.PROCESSING_TIMEOUT_MS]: String(PROCESSING_RETRY_POLICY.perRetryTimeoutMs),
+                [EnvVar.RETRY_OVERALL_TIMEOUT_MS]: String(PROCESSING_CALL_TIMEOUT_MS),
+                [EnvVar.RETRY_BACKOFF_BASE_MS]: String(ENVOY_DEFAULT_BACKOFF.baseIntervalMs),
+                [EnvVar.RETRY_BACKOFF_MAX_MS]: String(ENVOY_DEFAULT_BACKOFF.maxIntervalMs),
               }
             : {}),
         },

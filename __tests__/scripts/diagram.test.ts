@@ -77,7 +77,6 @@ describe('the service graph of the App Mesh stack', () => {
       ['dev-ev-pipeline-data-processing-failure-rate', '100 * errors / MAX([errors, requests]) > 5', ['data-processing'], [topics[0].id]],
     ]);
     expect(uses.filter((use) => nameOf(use.from) === 'data-ingestion').map((use) => [use.variable, storeName(use.to)])).toEqual([
-      ['DLQ_URL', 'dev-ev-pipeline-retry-dlq'],
       ['REDIS_URL', 'dev-ev-pipeline-shared-state'],
       ['RETRY_QUEUE_URL', 'dev-ev-pipeline-retry'],
     ]);

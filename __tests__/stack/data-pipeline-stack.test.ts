@@ -128,7 +128,6 @@ describe('DataPipelineStack', () => {
       RETRY_MODE: RetryMode.MESH,
       AWS_REGION: '${data.aws_region.current.name}',
       RETRY_QUEUE_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.RetryQueue_[0-9A-F]{8}\.url\}$/),
-      DLQ_URL: expect.stringMatching(/^\$\{aws_sqs_queue\.RetryQueue_DeadLetterQueue_[0-9A-F]{8}\.url\}$/),
       REDIS_URL: expect.stringMatching(
         /^rediss:\/\/\$\{aws_elasticache_replication_group\.SharedStateCache_[0-9A-F]{8}\.primary_endpoint_address\}:6379$/,
       ),
@@ -138,7 +137,6 @@ describe('DataPipelineStack', () => {
       'APP_PORT',
       'AWS_REGION',
       'DATA_PROCESSING_URL',
-      'DLQ_URL',
       'REDIS_URL',
       'RETRY_MODE',
       'RETRY_QUEUE_URL',

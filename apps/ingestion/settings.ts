@@ -6,6 +6,7 @@ import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipe
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
 import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from './app';
 import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
+import { EnvVar } from '../../contract/environment-variables';
 
 /** Everything the ingestion server reads from the environment. */
 export interface IngestionSettings extends ServerSettings, PipelineSettings {
@@ -30,21 +31,25 @@ export interface IngestionSettings extends ServerSettings, PipelineSettings {
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
 export function readIngestionSettings(env: Env): IngestionSettings {
-  const retryMode = readChoice(env, 'RETRY_MODE', RetryMode.APP, Object.values(RetryMode));
-  const retryOverallTimeoutMs = readInteger(env, 'RETRY_OVERALL_TIMEOUT_MS', PROCESSING_CALL_TIMEOUT_MS, 1, 3_600_000);
-  const baseIntervalMs = readInteger(env, 'RETRY_BACKOFF_BASE_MS', ENVOY_DEFAULT_BACKOFF.baseIntervalMs, 0, 60_000);
-  const maxIntervalMs = readInteger(env, 'RETRY_BACKOFF_MAX_MS', ENVOY_DEFAULT_BACKOFF.maxIntervalMs, 0, 600_000);
+  const retryMode = readChoice(env, EnvVar.RETRY_MODE, RetryMode.APP, Object.values(RetryMode));
+  const retryOverallTimeoutMs = readInteger(env, EnvVar.RETRY_OVERALL_TIMEOUT_MS, PROCESSING_CALL_TIMEOUT_MS, 1, 3_600_000);
+  const baseIntervalMs = readInteger(env, EnvVar.RETRY_BACKOFF_BASE_MS, ENVOY_DEFAULT_BACKOFF.baseIntervalMs, 0, 60_000);
+  const maxIntervalMs = readInteger(env, EnvVar.RETRY_BACKOFF_MAX_MS, ENVOY_DEFAULT_BACKOFF.maxIntervalMs, 0, 600_000);
   if (maxIntervalMs < baseIntervalMs) {
-    throw new EnvError('RETRY_BACKOFF_MAX_MS', String(maxIntervalMs), `an integer of at least RETRY_BACKOFF_BASE_MS (${baseIntervalMs})`);
+    throw new EnvError(
+      EnvVar.RETRY_BACKOFF_MAX_MS,
+      String(maxIntervalMs),
+      `an integer of at least RETRY_BACKOFF_BASE_MS (${baseIntervalMs})`,
+    );
   }
   return {
     ...readServerSettings(env, DATA_INGESTION),
     ...readPipelineSettings(env),
-    dataProcessingUrl: readHttpUrl(env, 'DATA_PROCESSING_URL', LOCAL_DATA_PROCESSING_URL),
+    dataProcessingUrl: readHttpUrl(env, EnvVar.DATA_PROCESSING_URL, LOCAL_DATA_PROCESSING_URL),
     processingConnections: readInteger(env, 'PROCESSING_CONNECTIONS', DEFAULT_PROCESSING_CONNECTIONS, 1, 10_000),
     processingTimeoutMs: readInteger(
       env,
-      'PROCESSING_TIMEOUT_MS',
+      EnvVar.PROCESSING_TIMEOUT_MS,
       defaultProcessingTimeoutMs(retryMode, retryOverallTimeoutMs),
       1,
       3_600_000,

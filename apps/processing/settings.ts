@@ -8,6 +8,7 @@ import { DEFAULT_MEMORY_MAX_ENTITIES, DEFAULT_MEMORY_MAX_KEYS } from '../resilie
 import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './app';
+import { EnvVar } from '../../contract/environment-variables';
 
 /** Upper limit of the in-memory bounds: 50 million keys is already ~12 GB of heap, past V8's default limit. */
 const MAX_MEMORY_ENTRIES = 50_000_000;
@@ -97,7 +98,7 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
     idempotencyMemoryMaxKeys: readInteger(env, 'IDEMPOTENCY_MEMORY_MAX_KEYS', DEFAULT_MEMORY_MAX_KEYS, 1, MAX_MEMORY_ENTRIES),
     memoryMaxVehicles: readInteger(env, 'MEMORY_MAX_VEHICLES', DEFAULT_MEMORY_MAX_ENTITIES, 1, MAX_MEMORY_ENTRIES),
-    redisReplicaAcks: readInteger(env, 'REDIS_REPLICA_ACKS', 0, 0, 5),
+    redisReplicaAcks: readInteger(env, EnvVar.REDIS_REPLICA_ACKS, 0, 0, 5),
     retryQueueSettings: readRetryQueueSettings(env),
     tracing: readTracingSettings(env),
   };

@@ -12,6 +12,7 @@ import type { RedisConnectionSettings } from '../resilience/redis-connection';
 import { openRetryQueue } from '../resilience/retry-queue/open-retry-queue';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
 import { readInteger, readOptionalString, readOptionalUrl, readVerbatim, type Env } from './env';
+import { EnvVar } from '../../contract/environment-variables';
 
 /** EMF metrics are flushed this often by default (CloudWatch's standard resolution). */
 export const DEFAULT_METRICS_FLUSH_INTERVAL_MS = 60_000;
@@ -41,12 +42,12 @@ export function redisConnectionSettings(settings: PipelineSettings): RedisConnec
 /** Reads {@link PipelineSettings}; throws {@link EnvError} naming the variable on an invalid value. */
 export function readPipelineSettings(env: Env): PipelineSettings {
   return {
-    redisUrl: readOptionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
-    redisUsername: readVerbatim(env, 'REDIS_USERNAME'),
-    redisPassword: readVerbatim(env, 'REDIS_PASSWORD'),
+    redisUrl: readOptionalUrl(env, EnvVar.REDIS_URL, ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+    redisUsername: readVerbatim(env, EnvVar.REDIS_USERNAME),
+    redisPassword: readVerbatim(env, EnvVar.REDIS_PASSWORD),
     retryQueueUrl: readOptionalUrl(
       env,
-      'RETRY_QUEUE_URL',
+      EnvVar.RETRY_QUEUE_URL,
       ['https:', 'http:'],
       'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry',
     ),

@@ -4,6 +4,7 @@
  */
 import type { ServiceIdentity } from '../../contract/services';
 import { readChoice, readInteger, readString, type Env } from './env';
+import { EnvVar } from '../../contract/environment-variables';
 
 /** pino's level names, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,8 +38,8 @@ export interface ServerSettings {
 /** Reads {@link ServerSettings} for `service`; throws {@link EnvError} on an invalid value. */
 export function readServerSettings(env: Env, service: ServiceIdentity): ServerSettings {
   return {
-    port: readInteger(env, 'APP_PORT', service.port, 0, 65_535),
-    host: readString(env, 'APP_HOST', '0.0.0.0'),
+    port: readInteger(env, EnvVar.APP_PORT, service.port, 0, 65_535),
+    host: readString(env, EnvVar.APP_HOST, '0.0.0.0'),
     logLevel: readChoice(env, 'LOG_LEVEL', DEFAULT_LOG_LEVEL, LOG_LEVELS),
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1, 1024 * 1024 * 1024),
     shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_MS', DEFAULT_SHUTDOWN_GRACE_MS, 0, 3_600_000),

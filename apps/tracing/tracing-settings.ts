@@ -11,6 +11,7 @@
  * resource reads `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`.
  */
 import { EnvError, readChoice, readInteger, readNumber, type Env } from '../service-kit/env';
+import { EnvVar } from '../../contract/environment-variables';
 
 /** Values of `OTEL_TRACES_SAMPLER` the services support (the specification's built-in samplers). */
 export enum TraceSampler {
@@ -69,7 +70,7 @@ function readEndpoint(env: Env, name: string): URL | undefined {
 /** The traces URL the settings name, or undefined when none is set. */
 function readTracesUrl(env: Env): URL | undefined {
   const specific = readEndpoint(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  const base = readEndpoint(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const base = readEndpoint(env, EnvVar.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (specific !== undefined) return specific;
   if (base === undefined) return undefined;
   return new URL(base.pathname.endsWith('/') ? TRACES_PATH : `${base.pathname}/${TRACES_PATH}`, base);
