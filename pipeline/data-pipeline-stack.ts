@@ -7,11 +7,11 @@ import {
   EnvoyImage,
   Mesh,
   MeshedService,
-  MeshSecurityGroup,
+  ServiceSecurityGroup,
   PrivateDnsNamespace,
   type AlarmTopic,
   type HttpConnectionPool,
-  type MeshPlatform,
+  type AppMeshPlatform,
   type OutlierDetection,
   type RetryQueue,
   type SharedStateCache,
@@ -71,7 +71,7 @@ export class DataPipelineStack extends TerraformStack {
   /** The Terraform variables of the stack. */
   public readonly inputs: StackInputs;
   /** What every service of the mesh shares; pass it to a further {@link MeshedService}. */
-  public readonly platform: MeshPlatform;
+  public readonly platform: AppMeshPlatform;
   /** Prefix of resource names, `<env>-<project>`. */
   public readonly namePrefix: string;
   /** The data-processing service. */
@@ -97,7 +97,7 @@ export class DataPipelineStack extends TerraformStack {
     this.retryQueue = backbone.retryQueue;
     const retryMode = props.retryMode ?? retryModeOf(DataPlane.APP_MESH);
 
-    const securityGroup = new MeshSecurityGroup(this, 'SecurityGroup', { name: `${namePrefix}-ecs-service`, vpcId: this.inputs.vpcId });
+    const securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', { name: `${namePrefix}-ecs-service`, vpcId: this.inputs.vpcId });
     this.platform = {
       mesh: new Mesh(this, 'Mesh', { name: `${namePrefix}-app-mesh` }),
       namespace: new PrivateDnsNamespace(this, 'Namespace', {

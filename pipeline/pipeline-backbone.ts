@@ -14,7 +14,7 @@ import {
   RedriveOperatorPolicy,
   RetryQueue,
   SharedStateCache,
-  type MeshSecurityGroup,
+  type ServiceSecurityGroup,
 } from '@ev-pipeline/cdktf-mesh-constructs';
 import { METRICS_NAMESPACE, PipelineMetric, SERVICE_DIMENSION } from '../contract/metrics';
 import { RETRY_QUEUE_SETTINGS } from '../contract/retry-queue';
@@ -110,7 +110,7 @@ export class PipelineBackbone {
    * members of `clients` only; `name` is its replication group ID (at most
    * 40 characters).
    */
-  public addCache(clients: MeshSecurityGroup, name: string): SharedStateCache | undefined {
+  public addCache(clients: ServiceSecurityGroup, name: string): SharedStateCache | undefined {
     const settings = this.props.config.sharedStateCache;
     if (!settings) return undefined;
     const cache = new SharedStateCache(this.stack, 'SharedStateCache', {

@@ -5,7 +5,7 @@ import {
   Cluster,
   Duration,
   HttpNamespace,
-  MeshSecurityGroup,
+  ServiceSecurityGroup,
   OtelCollectorSidecar,
   ServiceConnectService,
   type AlarmTopic,
@@ -85,7 +85,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
     this.retryQueue = backbone.retryQueue;
     const retryMode = props.retryMode ?? retryModeOf(DataPlane.SERVICE_CONNECT);
 
-    const securityGroup = new MeshSecurityGroup(this, 'SecurityGroup', { name: `${namePrefix}-ecs-service`, vpcId: this.inputs.vpcId });
+    const securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', { name: `${namePrefix}-ecs-service`, vpcId: this.inputs.vpcId });
     const namespace = new HttpNamespace(this, 'Namespace', {
       name: namePrefix,
       description: `Service Connect namespace of the ${config.env} EV pipeline`,

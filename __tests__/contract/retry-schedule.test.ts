@@ -4,9 +4,9 @@ import {
   PROCESSING_RETRY_POLICY,
   callTimeoutMs,
   retryScheduleBudgetMs,
-  worstCaseBackoffMs,
   type RetryPolicySpec,
 } from '../../contract/retry-policy';
+import { worstCaseBackoffMs } from '../../modules/retry/retry-schedule';
 import { LOCAL_DATA_PROCESSING_URL, DATA_INGESTION, EV_PATH, serviceUrl } from '../../contract/services';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, idempotencyKeyProblem } from '../../contract/ev-payload';
 

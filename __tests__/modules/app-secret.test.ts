@@ -1,5 +1,5 @@
 import { AppSecret, SecretStore, toAppSecret } from '../../modules/ecs/app-secret';
-import { Mesh } from '../../modules/mesh/mesh';
+import { Mesh } from '../../modules/app-mesh/mesh';
 import { newStack } from './fixture';
 
 const OWNER = "MeshedService 'test/Orders'";

@@ -3,11 +3,11 @@ import { Testing, TerraformOutput, TerraformStack, type TerraformResource } from
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Duration } from '../../modules/core/duration';
-import { Mesh, type IMesh } from '../../modules/mesh/mesh';
-import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
-import { VirtualNode } from '../../modules/mesh/virtual-node';
-import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
-import { VirtualRouter } from '../../modules/mesh/virtual-router';
+import { Mesh, type IMesh } from '../../modules/app-mesh/mesh';
+import { ServiceDiscovery } from '../../modules/app-mesh/service-discovery';
+import { VirtualNode } from '../../modules/app-mesh/virtual-node';
+import { VirtualNodeListener } from '../../modules/app-mesh/virtual-node-listener';
+import { VirtualRouter } from '../../modules/app-mesh/virtual-router';
 
 /** A fresh stack with an AWS provider in a test app. */
 export function newStack(): TerraformStack {

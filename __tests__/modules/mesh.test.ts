@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
 import { AppmeshMesh } from '@cdktf/provider-aws/lib/appmesh-mesh';
 import { AppmeshVirtualRouter } from '@cdktf/provider-aws/lib/appmesh-virtual-router';
-import { Mesh, MeshEgressFilter } from '../../modules/mesh/mesh';
-import { VirtualRouter } from '../../modules/mesh/virtual-router';
+import { Mesh, MeshEgressFilter } from '../../modules/app-mesh/mesh';
+import { VirtualRouter } from '../../modules/app-mesh/virtual-router';
 import { newStack, refOf } from './fixture';
 
 Testing.setupJest();

@@ -3,16 +3,16 @@ import { PrivateDnsNamespace, type INamespace } from '../../modules/discovery/pr
 import { Repository } from '../../modules/ecr/repository';
 import { Cluster } from '../../modules/ecs/cluster';
 import { ContainerHealthCheck, HttpProbeRuntime } from '../../modules/ecs/container-health-check';
-import { EnvoyImage } from '../../modules/ecs/envoy-image';
+import { EnvoyImage } from '../../modules/app-mesh/envoy-image';
 import { TaskExecutionRole } from '../../modules/iam/task-execution-role';
 import { TaskRole } from '../../modules/iam/task-role';
 import { LogGroup } from '../../modules/logs/log-group';
-import { HealthCheck } from '../../modules/mesh/health-check';
-import { Mesh, MeshEgressFilter, type IMesh } from '../../modules/mesh/mesh';
-import { VirtualService } from '../../modules/mesh/virtual-service';
-import type { MeshPlatform } from '../../modules/mesh-platform';
-import { MeshedService, type MeshedServiceProps } from '../../modules/meshed-service';
-import { MeshSecurityGroup } from '../../modules/network/mesh-security-group';
+import { HealthCheck } from '../../modules/app-mesh/health-check';
+import { Mesh, MeshEgressFilter, type IMesh } from '../../modules/app-mesh/mesh';
+import { VirtualService } from '../../modules/app-mesh/virtual-service';
+import type { AppMeshPlatform } from '../../modules/app-mesh/app-mesh-platform';
+import { MeshedService, type MeshedServiceProps } from '../../modules/app-mesh/meshed-service';
+import { ServiceSecurityGroup } from '../../modules/network/service-security-group';
 import { ServiceImage } from '../../modules/service/service-image';
 import type { ServiceSpec } from '../../modules/service/service-spec';
 import { newStack, refOf, resolved, resources, synthJson } from './fixture';
@@ -20,12 +20,12 @@ import { newStack, refOf, resolved, resources, synthJson } from './fixture';
 type Stack = ReturnType<typeof newStack>;
 
 /** A mesh, namespace, cluster and security group created in `stack`. */
-function platformIn(stack: Stack, mesh: IMesh = new Mesh(stack, 'Mesh', { name: 'mesh' })): MeshPlatform {
+function platformIn(stack: Stack, mesh: IMesh = new Mesh(stack, 'Mesh', { name: 'mesh' })): AppMeshPlatform {
   return {
     mesh,
     namespace: new PrivateDnsNamespace(stack, 'Ns', { name: 'dev.example.internal', vpcId: 'vpc-1' }),
     cluster: new Cluster(stack, 'Cluster', { name: 'cluster' }),
-    securityGroup: new MeshSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' }),
+    securityGroup: new ServiceSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' }),
     namePrefix: 'dev-ev',
     region: 'ap-northeast-1',
     subnetIds: ['subnet-1'],
@@ -40,7 +40,11 @@ const ORDERS: ServiceSpec = {
   size: { cpu: 512, memory: 1024 },
 };
 
-function props(platform: MeshPlatform, overrides: Partial<MeshedServiceProps> = {}, spec: Partial<ServiceSpec> = {}): MeshedServiceProps {
+function props(
+  platform: AppMeshPlatform,
+  overrides: Partial<MeshedServiceProps> = {},
+  spec: Partial<ServiceSpec> = {},
+): MeshedServiceProps {
   return { platform, spec: { ...ORDERS, ...spec }, ...overrides };
 }
 
@@ -283,11 +287,11 @@ describe('MeshedService', () => {
     // GIVEN an estate built elsewhere, imported by name, ARN, attributes and id
     const stack = newStack();
     const mesh = Mesh.fromMeshName(stack, 'Mesh', 'platform');
-    const platform: MeshPlatform = {
+    const platform: AppMeshPlatform = {
       mesh,
       namespace: PrivateDnsNamespace.fromNamespaceAttributes(stack, 'Ns', { namespaceId: 'ns-123', namespaceName: 'corp.internal' }),
       cluster: Cluster.fromClusterArn(stack, 'Cluster', 'arn:aws:ecs:ap-northeast-1:111122223333:cluster/platform'),
-      securityGroup: MeshSecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123'),
+      securityGroup: ServiceSecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123'),
       region: 'ap-northeast-1',
       subnetIds: ['subnet-1'],
       envoyImage: EnvoyImage.appMeshRegional({ region: 'ap-northeast-1', partition: 'aws' }),

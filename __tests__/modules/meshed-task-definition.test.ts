@@ -1,9 +1,9 @@
 import { Testing } from 'cdktf';
 import { AppSecret } from '../../modules/ecs/app-secret';
 import { ContainerHealthCheck, HttpProbeRuntime } from '../../modules/ecs/container-health-check';
-import { EnvoyImage } from '../../modules/ecs/envoy-image';
-import { ENVOY_UID, MeshedTaskDefinition, type MeshedTaskDefinitionProps } from '../../modules/ecs/meshed-task-definition';
-import type { MeshedTaskSize } from '../../modules/ecs/task-size';
+import { EnvoyImage } from '../../modules/app-mesh/envoy-image';
+import { ENVOY_UID, MeshedTaskDefinition, type MeshedTaskDefinitionProps } from '../../modules/app-mesh/meshed-task-definition';
+import type { MeshedTaskSize } from '../../modules/app-mesh/sidecar-size';
 import { newStack, onlyResource, synthJson } from './fixture';
 
 Testing.setupJest();

@@ -1,21 +1,21 @@
 import { AnnotationMetadataEntryType, Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Duration } from '../../modules/core/duration';
-import { Mesh } from '../../modules/mesh/mesh';
-import { ENVOY_DEFAULT_BACKOFF } from '../../modules/mesh/retry-backoff';
-import { RetryPolicy, type RetryPolicySpec } from '../../modules/mesh/retry-policy';
-import { VirtualRouter } from '../../modules/mesh/virtual-router';
-import { Route } from '../../modules/mesh/route';
-import { VirtualService, VirtualServiceProvider } from '../../modules/mesh/virtual-service';
-import { VirtualNode } from '../../modules/mesh/virtual-node';
-import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
-import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
+import { Mesh } from '../../modules/app-mesh/mesh';
+import { ENVOY_DEFAULT_BACKOFF } from '../../modules/retry/retry-backoff';
+import { RetryPolicy, type RetryPolicySpec } from '../../modules/retry/retry-policy';
+import { VirtualRouter } from '../../modules/app-mesh/virtual-router';
+import { Route } from '../../modules/app-mesh/route';
+import { VirtualService, VirtualServiceProvider } from '../../modules/app-mesh/virtual-service';
+import { VirtualNode } from '../../modules/app-mesh/virtual-node';
+import { VirtualNodeListener } from '../../modules/app-mesh/virtual-node-listener';
+import { ServiceDiscovery } from '../../modules/app-mesh/service-discovery';
 import {
   attemptsWithinBudget,
   STRICT_RETRY_BUDGET_CONTEXT,
   worstCaseBackoffMs,
   worstCaseScheduleMs,
-} from '../../modules/validation/retry-budget';
+} from '../../modules/retry/retry-schedule';
 import { meshWithRouter, node } from './fixture';
 
 /** Retry gateway and connection errors 12 times, 5 s per attempt: 13 attempts. */

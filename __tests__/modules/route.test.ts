@@ -1,10 +1,10 @@
 import { Testing } from 'cdktf';
 import { AppmeshRoute } from '@cdktf/provider-aws/lib/appmesh-route';
 import { Duration } from '../../modules/core/duration';
-import { HttpRetryEvent, TcpRetryEvent } from '../../modules/mesh/retry-events';
-import { RetryPolicy, type RetryPolicySpec } from '../../modules/mesh/retry-policy';
-import { Route } from '../../modules/mesh/route';
-import { VirtualNode } from '../../modules/mesh/virtual-node';
+import { HttpRetryEvent, TcpRetryEvent } from '../../modules/retry/retry-events';
+import { RetryPolicy, type RetryPolicySpec } from '../../modules/retry/retry-policy';
+import { Route } from '../../modules/app-mesh/route';
+import { VirtualNode } from '../../modules/app-mesh/virtual-node';
 import { meshWithRouter, node, onlyResource, refOf, synthJson } from './fixture';
 
 /** Retry gateway and connection errors 12 times, 5 s per attempt, written with the API's strings. */

@@ -2,7 +2,7 @@ import type { TerraformStack } from 'cdktf';
 import { Duration } from '../../modules/core/duration';
 import { Cluster } from '../../modules/ecs/cluster';
 import { ContainerHealthCheck, HttpProbeRuntime } from '../../modules/ecs/container-health-check';
-import { MeshSecurityGroup } from '../../modules/network/mesh-security-group';
+import { ServiceSecurityGroup } from '../../modules/network/service-security-group';
 import { ServiceImage } from '../../modules/service/service-image';
 import type { ServiceSpec } from '../../modules/service/service-spec';
 import { HttpNamespace } from '../../modules/service-connect/http-namespace';
@@ -15,7 +15,7 @@ export function serviceConnectPlatformIn(stack: TerraformStack): ServiceConnectP
   return {
     namespace,
     cluster: new Cluster(stack, 'Cluster', { name: 'cluster', serviceConnectNamespaceArn: namespace.namespaceArn }),
-    securityGroup: new MeshSecurityGroup(stack, 'Tasks', { name: 'tasks', vpcId: 'vpc-1' }),
+    securityGroup: new ServiceSecurityGroup(stack, 'Tasks', { name: 'tasks', vpcId: 'vpc-1' }),
     vpcId: 'vpc-1',
     subnetIds: ['subnet-1'],
     region: 'ap-northeast-1',

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { MeshSecurityGroup } from '../../modules/network/mesh-security-group';
+import { ServiceSecurityGroup } from '../../modules/network/service-security-group';
 import { ServicePortRules } from '../../modules/network/service-port-rules';
 import { newStack, refOf, resources, synthJson } from './fixture';
 
@@ -10,7 +10,7 @@ describe('ServicePortRules', () => {
   test("opens the port both ways between the group's members, in the caller's scope", () => {
     // GIVEN
     const stack = newStack();
-    const group = new MeshSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' });
+    const group = new ServiceSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' });
     // WHEN
     const rules = new ServicePortRules(stack, 'OrdersPort', { securityGroup: group, port: 3001, serviceName: 'orders' });
     // THEN
@@ -34,7 +34,7 @@ describe('ServicePortRules', () => {
 
   test('opens a port of a group once: a second service on the same port adds nothing', () => {
     const stack = newStack();
-    const group = new MeshSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' });
+    const group = new ServiceSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' });
     new ServicePortRules(stack, 'A', { securityGroup: group, port: 3001, serviceName: 'a' });
     const second = new ServicePortRules(stack, 'B', { securityGroup: group, port: 3001, serviceName: 'b' });
     expect(second.created).toBe(false);
@@ -43,14 +43,14 @@ describe('ServicePortRules', () => {
 
   test('adds no rule to a group whose rules are managed elsewhere', () => {
     const stack = new TerraformStack(Testing.app(), 'other');
-    const group = MeshSecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123');
+    const group = ServiceSecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123');
     expect(new ServicePortRules(stack, 'Port', { securityGroup: group, port: 3001, serviceName: 'orders' }).created).toBe(false);
     expect(Testing.synth(stack)).not.toContain('aws_vpc_security_group_ingress_rule');
   });
 
   test('rejects a port out of range', () => {
     const stack = newStack();
-    const group = new MeshSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' });
+    const group = new ServiceSecurityGroup(stack, 'Sg', { name: 'sg', vpcId: 'vpc-1' });
     expect(() => new ServicePortRules(stack, 'Port', { securityGroup: group, port: 70_000, serviceName: 'x' })).toThrow(
       /ServicePortRules 'test\/Port': invalid prop 'port': must be an integer from 1 to 65535, got 70000/,
     );

@@ -1,13 +1,13 @@
 import { Testing } from 'cdktf';
 import { AppmeshVirtualNode } from '@cdktf/provider-aws/lib/appmesh-virtual-node';
 import { Duration } from '../../modules/core/duration';
-import { HealthCheck } from '../../modules/mesh/health-check';
-import { Mesh } from '../../modules/mesh/mesh';
-import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
-import { VirtualNode } from '../../modules/mesh/virtual-node';
-import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
-import { VirtualRouter } from '../../modules/mesh/virtual-router';
-import { VirtualService, VirtualServiceProvider } from '../../modules/mesh/virtual-service';
+import { HealthCheck } from '../../modules/app-mesh/health-check';
+import { Mesh } from '../../modules/app-mesh/mesh';
+import { ServiceDiscovery } from '../../modules/app-mesh/service-discovery';
+import { VirtualNode } from '../../modules/app-mesh/virtual-node';
+import { VirtualNodeListener } from '../../modules/app-mesh/virtual-node-listener';
+import { VirtualRouter } from '../../modules/app-mesh/virtual-router';
+import { VirtualService, VirtualServiceProvider } from '../../modules/app-mesh/virtual-service';
 import { newStack, onlyResource, refOf, resources, synthJson } from './fixture';
 
 Testing.setupJest();

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
-import { Mesh } from '../../modules/mesh/mesh';
-import { VirtualNode } from '../../modules/mesh/virtual-node';
-import { VirtualRouter } from '../../modules/mesh/virtual-router';
+import { Mesh } from '../../modules/app-mesh/mesh';
+import { VirtualNode } from '../../modules/app-mesh/virtual-node';
+import { VirtualRouter } from '../../modules/app-mesh/virtual-router';
 import { newStack, onlyResource, synthJson } from './fixture';
 
 Testing.setupJest();

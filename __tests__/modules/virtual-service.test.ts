@@ -1,9 +1,9 @@
-import { Mesh } from '../../modules/mesh/mesh';
-import { ServiceDiscovery } from '../../modules/mesh/service-discovery';
-import { VirtualNode } from '../../modules/mesh/virtual-node';
-import { VirtualNodeListener } from '../../modules/mesh/virtual-node-listener';
-import { VirtualRouter } from '../../modules/mesh/virtual-router';
-import { VirtualService, VirtualServiceProvider } from '../../modules/mesh/virtual-service';
+import { Mesh } from '../../modules/app-mesh/mesh';
+import { ServiceDiscovery } from '../../modules/app-mesh/service-discovery';
+import { VirtualNode } from '../../modules/app-mesh/virtual-node';
+import { VirtualNodeListener } from '../../modules/app-mesh/virtual-node-listener';
+import { VirtualRouter } from '../../modules/app-mesh/virtual-router';
+import { VirtualService, VirtualServiceProvider } from '../../modules/app-mesh/virtual-service';
 import { newStack, refOf, resources, synthJson } from './fixture';
 
 describe('VirtualService', () => {

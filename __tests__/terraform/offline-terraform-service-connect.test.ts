@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Cluster, HttpNamespace, MeshSecurityGroup, ServiceConnectService, ServiceImage } from '@ev-pipeline/cdktf-mesh-constructs';
+import { Cluster, HttpNamespace, ServiceSecurityGroup, ServiceConnectService, ServiceImage } from '@ev-pipeline/cdktf-mesh-constructs';
 import {
   expectTerraformSuccess,
   offlineTerraform,
@@ -97,7 +97,7 @@ const available = offline !== undefined;
       platform: {
         namespace,
         cluster: new Cluster(stack, 'Cluster', { name: 'cluster', serviceConnectNamespaceArn: namespace.namespaceArn }),
-        securityGroup: new MeshSecurityGroup(stack, 'Tasks', { name: 'tasks', vpcId: 'vpc-0123456789abcdef0' }),
+        securityGroup: new ServiceSecurityGroup(stack, 'Tasks', { name: 'tasks', vpcId: 'vpc-0123456789abcdef0' }),
         vpcId: 'vpc-0123456789abcdef0',
         subnetIds: ['subnet-0123456789abcdef0'],
         region: 'ap-northeast-1',

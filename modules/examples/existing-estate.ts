@@ -8,11 +8,11 @@ import {
   HttpProbeRuntime,
   Mesh,
   MeshedService,
-  MeshSecurityGroup,
+  ServiceSecurityGroup,
   PrivateDnsNamespace,
   ServiceImage,
   VirtualService,
-  type MeshPlatform,
+  type AppMeshPlatform,
 } from '@ev-pipeline/cdktf-mesh-constructs';
 
 /** One service placed into a mesh, cluster, namespace and security group that another team's stack created. */
@@ -21,7 +21,7 @@ export class InvoicesStack extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: 'eu-west-1' });
     const mesh = Mesh.fromMeshName(this, 'Mesh', 'platform');
-    const platform: MeshPlatform = {
+    const platform: AppMeshPlatform = {
       mesh,
       namespace: PrivateDnsNamespace.fromNamespaceAttributes(this, 'Namespace', {
         namespaceId: 'ns-a1b2c3d4e5f6g7h8',
@@ -29,7 +29,7 @@ export class InvoicesStack extends TerraformStack {
       }),
       cluster: Cluster.fromClusterArn(this, 'Cluster', 'arn:aws:ecs:eu-west-1:111122223333:cluster/platform'),
       // The platform team manages this group's rules: the service joins it and adds none.
-      securityGroup: MeshSecurityGroup.fromSecurityGroupId(this, 'Tasks', 'sg-0a1b2c3d4e5f60718'),
+      securityGroup: ServiceSecurityGroup.fromSecurityGroupId(this, 'Tasks', 'sg-0a1b2c3d4e5f60718'),
       subnetIds: ['subnet-0a1b2c3d4e5f60718'],
       region: 'eu-west-1',
       envoyImage: EnvoyImage.appMeshRegional({ region: 'eu-west-1', partition: 'aws' }),

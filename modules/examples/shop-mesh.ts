@@ -7,10 +7,10 @@ import {
   EnvoyImage,
   Mesh,
   MeshedService,
-  MeshSecurityGroup,
+  ServiceSecurityGroup,
   PrivateDnsNamespace,
   ServiceImage,
-  type MeshPlatform,
+  type AppMeshPlatform,
 } from '@ev-pipeline/cdktf-mesh-constructs';
 
 /** A mesh of three services, web → orders → payments, with a 90/10 canary of orders and retries of calls into it. */
@@ -19,11 +19,11 @@ export class ShopMeshStack extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: 'eu-west-1' });
     const vpcId = 'vpc-0a1b2c3d4e5f60718';
-    const platform: MeshPlatform = {
+    const platform: AppMeshPlatform = {
       mesh: new Mesh(this, 'Mesh', { name: 'shop' }),
       namespace: new PrivateDnsNamespace(this, 'Namespace', { name: 'shop.internal', vpcId }),
       cluster: new Cluster(this, 'Cluster', { name: 'shop' }),
-      securityGroup: new MeshSecurityGroup(this, 'Tasks', { name: 'shop-tasks', vpcId }),
+      securityGroup: new ServiceSecurityGroup(this, 'Tasks', { name: 'shop-tasks', vpcId }),
       subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
       region: 'eu-west-1',
       envoyImage: EnvoyImage.appMeshRegional({ region: 'eu-west-1', partition: 'aws' }),

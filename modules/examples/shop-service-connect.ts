@@ -8,7 +8,7 @@ import {
   HttpNamespace,
   HttpProbeRuntime,
   HttpRetryEvent,
-  MeshSecurityGroup,
+  ServiceSecurityGroup,
   ServiceConnectService,
   ServiceImage,
   TcpRetryEvent,
@@ -25,7 +25,7 @@ export class ShopServiceConnectStack extends TerraformStack {
     const platform: ServiceConnectPlatform = {
       namespace,
       cluster: new Cluster(this, 'Cluster', { name: 'shop', serviceConnectNamespaceArn: namespace.namespaceArn }),
-      securityGroup: new MeshSecurityGroup(this, 'Tasks', { name: 'shop-tasks', vpcId }),
+      securityGroup: new ServiceSecurityGroup(this, 'Tasks', { name: 'shop-tasks', vpcId }),
       vpcId,
       subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
       region: 'eu-west-1',

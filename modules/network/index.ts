@@ -1,2 +1,2 @@
-export * from './mesh-security-group';
+export * from './service-security-group';
 export * from './service-port-rules';

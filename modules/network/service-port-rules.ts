@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { requirePort } from '../core/prop-error';
-import type { ISecurityGroup } from './mesh-security-group';
+import type { ISecurityGroup } from './service-security-group';
 
 export interface ServicePortRulesProps {
   /** The group whose members call each other. */

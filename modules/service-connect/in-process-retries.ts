@@ -1,5 +1,5 @@
 import type { Duration } from '../core/duration';
-import type { RetryBackoffSpec } from '../mesh/retry-backoff';
+import type { RetryBackoffSpec } from '../retry/retry-backoff';
 
 /**
  * How a Service Connect client's app applies the retry policies of the

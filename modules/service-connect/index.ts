@@ -4,6 +4,7 @@ export * from './otel-collector-sidecar';
 export * from './proxy-headroom';
 export * from './readiness-gate';
 export * from './server-port-access';
+export * from './service-connect-budget';
 export * from './service-connect-platform';
 export * from './service-connect-server';
 export * from './service-connect-service';

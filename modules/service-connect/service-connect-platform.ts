@@ -1,5 +1,5 @@
 import type { ICluster } from '../ecs/cluster';
-import type { ISecurityGroup } from '../network/mesh-security-group';
+import type { ISecurityGroup } from '../network/service-security-group';
 import type { IHttpNamespace } from './http-namespace';
 
 /**

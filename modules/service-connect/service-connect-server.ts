@@ -1,7 +1,7 @@
 import { Construct, type IConstruct } from 'constructs';
 import { Duration } from '../core/duration';
 import { InvalidPropError, requireNonEmptyString, requirePort } from '../core/prop-error';
-import { RetryPolicy, type RetryPolicySpec } from '../mesh/retry-policy';
+import { RetryPolicy, type RetryPolicySpec } from '../retry/retry-policy';
 
 /** The name and port by which clients in the namespace call a server (`client_alias`). */
 export interface ClientAlias {

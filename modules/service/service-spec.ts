@@ -2,8 +2,8 @@ import type { Duration } from '../core/duration';
 import type { AppSecret } from '../ecs/app-secret';
 import type { ContainerHealthCheck } from '../ecs/container-health-check';
 import type { TaskSize } from '../ecs/task-size';
-import type { RetryPolicySpec } from '../mesh/retry-policy';
-import type { IVirtualService } from '../mesh/virtual-service';
+import type { RetryPolicySpec } from '../retry/retry-policy';
+import type { IVirtualService } from '../app-mesh/virtual-service';
 import type { ServiceImage } from './service-image';
 
 /** The timeouts of a service's requests. */

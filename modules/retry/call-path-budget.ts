@@ -1,4 +1,4 @@
-import type { PathTimeout } from './retry-budget';
+import type { PathTimeout } from './retry-schedule';
 
 /** The data planes whose call paths this library checks. */
 export type DataPlaneName = 'App Mesh' | 'Service Connect';

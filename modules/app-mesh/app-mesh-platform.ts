@@ -1,14 +1,14 @@
-import type { INamespace } from './discovery/private-dns-namespace';
-import type { ICluster } from './ecs/cluster';
-import type { EnvoyImage } from './ecs/envoy-image';
-import type { IMesh } from './mesh/mesh';
-import type { ISecurityGroup } from './network/mesh-security-group';
+import type { INamespace } from '../discovery/private-dns-namespace';
+import type { ICluster } from '../ecs/cluster';
+import type { EnvoyImage } from './envoy-image';
+import type { IMesh } from './mesh';
+import type { ISecurityGroup } from '../network/service-security-group';
 
 /**
  * What the services of one mesh share: build it once (from resources created
  * here or imported with `fromXxx`) and hand it to each {@link MeshedService}.
  */
-export interface MeshPlatform {
+export interface AppMeshPlatform {
   /** The mesh. */
   readonly mesh: IMesh;
   /** The Cloud Map namespace the services register in. */

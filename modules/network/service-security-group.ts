@@ -11,7 +11,7 @@ export interface ISecurityGroup extends IConstruct {
   readonly rulesManagedHere: boolean;
 }
 
-export interface MeshSecurityGroupProps {
+export interface ServiceSecurityGroupProps {
   /** Name of the security group. */
   readonly name: string;
   /** ID of the VPC. */
@@ -27,7 +27,7 @@ export interface MeshSecurityGroupProps {
  * app port); Envoy's admin port 9901 stays closed. Outbound: HTTPS to AWS
  * APIs, and what services and {@link allowEgressTo} add.
  */
-export class MeshSecurityGroup extends Construct implements ISecurityGroup {
+export class ServiceSecurityGroup extends Construct implements ISecurityGroup {
   /**
    * An existing security group, by ID, whose rules someone else manages:
    * services join it but add no rules to it. It must already let its
@@ -42,7 +42,7 @@ export class MeshSecurityGroup extends Construct implements ISecurityGroup {
   /** Services add their port rules to a group created here. */
   public readonly rulesManagedHere = true;
 
-  constructor(scope: Construct, id: string, props: MeshSecurityGroupProps) {
+  constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {
     super(scope, id);
     const group = new SecurityGroup(this, 'Resource', {
       name: props.name,
@@ -84,6 +84,6 @@ class ImportedSecurityGroup extends Construct implements ISecurityGroup {
     public readonly securityGroupId: string,
   ) {
     super(scope, id);
-    requireNonEmptyString(`MeshSecurityGroup.fromSecurityGroupId '${this.node.path}'`, 'securityGroupId', securityGroupId);
+    requireNonEmptyString(`ServiceSecurityGroup.fromSecurityGroupId '${this.node.path}'`, 'securityGroupId', securityGroupId);
   }
 }

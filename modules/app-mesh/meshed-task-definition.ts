@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
-import { toAppSecret, type AppSecret } from './app-secret';
-import { awslogs, type ContainerDefinition } from './container-definition';
-import type { ContainerHealthCheck } from './container-health-check';
+import { toAppSecret, type AppSecret } from '../ecs/app-secret';
+import { awslogs, type ContainerDefinition } from '../ecs/container-definition';
+import type { ContainerHealthCheck } from '../ecs/container-health-check';
 import type { EnvoyImage } from './envoy-image';
-import { requireFargateSize } from './fargate-sizes';
-import type { MeshedTaskSize } from './task-size';
+import { requireFargateSize } from '../ecs/fargate-sizes';
+import type { MeshedTaskSize } from './sidecar-size';
 
 /** Name of the Envoy container, which the APPMESH proxy configuration names. */
 export const ENVOY_CONTAINER_NAME = 'envoy';

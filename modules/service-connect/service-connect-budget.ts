@@ -1,10 +1,16 @@
 import type { IConstruct, IValidation } from 'constructs';
 import { Duration } from '../core/duration';
-import { ENVOY_DEFAULT_BACKOFF } from '../mesh/retry-backoff';
-import type { InProcessRetries } from '../service-connect/in-process-retries';
-import type { IServiceConnectServer } from '../service-connect/service-connect-server';
-import type { CallPathBudget } from './call-path-budget';
-import { attemptsWithinBudget, reportRetryBudgetFinding, smallestTimeout, worstCaseScheduleMs, type PathTimeout } from './retry-budget';
+import { ENVOY_DEFAULT_BACKOFF } from '../retry/retry-backoff';
+import type { InProcessRetries } from './in-process-retries';
+import type { IServiceConnectServer } from './service-connect-server';
+import type { CallPathBudget } from '../retry/call-path-budget';
+import {
+  attemptsWithinBudget,
+  reportRetryBudgetFinding,
+  smallestTimeout,
+  worstCaseScheduleMs,
+  type PathTimeout,
+} from '../retry/retry-schedule';
 
 /*
  * The retry budget of a Service Connect call path, client → server.

@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
-import { Route } from '../mesh/route';
-import type { CallPathBudget } from './call-path-budget';
+import { Route } from './route';
+import type { CallPathBudget } from '../retry/call-path-budget';
 import { routeRetrySchedule } from './retry-budget';
 
 /**

@@ -1,40 +1,40 @@
 import { Construct } from 'constructs';
 import { TerraformStack, Token } from 'cdktf';
-import type { Duration } from './core/duration';
-import { describeValue, InvalidPropError, requireIntegerInRange, requirePort } from './core/prop-error';
-import { DiscoveryService } from './discovery/discovery-service';
-import { Repository, type IRepository } from './ecr/repository';
-import { toAppSecret, type AppSecret } from './ecs/app-secret';
+import type { Duration } from '../core/duration';
+import { describeValue, InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
+import { DiscoveryService } from '../discovery/discovery-service';
+import { Repository, type IRepository } from '../ecr/repository';
+import { toAppSecret, type AppSecret } from '../ecs/app-secret';
 import {
   FargateService,
   type CapacityProviderStrategyItem,
   type DeploymentCircuitBreaker,
   type ExternallyManaged,
   type LoadBalancerAttachment,
-} from './ecs/fargate-service';
-import { MeshedTaskDefinition, requireMeshedTaskSize } from './ecs/meshed-task-definition';
-import { DEFAULT_SIDECAR_SIZE, type SidecarSize } from './ecs/task-size';
-import type { PolicyStatement } from './iam/policy-statement';
-import type { IRole } from './iam/role';
-import { TaskExecutionRole } from './iam/task-execution-role';
-import { TaskRole } from './iam/task-role';
-import { LogGroup, type ILogGroup } from './logs/log-group';
-import { renderHttpConnectionPool, type HttpConnectionPool } from './mesh/connection-pool';
-import type { HealthCheck } from './mesh/health-check';
-import { MeshEgressFilter } from './mesh/mesh';
-import { renderOutlierDetection, type OutlierDetection } from './mesh/outlier-detection';
-import type { RetryBackoffSpec } from './mesh/retry-backoff';
-import { RetryPolicy } from './mesh/retry-policy';
-import { requireWeightedTargets, Route } from './mesh/route';
-import { ServiceDiscovery } from './mesh/service-discovery';
-import { requireBackendsOf, VirtualNode } from './mesh/virtual-node';
-import { VirtualNodeListener } from './mesh/virtual-node-listener';
-import { VirtualRouter } from './mesh/virtual-router';
-import { VirtualService, VirtualServiceProvider } from './mesh/virtual-service';
-import type { MeshPlatform } from './mesh-platform';
-import { ServicePortRules } from './network/service-port-rules';
-import { ServiceImage } from './service/service-image';
-import type { ServiceSpec, ServiceVersion } from './service/service-spec';
+} from '../ecs/fargate-service';
+import { MeshedTaskDefinition, requireMeshedTaskSize } from './meshed-task-definition';
+import { DEFAULT_SIDECAR_SIZE, type SidecarSize } from './sidecar-size';
+import type { PolicyStatement } from '../iam/policy-statement';
+import type { IRole } from '../iam/role';
+import { TaskExecutionRole } from '../iam/task-execution-role';
+import { TaskRole } from '../iam/task-role';
+import { LogGroup, type ILogGroup } from '../logs/log-group';
+import { renderHttpConnectionPool, type HttpConnectionPool } from './connection-pool';
+import type { HealthCheck } from './health-check';
+import { MeshEgressFilter } from './mesh';
+import { renderOutlierDetection, type OutlierDetection } from './outlier-detection';
+import type { RetryBackoffSpec } from '../retry/retry-backoff';
+import { RetryPolicy } from '../retry/retry-policy';
+import { requireWeightedTargets, Route } from './route';
+import { ServiceDiscovery } from './service-discovery';
+import { requireBackendsOf, VirtualNode } from './virtual-node';
+import { VirtualNodeListener } from './virtual-node-listener';
+import { VirtualRouter } from './virtual-router';
+import { VirtualService, VirtualServiceProvider } from './virtual-service';
+import type { AppMeshPlatform } from './app-mesh-platform';
+import { ServicePortRules } from '../network/service-port-rules';
+import { ServiceImage } from '../service/service-image';
+import type { ServiceSpec, ServiceVersion } from '../service/service-spec';
 
 /** Names ECS, Cloud Map and DNS accept for a service. */
 const SERVICE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -50,7 +50,7 @@ const NAMES_BY_STACK = new WeakMap<TerraformStack, Map<string, string>>();
 
 export interface MeshedServiceProps {
   /** The mesh, namespace, cluster, network and naming shared by the services. */
-  readonly platform: MeshPlatform;
+  readonly platform: AppMeshPlatform;
   /** What the service is: name, port, image, size, environment, secrets, backends, timeouts, retry policy, health check. */
   readonly spec: ServiceSpec;
   /**
@@ -472,7 +472,7 @@ function checkEgress(owner: string, props: MeshedServiceProps): readonly number[
 }
 
 /** The DNS domain of the virtual services; rejects one that is not the namespace's (when both are known at synthesis). */
-function checkDnsDomain(owner: string, platform: MeshPlatform): string {
+function checkDnsDomain(owner: string, platform: AppMeshPlatform): string {
   const namespaceDomain = platform.namespace.dnsDomain;
   if (platform.dnsDomain === undefined) return namespaceDomain;
   const comparable = !Token.isUnresolved(platform.dnsDomain) && !Token.isUnresolved(namespaceDomain);
