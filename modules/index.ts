@@ -3,6 +3,7 @@ export * from './cache/shared-state-cache';
 export * from './core/arn';
 export * from './core/duration';
 export * from './core/prop-error';
+export * from './core/prop-problems';
 export * from './discovery';
 export * from './ecr/repository';
 export * from './ecs';

@@ -110,7 +110,8 @@ export class DataPipelineStack extends TerraformStack {
       namePrefix,
       region,
       subnetIds: this.inputs.protectedSubnetIds,
-      envoyImage: EnvoyImage.appMeshRegional({ region, partition, ...(props.envoyVersion ? { version: props.envoyVersion } : {}) }),
+      partition,
+      ...(props.envoyVersion ? { envoyImage: EnvoyImage.appMeshRegional({ version: props.envoyVersion }) } : {}),
     };
     const cache = backbone.addCache(securityGroup, `${namePrefix}-shared-state`);
     if (cache) this.cache = cache;

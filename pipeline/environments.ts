@@ -1,11 +1,25 @@
-import { Duration, type MeshedTaskSize } from '@ev-pipeline/cdktf-mesh-constructs';
+import { Duration, type MeshedTaskSize, type ServiceTimeouts } from '@ev-pipeline/cdktf-mesh-constructs';
 import { PROCESSING_CALL_TIMEOUT_MS } from '../contract/retry-policy';
-import { DATA_INGESTION, DATA_PROCESSING } from '../contract/services';
+import { DATA_INGESTION, DATA_PROCESSING, type ServiceIdentity } from '../contract/services';
 import { DataPlane } from './data-plane';
 import type { ServiceSettings } from './service-settings';
 
 /** The environments this app knows; each synthesizes its own stack. */
 export type EnvironmentName = 'dev' | 'prd';
+
+/** One value per service of the pipeline. */
+export interface PipelineServices<T> {
+  /** data-ingestion's. */
+  readonly ingestion: T;
+  /** data-processing's. */
+  readonly processing: T;
+}
+
+/** The pipeline's services, by their role. */
+export const PIPELINE_SERVICES: PipelineServices<ServiceIdentity> = Object.freeze({
+  ingestion: DATA_INGESTION,
+  processing: DATA_PROCESSING,
+});
 
 /** The typed configuration of one environment (the article's variables that are not account-specific). */
 export interface EnvironmentConfig {
@@ -13,8 +27,8 @@ export interface EnvironmentConfig {
   readonly env: EnvironmentName;
   /** The data planes the environment runs on, one stack each (see `stackIdOf`). */
   readonly dataPlanes: readonly DataPlane[];
-  /** Settings per service, keyed by the contract's service name. */
-  readonly services: Readonly<Record<string, ServiceSettings>>;
+  /** Settings of each of the pipeline's services. */
+  readonly services: PipelineServices<ServiceSettings>;
   /** Days to keep the services' logs. */
   readonly logRetentionDays: number;
   /** Allow ECS Exec into the tasks (the article reaches the services through Session Manager). */
@@ -42,6 +56,14 @@ const PIPELINE_TIMEOUT = Duration.seconds(PROCESSING_CALL_TIMEOUT_MS / 1000 + EN
 const SMALL_TASK: MeshedTaskSize = { cpu: 512, memory: 1024, envoyCpu: 128, envoyMemory: 256, xrayCpu: 32, xrayMemory: 64 };
 const LARGE_TASK: MeshedTaskSize = { cpu: 1024, memory: 2048, envoyCpu: 256, envoyMemory: 512, xrayCpu: 32, xrayMemory: 64 };
 
+/** Timeouts of requests and calls into each service: both the pipeline timeout. */
+const PIPELINE_TIMEOUTS: Required<ServiceTimeouts> = { request: PIPELINE_TIMEOUT, call: PIPELINE_TIMEOUT };
+
+/** A service's settings: the pipeline's timeouts, rolling deployments that keep every task until its replacement is healthy. */
+function settings(taskDefinition: MeshedTaskSize, desiredCount: number): ServiceSettings {
+  return { timeouts: PIPELINE_TIMEOUTS, desiredCount, deploymentMaximumPercent: 200, deploymentMinimumHealthyPercent: 100, taskDefinition };
+}
+
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
   dev: {
     env: 'dev',
@@ -51,22 +73,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     enableExecuteCommand: false,
     sharedStateCache: { nodeType: 'cache.t4g.micro', nodeCount: 2 },
     failureRateAlarmPercent: 5,
-    services: {
-      [DATA_INGESTION.name]: {
-        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
-        desiredCount: 1,
-        deploymentMaximumPercent: 200,
-        deploymentMinimumHealthyPercent: 100,
-        taskDefinition: SMALL_TASK,
-      },
-      [DATA_PROCESSING.name]: {
-        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
-        desiredCount: 1,
-        deploymentMaximumPercent: 200,
-        deploymentMinimumHealthyPercent: 100,
-        taskDefinition: SMALL_TASK,
-      },
-    },
+    services: { ingestion: settings(SMALL_TASK, 1), processing: settings(SMALL_TASK, 1) },
   },
   prd: {
     env: 'prd',
@@ -76,22 +83,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     enableExecuteCommand: false,
     sharedStateCache: { nodeType: 'cache.t4g.small', nodeCount: 2 },
     failureRateAlarmPercent: 5,
-    services: {
-      [DATA_INGESTION.name]: {
-        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
-        desiredCount: 2,
-        deploymentMaximumPercent: 200,
-        deploymentMinimumHealthyPercent: 100,
-        taskDefinition: LARGE_TASK,
-      },
-      [DATA_PROCESSING.name]: {
-        timeouts: { listener: PIPELINE_TIMEOUT, route: PIPELINE_TIMEOUT },
-        desiredCount: 3,
-        deploymentMaximumPercent: 200,
-        deploymentMinimumHealthyPercent: 100,
-        taskDefinition: LARGE_TASK,
-      },
-    },
+    services: { ingestion: settings(LARGE_TASK, 2), processing: settings(LARGE_TASK, 3) },
   },
 };
 
@@ -103,9 +95,14 @@ export function environmentConfig(name: string): EnvironmentConfig {
   return ENVIRONMENTS[name as EnvironmentName];
 }
 
+/** The names of the pipeline's services, as the contract names them. */
+export const PIPELINE_SERVICE_NAMES: readonly string[] = Object.values(PIPELINE_SERVICES).map((service: ServiceIdentity) => service.name);
+
 /** The settings of service `serviceName` in `config`; throws naming the service otherwise. */
 export function serviceSettings(config: EnvironmentConfig, serviceName: string): ServiceSettings {
-  const settings = config.services[serviceName];
-  if (!settings) throw new Error(`config '${config.env}': no settings for service '${serviceName}'`);
-  return settings;
+  const role = (Object.keys(PIPELINE_SERVICES) as (keyof PipelineServices<unknown>)[]).find(
+    (key) => PIPELINE_SERVICES[key].name === serviceName,
+  );
+  if (role === undefined) throw new Error(`config '${config.env}': no settings for service '${serviceName}'`);
+  return config.services[role];
 }

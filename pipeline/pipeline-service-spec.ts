@@ -8,13 +8,13 @@ export interface PipelineServiceSpecParts<TBackend> {
   /** The app's environment, besides its port and retry mode. */
   readonly environment: Readonly<Record<string, string>>;
   /** Its secrets, as ECS reads them at task start. @default none */
-  readonly secrets?: ServiceSpec['secrets'];
+  readonly secrets?: ServiceSpec<TBackend>['secrets'];
   /** The services it calls. @default none */
   readonly backends?: readonly TBackend[];
   /** The retry policy of calls into it. @default none */
-  readonly retryPolicy?: ServiceSpec['retryPolicy'];
+  readonly retryPolicy?: ServiceSpec<TBackend>['retryPolicy'];
   /** Timeouts of requests into it. @default the environment's (`services[<name>].timeouts`) */
-  readonly timeouts?: ServiceSpec['timeouts'];
+  readonly timeouts?: ServiceSpec<TBackend>['timeouts'];
 }
 
 /**

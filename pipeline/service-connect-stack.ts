@@ -94,7 +94,6 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       namespace,
       cluster: new Cluster(this, 'Cluster', { name: `${namePrefix}-ecs-cluster`, serviceConnectNamespaceArn: namespace.namespaceArn }),
       securityGroup,
-      vpcId: this.inputs.vpcId,
       subnetIds: this.inputs.protectedSubnetIds,
       region,
       partition,
@@ -129,7 +128,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
         secrets,
         // RETRY_MODE=off turns retries off on purpose: then no caller is to apply the policy.
         ...(retryMode === RetryMode.OFF ? {} : { retryPolicy: PROCESSING_RETRY_POLICY }),
-        timeouts: { listener: processingTimeout, route: processingTimeout },
+        timeouts: { request: processingTimeout, call: processingTimeout },
       }),
       taskRoleStatements: this.retryQueue.consumerStatements(),
     });

@@ -2,7 +2,7 @@ import type { MeshedTaskSize, ServiceTimeouts } from '@ev-pipeline/cdktf-mesh-co
 
 /** Settings of one service in one environment: the article's `ecs_services["<service>"]`. The port comes from the contract. */
 export interface ServiceSettings {
-  /** Per-request timeouts of the service's listener and of the route into it (`app_mesh_timeout`); route retries must fit in them. */
+  /** Timeouts of requests and of calls into the service (`app_mesh_timeout`); retries of a call must fit in them. */
   readonly timeouts: Required<ServiceTimeouts>;
   /** Tasks to start with. */
   readonly desiredCount: number;

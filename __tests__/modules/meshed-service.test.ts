@@ -15,6 +15,7 @@ import { MeshedService, type MeshedServiceProps } from '../../modules/app-mesh/m
 import { ServiceSecurityGroup } from '../../modules/network/service-security-group';
 import { ServiceImage } from '../../modules/service/service-image';
 import type { ServiceSpec } from '../../modules/service/service-spec';
+import type { IVirtualService } from '../../modules/app-mesh/virtual-service';
 import { newStack, refOf, resolved, resources, synthJson } from './fixture';
 
 type Stack = ReturnType<typeof newStack>;
@@ -33,7 +34,7 @@ function platformIn(stack: Stack, mesh: IMesh = new Mesh(stack, 'Mesh', { name: 
   };
 }
 
-const ORDERS: ServiceSpec = {
+const ORDERS: ServiceSpec<IVirtualService> = {
   name: 'orders',
   port: 3001,
   image: ServiceImage.fromOwnRepository('1.2.3'),
@@ -43,7 +44,7 @@ const ORDERS: ServiceSpec = {
 function props(
   platform: AppMeshPlatform,
   overrides: Partial<MeshedServiceProps> = {},
-  spec: Partial<ServiceSpec> = {},
+  spec: Partial<ServiceSpec<IVirtualService>> = {},
 ): MeshedServiceProps {
   return { platform, spec: { ...ORDERS, ...spec }, ...overrides };
 }
@@ -114,7 +115,7 @@ describe('MeshedService', () => {
           environment: { RETRY_MODE: 'mesh', LOG_LEVEL: 'info' },
           user: '1000:1000',
           healthCheck: ContainerHealthCheck.http({ path: '/health', runtime: HttpProbeRuntime.WGET }),
-          timeouts: { listener: Duration.seconds(30), route: Duration.seconds(20) },
+          timeouts: { request: Duration.seconds(30), call: Duration.seconds(20) },
         },
       ),
     );
@@ -320,14 +321,14 @@ describe('MeshedService', () => {
   });
 
   describe('rejects props that cannot work, naming them as written', () => {
-    const reject = (overrides: Partial<MeshedServiceProps>, spec: Partial<ServiceSpec>, message: RegExp) => {
+    const reject = (overrides: Partial<MeshedServiceProps>, spec: Partial<ServiceSpec<IVirtualService>>, message: RegExp) => {
       const stack = newStack();
       expect(() => new MeshedService(stack, 'Orders', props(platformIn(stack), overrides, spec))).toThrow(
         new RegExp(`MeshedService 'test/Orders': invalid prop ${message.source}`),
       );
     };
 
-    test.each<[Partial<ServiceSpec>, RegExp]>([
+    test.each<[Partial<ServiceSpec<IVirtualService>>, RegExp]>([
       [{ port: 70_000 }, /'spec\.port': must be an integer from 1 to 65535, got 70000/],
       [{ port: '3' as unknown as number }, /'spec\.port': must be an integer from 1 to 65535, got '3' \(string\)/],
       [{ name: 'Orders_Service' }, /'spec\.name': must be 1-63 lower-case letters, digits and hyphens, got 'Orders_Service' \(string\)/],
@@ -338,7 +339,7 @@ describe('MeshedService', () => {
       [{ environment: { PORT: 3001 as unknown as string } }, /'spec\.environment\.PORT': must be a string, got 3001/],
       [{ secrets: { DB: 'db-password' } }, /'spec\.secrets\.DB': must be a Secrets Manager secret ARN/],
       [{ backends: [undefined as unknown as VirtualService] }, /'spec\.backends\[0\]': must be a virtual service .*got undefined/],
-      [{ timeouts: { route: Duration.millis(0) } }, /'spec\.timeouts\.route': must be a positive whole number of milliseconds, got/],
+      [{ timeouts: { call: Duration.millis(0) } }, /'spec\.timeouts\.call': must be a positive whole number of milliseconds, got/],
       [
         { retryPolicy: { httpRetryEvents: ['gateway-error'], tcpRetryEvents: [], maxRetries: -1, perRetryTimeoutMs: 1_000 } },
         /'spec\.retryPolicy\.maxRetries': must be a whole number of at least 0, got -1/,
@@ -392,7 +393,7 @@ describe('MeshedService', () => {
       [{ versions: [] }, /'versions': give at least one version, or leave it out/],
       [
         { sidecarSize: { envoyCpu: 512, envoyMemory: 256, xrayCpu: 32, xrayMemory: 64 } },
-        /'sidecarSize\.envoyCpu \+ sidecarSize\.xrayCpu': 544 leaves no CPU of the task's 512 \(spec\.size\.cpu\)/,
+        /'spec\.size\.cpu': 512 CPU units leave the app 0 after Envoy 512 \(sidecarSize\.envoyCpu \/ envoyMemory\), X-Ray 32 \(sidecarSize\.xrayCpu \/ xrayMemory\), below the 128 it needs/,
       ],
       [{ desiredCount: -1 }, /'desiredCount'/],
       [{ deploymentMaximumPercent: 50 }, /'deploymentMaximumPercent'/],
@@ -418,7 +419,7 @@ describe('MeshedService', () => {
       expect(
         () =>
           new MeshedService(stack, 'Orders', props(platformIn(stack), { repository }, { image: ServiceImage.fromRegistry('nginx:1.27') })),
-      ).toThrow(/'repository': no version uses ServiceImage\.fromOwnRepository\(tag\)/);
+      ).toThrow(/'repository': no image of the service is ServiceImage\.fromOwnRepository\(tag\)/);
     });
 
     test('task role statements with an existing task role', () => {

@@ -129,7 +129,7 @@ describe('Route', () => {
 
     test('an unknown HTTP retry event', () => {
       expect(() => routeWith({ spec: { httpRetryEvents: ['teapot-error' as HttpRetryEvent] } })).toThrow(
-        /Route 'test\/Route': invalid prop 'retryPolicy\.httpRetryEvents\[0\]': unknown event 'teapot-error' \(string\); App Mesh knows server-error, gateway-error, client-error, stream-error/,
+        /Route 'test\/Route': invalid prop 'retryPolicy\.httpRetryEvents\[0\]': unknown event 'teapot-error' \(string\); known: server-error, gateway-error, client-error, stream-error/,
       );
     });
 

@@ -16,7 +16,6 @@ export function serviceConnectPlatformIn(stack: TerraformStack): ServiceConnectP
     namespace,
     cluster: new Cluster(stack, 'Cluster', { name: 'cluster', serviceConnectNamespaceArn: namespace.namespaceArn }),
     securityGroup: new ServiceSecurityGroup(stack, 'Tasks', { name: 'tasks', vpcId: 'vpc-1' }),
-    vpcId: 'vpc-1',
     subnetIds: ['subnet-1'],
     region: 'ap-northeast-1',
     namePrefix: 'dev-ev',
@@ -47,7 +46,8 @@ export function spec(
   };
 }
 
-/** Timeouts of `seconds` on the listener and the route. */
+/** Timeouts of `seconds` on requests and calls into a service. */
+/** Timeouts of  on requests and calls into a service. */
 export function timeouts(seconds: number) {
-  return { listener: Duration.seconds(seconds), route: Duration.seconds(seconds) };
+  return { request: Duration.seconds(seconds), call: Duration.seconds(seconds) };
 }

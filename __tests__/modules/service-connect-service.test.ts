@@ -222,7 +222,7 @@ describe('ServiceConnectService', () => {
       [
         'a task too small for the proxy',
         { spec: spec('api', 8080, { size: { cpu: 256, memory: 512 } }) },
-        /invalid prop 'spec\.size\.cpu': 256 CPU units leave none for the app after the proxy's headroom \(256, proxyHeadroom\.cpu\)/,
+        /invalid prop 'spec\.size\.cpu': 256 CPU units leave the app 0 after the Service Connect proxy 256 \(proxyHeadroom\), below the 128 it needs/,
       ],
       [
         'less headroom than AWS recommends',
@@ -231,8 +231,8 @@ describe('ServiceConnectService', () => {
       ],
       [
         'a timeout in milliseconds',
-        { spec: spec('api', 8080, { timeouts: { listener: Duration.millis(2_500) } }) },
-        /invalid prop 'spec\.timeouts\.listener': must be a positive whole number of seconds/,
+        { spec: spec('api', 8080, { timeouts: { request: Duration.millis(2_500) } }) },
+        /invalid prop 'spec\.timeouts\.request': must be a positive whole number of seconds/,
       ],
       [
         'an idle timeout below the per-request timeout',

@@ -98,7 +98,6 @@ const available = offline !== undefined;
         namespace,
         cluster: new Cluster(stack, 'Cluster', { name: 'cluster', serviceConnectNamespaceArn: namespace.namespaceArn }),
         securityGroup: new ServiceSecurityGroup(stack, 'Tasks', { name: 'tasks', vpcId: 'vpc-0123456789abcdef0' }),
-        vpcId: 'vpc-0123456789abcdef0',
         subnetIds: ['subnet-0123456789abcdef0'],
         region: 'ap-northeast-1',
       },

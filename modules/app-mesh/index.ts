@@ -19,3 +19,4 @@ export * from './virtual-node-listener';
 export * from './virtual-router';
 export * from './virtual-service';
 export * from './weighted-target';
+export * from './route-retry-policy';

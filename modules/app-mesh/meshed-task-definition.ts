@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
+import { requirePlainEnvironment } from '../ecs/app-environment';
 import { toAppSecret, type AppSecret } from '../ecs/app-secret';
 import { awslogs, type ContainerDefinition } from '../ecs/container-definition';
 import type { ContainerHealthCheck } from '../ecs/container-health-check';
@@ -22,8 +23,6 @@ const PROXY_INGRESS_PORT = 15000;
 const PROXY_EGRESS_PORT = 15001;
 /** The ECS task metadata endpoint and the instance metadata service, which must bypass Envoy. */
 const METADATA_IPS = ['169.254.170.2', '169.254.169.254'];
-/** Environment variable names that suggest a secret (FSBP ECS.8: pass secrets through `secrets`, not `environment`). */
-const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)/i;
 
 export interface MeshedTaskDefinitionProps {
   /** Task definition family. */
@@ -97,11 +96,7 @@ export class MeshedTaskDefinition extends Construct {
     requirePort(owner, 'appPort', props.appPort);
     const egressIgnoredPorts = props.egressIgnoredPorts ?? [22];
     egressIgnoredPorts.forEach((port) => requirePort(owner, 'egressIgnoredPorts', port));
-    for (const name of Object.keys(props.appEnvironment ?? {})) {
-      if (SECRET_LIKE_NAME.test(name)) {
-        throw new InvalidPropError(owner, `appEnvironment.${name}`, 'looks like a secret; pass it in appSecrets instead');
-      }
-    }
+    requirePlainEnvironment(owner, 'appEnvironment', props.appEnvironment ?? {}, 'appSecrets');
     const secrets = Object.entries(props.appSecrets ?? {}).map(
       ([name, value]) => [name, toAppSecret(owner, `appSecrets.${name}`, value)] as const,
     );
@@ -115,7 +110,7 @@ export class MeshedTaskDefinition extends Construct {
     const app = this.appContainer(owner, props, writable, secrets);
     const envoy: ContainerDefinition = {
       name: ENVOY_CONTAINER_NAME,
-      image: props.envoyImage.imageUri,
+      image: props.envoyImage.imageUriIn(props.region),
       essential: true,
       cpu: size.envoyCpu,
       memory: size.envoyMemory,

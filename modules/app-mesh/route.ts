@@ -1,3 +1,4 @@
+import { renderRouteRetryPolicy } from './route-retry-policy';
 import { Construct } from 'constructs';
 import { AppmeshRoute } from '@cdktf/provider-aws/lib/appmesh-route';
 import type { Duration } from '../core/duration';
@@ -76,7 +77,7 @@ export class Route extends Construct {
         priority,
         httpRoute: {
           match: { prefix },
-          ...(props.retryPolicy ? { retryPolicy: props.retryPolicy.render(owner) } : {}),
+          ...(props.retryPolicy ? { retryPolicy: renderRouteRetryPolicy(props.retryPolicy, owner) } : {}),
           ...(timeout ? { timeout } : {}),
           action: {
             weightedTarget: props.weightedTargets.map((target, index) => ({

@@ -6,11 +6,29 @@ import type { IConstruct } from 'constructs';
  * wrote it, so the message points at the line to fix.
  */
 export class InvalidPropError extends Error {
-  constructor(construct: IConstruct | string, prop: string, problem: string) {
+  /** Every bad prop this error reports, by the name the user wrote. */
+  public readonly problems: readonly PropProblem[];
+
+  constructor(construct: IConstruct | string, prop: string, problem: string);
+  constructor(construct: IConstruct | string, problems: readonly PropProblem[]);
+  constructor(construct: IConstruct | string, propOrProblems: string | readonly PropProblem[], problem?: string) {
     const where = typeof construct === 'string' ? construct : `${construct.constructor.name} '${construct.node.path}'`;
-    super(`${where}: invalid prop '${prop}': ${problem}`);
+    const problems = typeof propOrProblems === 'string' ? [{ prop: propOrProblems, problem: problem ?? '' }] : propOrProblems;
+    const lines = problems.map((p) => `invalid prop '${p.prop}': ${p.problem}`);
+    super(
+      lines.length === 1 ? `${where}: ${lines[0]}` : `${where}: ${lines.length} invalid props:\n${lines.map((l) => `  - ${l}`).join('\n')}`,
+    );
     this.name = 'InvalidPropError';
+    this.problems = problems;
   }
+}
+
+/** One bad prop: its name as the user wrote it, and what is wrong with it. */
+export interface PropProblem {
+  /** The prop, e.g. `spec.timeouts.route`. */
+  readonly prop: string;
+  /** What is wrong and what is allowed. */
+  readonly problem: string;
 }
 
 /** `value` as a message shows it: numbers plainly, anything else with its type (`'3' (string)`, `undefined`). */

@@ -4,7 +4,6 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
   Cluster,
   ContainerHealthCheck,
-  EnvoyImage,
   HttpProbeRuntime,
   Mesh,
   MeshedService,
@@ -32,7 +31,6 @@ export class InvoicesStack extends TerraformStack {
       securityGroup: ServiceSecurityGroup.fromSecurityGroupId(this, 'Tasks', 'sg-0a1b2c3d4e5f60718'),
       subnetIds: ['subnet-0a1b2c3d4e5f60718'],
       region: 'eu-west-1',
-      envoyImage: EnvoyImage.appMeshRegional({ region: 'eu-west-1', partition: 'aws' }),
     };
 
     new MeshedService(this, 'Invoices', {

@@ -4,7 +4,6 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
   Cluster,
   Duration,
-  EnvoyImage,
   Mesh,
   MeshedService,
   ServiceSecurityGroup,
@@ -26,10 +25,9 @@ export class ShopMeshStack extends TerraformStack {
       securityGroup: new ServiceSecurityGroup(this, 'Tasks', { name: 'shop-tasks', vpcId }),
       subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
       region: 'eu-west-1',
-      envoyImage: EnvoyImage.appMeshRegional({ region: 'eu-west-1', partition: 'aws' }),
     };
     const size = { cpu: 512, memory: 1024 };
-    const timeouts = { listener: Duration.seconds(10), route: Duration.seconds(10) };
+    const timeouts = { request: Duration.seconds(10), call: Duration.seconds(10) };
 
     const payments = new MeshedService(this, 'Payments', {
       platform,

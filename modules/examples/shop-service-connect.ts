@@ -26,7 +26,6 @@ export class ShopServiceConnectStack extends TerraformStack {
       namespace,
       cluster: new Cluster(this, 'Cluster', { name: 'shop', serviceConnectNamespaceArn: namespace.namespaceArn }),
       securityGroup: new ServiceSecurityGroup(this, 'Tasks', { name: 'shop-tasks', vpcId }),
-      vpcId,
       subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
       region: 'eu-west-1',
     };
@@ -41,7 +40,7 @@ export class ShopServiceConnectStack extends TerraformStack {
         port: 8080,
         image: ServiceImage.fromOwnRepository('2.0.1'),
         size,
-        timeouts: { listener: Duration.seconds(3), route: Duration.seconds(3) },
+        timeouts: { request: Duration.seconds(3), call: Duration.seconds(3) },
         retryPolicy: {
           httpRetryEvents: [HttpRetryEvent.GATEWAY_ERROR],
           tcpRetryEvents: [TcpRetryEvent.CONNECTION_ERROR],
@@ -59,7 +58,7 @@ export class ShopServiceConnectStack extends TerraformStack {
         port: 8080,
         image: ServiceImage.fromOwnRepository('1.4.0'),
         size,
-        timeouts: { listener: Duration.seconds(10), route: Duration.seconds(10) },
+        timeouts: { request: Duration.seconds(10), call: Duration.seconds(10) },
         backends: [payments],
         environment: { PAYMENTS_URL: payments.urlOf('/payments') },
         healthCheck,

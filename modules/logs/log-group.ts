@@ -18,7 +18,10 @@ export interface LogGroupAttributes {
 }
 
 /** Retention periods CloudWatch Logs accepts, in days. */
-const ALLOWED_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** The retention periods CloudWatch Logs offers, in days. */
+export const ALLOWED_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 export interface LogGroupProps {
   /** Name of the log group. */

@@ -7,6 +7,8 @@ import { requireNonEmptyString, requirePort } from '../core/prop-error';
 export interface ISecurityGroup extends IConstruct {
   /** The security group's ID. */
   readonly securityGroupId: string;
+  /** ID of its VPC, where services create their own groups; undefined when an imported group was given none. */
+  readonly vpcId: string | undefined;
   /** Whether constructs may add rules to it (a service opens its port between the members); false when someone else manages its rules. */
   readonly rulesManagedHere: boolean;
 }
@@ -21,7 +23,7 @@ export interface ServiceSecurityGroupProps {
 }
 
 /**
- * The security group of the mesh's tasks. Each service opens its app port
+ * The security group every task of a platform joins. Each service opens its app port
  * to the members of this same group, in the service's own scope (the
  * services call each other through their Envoys, so the packets carry the
  * app port); Envoy's admin port 9901 stays closed. Outbound: HTTPS to AWS
@@ -32,13 +34,17 @@ export class ServiceSecurityGroup extends Construct implements ISecurityGroup {
    * An existing security group, by ID, whose rules someone else manages:
    * services join it but add no rules to it. It must already let its
    * members reach each other on the services' ports and reach HTTPS.
+   * `vpcId` is its VPC's ID, which a Service Connect service needs (it
+   * creates a group of its own there).
    */
-  public static fromSecurityGroupId(scope: Construct, id: string, securityGroupId: string): ISecurityGroup {
-    return new ImportedSecurityGroup(scope, id, securityGroupId);
+  public static fromSecurityGroupId(scope: Construct, id: string, securityGroupId: string, vpcId?: string): ISecurityGroup {
+    return new ImportedSecurityGroup(scope, id, securityGroupId, vpcId);
   }
 
   /** The security group's ID. */
   public readonly securityGroupId: string;
+  /** ID of its VPC. */
+  public readonly vpcId: string;
   /** Services add their port rules to a group created here. */
   public readonly rulesManagedHere = true;
 
@@ -51,6 +57,7 @@ export class ServiceSecurityGroup extends Construct implements ISecurityGroup {
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = group.id;
+    this.vpcId = props.vpcId;
     new VpcSecurityGroupEgressRule(this, 'HttpsEgress', {
       securityGroupId: group.id,
       description: 'HTTPS to AWS APIs (ECR, CloudWatch Logs, App Mesh, X-Ray)',
@@ -82,8 +89,10 @@ class ImportedSecurityGroup extends Construct implements ISecurityGroup {
     scope: Construct,
     id: string,
     public readonly securityGroupId: string,
+    public readonly vpcId: string | undefined,
   ) {
     super(scope, id);
     requireNonEmptyString(`ServiceSecurityGroup.fromSecurityGroupId '${this.node.path}'`, 'securityGroupId', securityGroupId);
+    if (vpcId !== undefined) requireNonEmptyString(`ServiceSecurityGroup.fromSecurityGroupId '${this.node.path}'`, 'vpcId', vpcId);
   }
 }

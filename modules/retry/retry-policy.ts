@@ -1,4 +1,3 @@
-import type { AppmeshRouteSpecHttpRouteRetryPolicy } from '@cdktf/provider-aws/lib/appmesh-route';
 import { Duration } from '../core/duration';
 import { describeValue, InvalidPropError } from '../core/prop-error';
 import { HttpRetryEvent, TcpRetryEvent, type HttpRetryEventName, type TcpRetryEventName } from './retry-events';
@@ -55,10 +54,10 @@ export class RetryPolicy {
   }
 
   /**
-   * Checks the policy and renders the provider block. `owner` names the
-   * construct in errors and `prop` the prop that holds the policy.
+   * Checks the policy and returns it; `owner` names the construct in errors
+   * and `prop` the prop that holds the policy.
    */
-  public render(owner: string, prop = 'retryPolicy'): AppmeshRouteSpecHttpRouteRetryPolicy {
+  public check(owner: string, prop = 'retryPolicy'): this {
     const { httpRetryEvents, tcpRetryEvents, maxRetries, perRetryTimeoutMs } = this.spec;
     if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0) {
       throw new InvalidPropError(owner, `${prop}.maxRetries`, `must be a whole number of at least 0, got ${describeValue(maxRetries)}`);
@@ -70,6 +69,9 @@ export class RetryPolicy {
         `must be a whole number of milliseconds above 0, got ${describeValue(perRetryTimeoutMs)}`,
       );
     }
+    if (!Array.isArray(httpRetryEvents) || !Array.isArray(tcpRetryEvents)) {
+      throw new InvalidPropError(owner, prop, 'httpRetryEvents and tcpRetryEvents must both be arrays (empty for none)');
+    }
     if (httpRetryEvents.length === 0 && tcpRetryEvents.length === 0) {
       throw new InvalidPropError(owner, prop, 'specify at least one of httpRetryEvents or tcpRetryEvents');
     }
@@ -78,7 +80,7 @@ export class RetryPolicy {
         throw new InvalidPropError(
           owner,
           `${prop}.httpRetryEvents[${index}]`,
-          `unknown event ${describeValue(event)}; App Mesh knows ${HTTP_RETRY_EVENTS.join(', ')}`,
+          `unknown event ${describeValue(event)}; known: ${HTTP_RETRY_EVENTS.join(', ')}`,
         );
       }
     });
@@ -87,15 +89,10 @@ export class RetryPolicy {
         throw new InvalidPropError(
           owner,
           `${prop}.tcpRetryEvents[${index}]`,
-          `unknown event ${describeValue(event)}; App Mesh knows ${TCP_RETRY_EVENTS.join(', ')}`,
+          `unknown event ${describeValue(event)}; known: ${TCP_RETRY_EVENTS.join(', ')}`,
         );
       }
     });
-    return {
-      ...(httpRetryEvents.length > 0 ? { httpRetryEvents: [...httpRetryEvents] } : {}),
-      maxRetries,
-      perRetryTimeout: this.perRetryTimeout.toAppMesh(),
-      ...(tcpRetryEvents.length > 0 ? { tcpRetryEvents: [...tcpRetryEvents] } : {}),
-    };
+    return this;
   }
 }

@@ -89,7 +89,7 @@ export class ImportedServiceConnectServer extends Construct implements IServiceC
     this.securityGroupId = attributes.securityGroupId;
     this.perRequestTimeout = timeout;
     this.retryPolicy = attributes.retryPolicy ? RetryPolicy.fromSpec(attributes.retryPolicy) : undefined;
-    this.retryPolicy?.render(owner, 'retryPolicy');
+    this.retryPolicy?.check(owner, 'retryPolicy');
   }
 
   public urlOf(path: string): string {

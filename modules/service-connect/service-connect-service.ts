@@ -1,32 +1,23 @@
-import { Construct } from 'constructs';
-import { dependable, TerraformStack, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import { dependable, Token } from 'cdktf';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import type { EcsServiceServiceConnectConfiguration } from '@cdktf/provider-aws/lib/ecs-service';
 import { Duration } from '../core/duration';
-import { describeValue, InvalidPropError, requireIntegerInRange, requireNonEmptyString, requirePort } from '../core/prop-error';
-import { Repository, type IRepository } from '../ecr/repository';
-import { toAppSecret } from '../ecs/app-secret';
+import { describeValue, InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
+import { propNames, type PropProblems } from '../core/prop-problems';
 import { awslogs } from '../ecs/container-definition';
-import {
-  FargateService,
-  type CapacityProviderStrategyItem,
-  type DeploymentCircuitBreaker,
-  type ExternallyManaged,
-  type LoadBalancerAttachment,
-} from '../ecs/fargate-service';
+import type { FargateService } from '../ecs/fargate-service';
 import { AppTaskRole } from '../iam/app-task-role';
-import type { PolicyStatement } from '../iam/policy-statement';
 import type { IRole } from '../iam/role';
-import { TaskExecutionRole } from '../iam/task-execution-role';
-import { LogGroup, type ILogGroup } from '../logs/log-group';
-import { RetryPolicy } from '../retry/retry-policy';
+import type { RetryPolicy } from '../retry/retry-policy';
+import { ServiceBase, type ServiceBaseProps } from '../service/service-base';
+import { ServiceImage } from '../service/service-image';
 import type { ServiceSpec } from '../service/service-spec';
-import { requireServiceSpecBasics } from '../service/service-spec-check';
-import { ServiceConnectBudgetValidation, type ServiceConnectCaller } from './service-connect-budget';
 import { ASSUMED_SERVICE_CONNECT_PROXY_RETRIES, type InProcessRetries } from './in-process-retries';
 import type { OtelCollectorSidecar } from './otel-collector-sidecar';
-import { RECOMMENDED_PROXY_HEADROOM, requireServiceConnectTaskSize, type ProxyHeadroom } from './proxy-headroom';
+import { RECOMMENDED_PROXY_HEADROOM, type ProxyHeadroom } from './proxy-headroom';
 import { ServerPortAccess } from './server-port-access';
+import { ServiceConnectBudgetValidation, type ServiceConnectCaller } from './service-connect-budget';
 import {
   clientAliasUrl,
   DEFAULT_PER_REQUEST_TIMEOUT,
@@ -44,14 +35,7 @@ const ALIAS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9](
 /** AWS's default idle timeout of HTTP connections through the Service Connect proxy (ECS API reference, TimeoutConfiguration). */
 const DEFAULT_IDLE_TIMEOUT = Duration.seconds(300);
 
-/** Discovery names per stack and namespace: a second endpoint of one name in one namespace fails at apply. */
-const NAMES_BY_STACK = new WeakMap<TerraformStack, Map<string, Map<string, string>>>();
-
-export interface ServiceConnectServiceProps {
-  /** The namespace, cluster, network and naming shared by the services. */
-  readonly platform: ServiceConnectPlatform;
-  /** What the service is; its backends are the Service Connect servers it calls. */
-  readonly spec: ServiceSpec<IServiceConnectServer>;
+export interface ServiceConnectServiceProps extends ServiceBaseProps<ServiceConnectPlatform, IServiceConnectServer> {
   /** A client-only service: it calls its backends but has no endpoint of its own (`service_connect_configuration` with `enabled` and `namespace` only). @default false */
   readonly clientOnly?: boolean;
   /** The alias clients call the service by. @default `spec.name` and `spec.port` */
@@ -68,66 +52,51 @@ export interface ServiceConnectServiceProps {
   readonly inProcessRetries?: InProcessRetries;
   /** Retries the Service Connect proxy makes on its own per request, for the retry-budget check (0-10). @default ASSUMED_SERVICE_CONNECT_PROXY_RETRIES (2) */
   readonly assumedProxyRetries?: number;
-  /** Tasks to start with. @default 1 */
-  readonly desiredCount?: number;
-  /** Upper limit of running tasks during a deployment, in percent (100-200). @default 200 */
-  readonly deploymentMaximumPercent?: number;
-  /** Lower limit of healthy tasks during a deployment, in percent (0-100). @default 100 */
-  readonly deploymentMinimumHealthyPercent?: number;
-  /** The ECR repository of a `ServiceImage.fromOwnRepository` image. @default a new repository, when the image is such an image */
-  readonly repository?: IRepository;
-  /** The log group of the containers and of the proxy. @default a new log group */
-  readonly logGroup?: ILogGroup;
-  /** The task execution role; an existing one must already allow pulling the image, writing the logs and reading the secrets. @default a new role with exactly that */
-  readonly executionRole?: IRole;
-  /** The task role; an existing one must already allow what the app and the collector do. @default a new role */
-  readonly taskRole?: IRole;
-  /** Further permissions of the app's task role (not with an existing `taskRole`). @default none */
-  readonly taskRoleStatements?: readonly PolicyStatement[];
-  /** Days to keep the service's logs (a new log group only). @default 90 */
-  readonly logRetentionDays?: number;
-  /** Allow ECS Exec; makes the app's root file system writable (the SSM agent writes to it). @default false */
-  readonly enableExecuteCommand?: boolean;
-  /** Target groups the tasks register in. @default none */
-  readonly loadBalancers?: readonly LoadBalancerAttachment[];
-  /** Capacity provider strategy of the ECS service. @default the FARGATE launch type */
-  readonly capacityProviderStrategies?: readonly CapacityProviderStrategyItem[];
-  /** Settings of the ECS service another system owns (see FargateServiceProps). @default task definition and desired count */
-  readonly externallyManaged?: readonly ExternallyManaged[];
-  /** The ECS deployment circuit breaker. @default { enable: true, rollback: true } */
-  readonly deploymentCircuitBreaker?: DeploymentCircuitBreaker;
 }
+
+/** The props only Service Connect has, for the unknown-prop check. */
+const SERVICE_CONNECT_PROPS = propNames<
+  Omit<ServiceConnectServiceProps, keyof ServiceBaseProps<ServiceConnectPlatform, IServiceConnectServer>>
+>({
+  clientOnly: true,
+  clientAlias: true,
+  idleTimeout: true,
+  tls: true,
+  proxyHeadroom: true,
+  collector: true,
+  inProcessRetries: true,
+  assumedProxyRetries: true,
+});
 
 /**
  * One service in an ECS Service Connect namespace, whole: a task definition
  * (the app with a named `http` port mapping, optionally an OpenTelemetry
  * collector and a readiness gate), a Fargate service with its
- * `service_connect_configuration`, a security group of its own whose port
- * only its callers may reach, the ECR repository, log group and roles unless
- * existing ones are given. The sibling of `MeshedService` over the same
- * {@link ServiceSpec}; what only App Mesh has (weighted versions, outlier
+ * `service_connect_configuration`, and a security group of its own whose
+ * port only its callers may reach. What every data plane has (checks,
+ * repository, log group, execution role, ECS service settings) comes from
+ * {@link ServiceBase}; what only App Mesh has (weighted versions, outlier
  * detection, connection pools, route retries) has no prop here.
  *
  * Rendered as hashicorp/aws 5.100 models Service Connect
  * (`aws_ecs_service.service_connect_configuration`: `enabled`, `namespace`,
  * `log_configuration`, `service { port_name, discovery_name, client_alias
  * { port, dns_name }, timeout { per_request_timeout_seconds,
- * idle_timeout_seconds }, tls { issuer_cert_authority, kms_key, role_arn } }`,
- * the `EcsServiceServiceConnectConfiguration*` structs of
- * `@cdktf/provider-aws/lib/ecs-service`) and as the ECS Developer Guide
- * describes it ("Amazon ECS Service Connect components", "Service Connect
- * configuration overview"). The retry policy of `spec` is not rendered:
- * Service Connect has none to configure; callers apply it in-process, and
- * the retry-budget check covers each call path.
+ * idle_timeout_seconds }, tls { issuer_cert_authority, kms_key, role_arn } }`)
+ * and as the ECS Developer Guide describes it ("Amazon ECS Service Connect
+ * components"). The retry policy of `spec` is not rendered: Service Connect
+ * has none to configure; callers apply it in-process, and the retry-budget
+ * check covers each call path.
  */
-export class ServiceConnectService extends Construct implements IServiceConnectServer, ServiceConnectCaller {
+export class ServiceConnectService
+  extends ServiceBase<ServiceConnectPlatform, IServiceConnectServer, ServiceConnectServiceProps>
+  implements IServiceConnectServer, ServiceConnectCaller
+{
   /** An existing Service Connect server, by its attributes; creates nothing. */
   public static fromServerAttributes(scope: Construct, id: string, attributes: ServiceConnectServerAttributes): IServiceConnectServer {
     return new ImportedServiceConnectServer(scope, id, attributes);
   }
 
-  /** The service's name (ECS service and discovery name). */
-  public readonly serviceName: string;
   /** ARN of the namespace. */
   public readonly namespaceArn: string;
   /** The alias clients call it by. */
@@ -140,8 +109,6 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
   public readonly perRequestTimeout: Duration;
   /** Idle timeout of connections through its proxy. */
   public readonly idleTimeout: Duration;
-  /** The retry policy its callers are to apply. */
-  public readonly retryPolicy: RetryPolicy | undefined;
   /** The servers it calls. */
   public readonly backends: readonly IServiceConnectServer[];
   /** How its app retries calls to its backends, if it does. */
@@ -154,79 +121,55 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
   public readonly taskDefinition: ServiceConnectTaskDefinition;
   /** The ECS service. */
   public readonly service: FargateService;
-  /** The ECR repository of a `fromOwnRepository` image, if any. */
-  public readonly repository: IRepository | undefined;
-  /** The log group of the containers and the proxy. */
-  public readonly logGroup: ILogGroup;
   /** The task execution role. */
   public readonly executionRole: IRole;
   /** The task role. */
   public readonly taskRole: IRole;
+  /** The retry policy its callers are to apply. */
+  declare public readonly retryPolicy: RetryPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceConnectServiceProps) {
-    super(scope, id);
-    const owner = `ServiceConnectService '${this.node.path}'`;
+    const headroom = props.proxyHeadroom ?? RECOMMENDED_PROXY_HEADROOM;
+    const collectorSize = collectorSizeOf(props.collector);
+    super(scope, id, props, {
+      ownProps: SERVICE_CONNECT_PROPS,
+      sidecars: [
+        { name: 'the Service Connect proxy', cpu: headroom.cpu, memory: headroom.memory, prop: 'proxyHeadroom' },
+        ...(collectorSize ? [{ name: 'the collector', cpu: collectorSize.cpu, memory: collectorSize.memory, prop: 'collector' }] : []),
+      ],
+      timeoutsInWholeSeconds: true,
+      usesOwnRepository: props.spec?.image instanceof ServiceImage && props.spec.image.usesOwnRepository,
+      check: checkServiceConnectProps,
+      nameScope: `Service Connect namespace ${props.platform?.namespace?.namespaceArn}`,
+      collision: 'in this namespace; their endpoints would collide at apply',
+    });
     const { platform, spec } = props;
-    requireServiceSpecBasics(owner, spec);
-    requireUniqueName(owner, this, platform.namespace.namespaceArn, spec.name);
-    this.serviceName = spec.name;
+    const prefix = this.resourcePrefix;
     this.namespaceArn = platform.namespace.namespaceArn;
     this.clientOnly = props.clientOnly ?? false;
-    this.clientAlias = checkClientAlias(owner, props.clientAlias, spec);
-    this.perRequestTimeout = perRequestTimeoutOf(owner, spec);
-    this.idleTimeout = checkIdleTimeout(owner, props.idleTimeout ?? DEFAULT_IDLE_TIMEOUT, this.perRequestTimeout);
-    this.retryPolicy = spec.retryPolicy ? RetryPolicy.fromSpec(spec.retryPolicy) : undefined;
-    this.retryPolicy?.render(owner, 'spec.retryPolicy');
-    this.backends = checkBackends(owner, this, spec.backends ?? []);
-    this.inProcessRetries = checkInProcessRetries(owner, props.inProcessRetries);
+    this.clientAlias = { dnsName: props.clientAlias?.dnsName ?? spec.name, port: props.clientAlias?.port ?? spec.port };
+    this.perRequestTimeout = perRequestTimeoutOf(spec);
+    this.idleTimeout = props.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+    this.backends = spec.backends ?? [];
+    this.inProcessRetries = props.inProcessRetries;
     this.assumedProxyRetries = props.assumedProxyRetries ?? ASSUMED_SERVICE_CONNECT_PROXY_RETRIES;
-    requireIntegerInRange(owner, 'assumedProxyRetries', this.assumedProxyRetries, 0, 10);
     this.inboundTimeout = this.clientOnly ? undefined : this.perRequestTimeout;
-    checkDeployment(owner, props);
-    if (this.clientOnly && props.tls)
-      throw new InvalidPropError(owner, 'tls', 'a client-only service has no endpoint to encrypt; TLS is set on the server');
-    const headroom = props.proxyHeadroom ?? RECOMMENDED_PROXY_HEADROOM;
-    requireServiceConnectTaskSize(owner, spec.size, headroom, props.collector?.size ?? { cpu: 0, memory: 0 }, {
-      size: 'spec.size',
-      headroom: 'proxyHeadroom',
-      sidecars: 'collector',
-    });
 
-    const prefix = platform.namePrefix === undefined ? spec.name : `${platform.namePrefix}-${spec.name}`;
-    const enableExecuteCommand = props.enableExecuteCommand ?? false;
-    this.repository =
-      props.repository ?? (spec.image.usesOwnRepository ? new Repository(this, 'Repository', { name: `${prefix}-service` }) : undefined);
-    this.logGroup =
-      props.logGroup ??
-      new LogGroup(this, 'LogGroup', {
-        name: platform.namePrefix === undefined ? `/ecs/${spec.name}` : `/ecs/${platform.namePrefix}/${spec.name}`,
-        ...(props.logRetentionDays !== undefined ? { retentionDays: props.logRetentionDays } : {}),
-      });
-    const image = spec.image.bind(this.repository);
-    const secrets = Object.entries(spec.secrets ?? {}).map(
-      ([name, value]) => [name, toAppSecret(owner, `spec.secrets.${name}`, value)] as const,
-    );
-    this.executionRole =
-      props.executionRole ??
-      new TaskExecutionRole(this, 'ExecutionRole', {
-        name: `${prefix}-task-exec`,
-        repositoryArns: image.repository ? [image.repository.repositoryArn] : [],
-        logGroupArn: this.logGroup.logGroupArn,
-        secrets: secrets.map(([, secret]) => secret),
-      });
+    const image = this.bindImage(spec.image);
+    this.executionRole = this.executionRoleFor(image.repository ? [image.repository.repositoryArn] : []);
     this.taskRole =
       props.taskRole ??
       new AppTaskRole(this, 'TaskRole', {
         name: `${prefix}-task`,
-        statements: [...(props.taskRoleStatements ?? []), ...(props.collector?.taskRoleStatements ?? [])],
-        enableExecuteCommand,
+        statements: [...this.taskRoleStatements, ...(props.collector?.taskRoleStatements ?? [])],
+        enableExecuteCommand: this.enableExecuteCommand,
       });
 
     // The service's own group: its port opens to each caller in the caller's scope (ServerPortAccess).
     const group = new SecurityGroup(this, 'SecurityGroup', {
       name: `${prefix}-tasks`,
       description: `Tasks of ${spec.name}: its port only from the services that call it`,
-      vpcId: platform.vpcId,
+      vpcId: platform.securityGroup.vpcId!,
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = group.id;
@@ -251,8 +194,8 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
       ...(spec.healthCheck ? { appHealthCheck: spec.healthCheck } : {}),
       ...(spec.user !== undefined ? { appUser: spec.user } : {}),
       appEnvironment: spec.environment ?? {},
-      appSecrets: Object.fromEntries(secrets),
-      appReadonlyRootFilesystem: !enableExecuteCommand,
+      appSecrets: Object.fromEntries(this.secrets),
+      appReadonlyRootFilesystem: !this.enableExecuteCommand,
       size: spec.size,
       proxyHeadroom: headroom,
       ...(props.collector ? { collector: props.collector } : {}),
@@ -286,26 +229,15 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
                   perRequestTimeoutSeconds: this.perRequestTimeout.toMilliseconds() / 1_000,
                   idleTimeoutSeconds: this.idleTimeout.toMilliseconds() / 1_000,
                 },
-                ...(props.tls && tlsRoleArn ? { tls: renderServiceConnectTls(owner, 'tls', props.tls, tlsRoleArn) } : {}),
+                ...(props.tls && tlsRoleArn ? { tls: renderServiceConnectTls(this.owner, 'tls', props.tls, tlsRoleArn) } : {}),
               },
             ],
           }),
     };
-    this.service = new FargateService(this, 'Service', {
-      name: spec.name,
-      cluster: platform.cluster,
+    this.service = this.addFargateService(this, spec.name, {
       taskDefinitionArn: this.taskDefinition.taskDefinitionArn,
-      desiredCount: props.desiredCount ?? 1,
-      deploymentMaximumPercent: props.deploymentMaximumPercent ?? 200,
-      deploymentMinimumHealthyPercent: props.deploymentMinimumHealthyPercent ?? 100,
-      subnetIds: platform.subnetIds,
       securityGroupIds: [platform.securityGroup.securityGroupId, group.id],
-      enableExecuteCommand,
       serviceConnect,
-      ...(props.loadBalancers ? { loadBalancers: props.loadBalancers } : {}),
-      ...(props.capacityProviderStrategies ? { capacityProviderStrategies: props.capacityProviderStrategies } : {}),
-      ...(props.externallyManaged ? { externallyManaged: props.externallyManaged } : {}),
-      ...(props.deploymentCircuitBreaker ? { deploymentCircuitBreaker: props.deploymentCircuitBreaker } : {}),
     });
     // Servers before clients: a task resolves only the endpoints that exist when it starts ("Only new
     // tasks ... that start running after this deployment can resolve and connect to this endpoint",
@@ -325,21 +257,63 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
   }
 }
 
-function requireUniqueName(owner: string, service: Construct, namespaceArn: string, name: string): void {
-  const stack = TerraformStack.of(service);
-  const namespaces = NAMES_BY_STACK.get(stack) ?? new Map<string, Map<string, string>>();
-  NAMES_BY_STACK.set(stack, namespaces);
-  const names = namespaces.get(namespaceArn) ?? new Map<string, string>();
-  namespaces.set(namespaceArn, names);
-  const other = names.get(name);
-  if (other !== undefined) {
-    throw new InvalidPropError(
-      owner,
-      'spec.name',
-      `'${name}' is already the name of ServiceConnectService '${other}' in this namespace; their endpoints would collide at apply`,
+/** The collector's share of the task, or undefined when there is none or it is not a collector (reported by the checks). */
+function collectorSizeOf(collector: OtelCollectorSidecar | undefined): { cpu: number; memory: number } | undefined {
+  if (collector === undefined || typeof (collector as { render?: unknown }).render !== 'function') return undefined;
+  return collector.size;
+}
+
+/** Records the problems of the props only Service Connect has, by the names the user wrote. */
+function checkServiceConnectProps(problems: PropProblems, props: ServiceConnectServiceProps): void {
+  const owner = problems.owner;
+  const { platform, spec } = props;
+  if (platform?.namespace === undefined)
+    problems.add(
+      'platform.namespace',
+      'give the Cloud Map HTTP namespace (new HttpNamespace(...) or HttpNamespace.fromNamespaceAttributes(...))',
+    );
+  if (platform?.securityGroup !== undefined && !platform.securityGroup.vpcId) {
+    problems.add(
+      'platform.securityGroup',
+      'an imported group needs its VPC ID (ServiceSecurityGroup.fromSecurityGroupId(scope, id, groupId, vpcId)): each Service Connect service creates a group of its own in that VPC',
     );
   }
-  names.set(name, service.node.path);
+  if (spec !== null && typeof spec === 'object') {
+    if (props.clientAlias !== undefined) problems.check(() => checkClientAlias(owner, props.clientAlias, spec));
+    const perRequest = problems.has('spec.timeouts') ? undefined : perRequestTimeoutOf(spec);
+    if (props.idleTimeout !== undefined && perRequest !== undefined)
+      problems.check(() => checkIdleTimeout(owner, props.idleTimeout!, perRequest));
+    if (platform?.namespace !== undefined) problems.check(() => checkBackends(owner, props, spec.backends ?? []));
+  }
+  if (props.assumedProxyRetries !== undefined)
+    problems.check(() => requireIntegerInRange(owner, 'assumedProxyRetries', props.assumedProxyRetries, 0, 10));
+  problems.check(() => checkInProcessRetries(owner, props.inProcessRetries));
+  if (props.clientOnly && props.tls) problems.add('tls', 'a client-only service has no endpoint to encrypt; TLS is set on the server');
+  if (props.proxyHeadroom !== undefined) {
+    problems.check(() => requireIntegerInRange(owner, 'proxyHeadroom.cpu', props.proxyHeadroom!.cpu, 0, 16_384));
+    problems.check(() => requireIntegerInRange(owner, 'proxyHeadroom.memory', props.proxyHeadroom!.memory, 0, 122_880));
+    const headroom = props.proxyHeadroom;
+    if (
+      !problems.has('proxyHeadroom') &&
+      (headroom.cpu < RECOMMENDED_PROXY_HEADROOM.cpu || headroom.memory < RECOMMENDED_PROXY_HEADROOM.memory)
+    ) {
+      problems.add(
+        headroom.cpu < RECOMMENDED_PROXY_HEADROOM.cpu ? 'proxyHeadroom.cpu' : 'proxyHeadroom.memory',
+        `AWS recommends at least ${RECOMMENDED_PROXY_HEADROOM.cpu} CPU units and ${RECOMMENDED_PROXY_HEADROOM.memory} MiB for the Service Connect proxy, ` +
+          `got ${headroom.cpu} CPU units and ${headroom.memory} MiB`,
+      );
+    }
+  }
+  if (props.collector !== undefined) {
+    if (typeof (props.collector as { render?: unknown }).render !== 'function') {
+      problems.add(
+        'collector',
+        `must be an OtelCollectorSidecar (OtelCollectorSidecar.awsDistro(...)), got ${describeValue(props.collector)}`,
+      );
+    } else {
+      problems.check(() => props.collector!.render(owner, 'collector', { logGroupName: 'check', region: 'check', streamPrefix: 'check' }));
+    }
+  }
 }
 
 function checkClientAlias(owner: string, alias: Partial<ClientAlias> | undefined, spec: ServiceSpec<IServiceConnectServer>): ClientAlias {
@@ -357,28 +331,21 @@ function checkClientAlias(owner: string, alias: Partial<ClientAlias> | undefined
 }
 
 /**
- * The proxy's per-request timeout: the smaller of the spec's listener and
- * route timeouts (in App Mesh both bound a request into the service; Service
- * Connect has one timeout for it), in whole seconds as the API takes it.
+ * The proxy's per-request timeout: the smaller of the spec's request and
+ * call timeouts (Service Connect has one timeout for a request into the
+ * service), in whole seconds as the API takes it (checked with the spec).
  */
-function perRequestTimeoutOf(owner: string, spec: ServiceSpec<IServiceConnectServer>): Duration {
-  let timeout: Duration | undefined;
-  for (const key of ['listener', 'route'] as const) {
-    const value = spec.timeouts?.[key];
-    if (value === undefined) continue;
-    if (!value.isPositiveWholeMillis() || value.toMilliseconds() % 1_000 !== 0) {
-      throw new InvalidPropError(
-        owner,
-        `spec.timeouts.${key}`,
-        `must be a positive whole number of seconds (Service Connect takes seconds), got ${value}`,
-      );
-    }
-    if (timeout === undefined || value.toMilliseconds() < timeout.toMilliseconds()) timeout = value;
-  }
-  return timeout ?? DEFAULT_PER_REQUEST_TIMEOUT;
+function perRequestTimeoutOf(spec: ServiceSpec<IServiceConnectServer>): Duration {
+  const given = [spec.timeouts?.request, spec.timeouts?.call].filter((timeout): timeout is Duration => timeout !== undefined);
+  return (
+    given.reduce<Duration | undefined>(
+      (min, next) => (min === undefined || next.toMilliseconds() < min.toMilliseconds() ? next : min),
+      undefined,
+    ) ?? DEFAULT_PER_REQUEST_TIMEOUT
+  );
 }
 
-function checkIdleTimeout(owner: string, idle: Duration, perRequest: Duration): Duration {
+function checkIdleTimeout(owner: string, idle: Duration, perRequest: Duration): void {
   if (!idle.isPositiveWholeMillis() || idle.toMilliseconds() % 1_000 !== 0) {
     throw new InvalidPropError(owner, 'idleTimeout', `must be a positive whole number of seconds, got ${idle}`);
   }
@@ -390,14 +357,10 @@ function checkIdleTimeout(owner: string, idle: Duration, perRequest: Duration): 
         `perRequestTimeout, the connection will close when the idleTimeout is reached" (ECS API reference, TimeoutConfiguration)`,
     );
   }
-  return idle;
 }
 
-function checkBackends(
-  owner: string,
-  self: ServiceConnectService,
-  backends: readonly IServiceConnectServer[],
-): readonly IServiceConnectServer[] {
+function checkBackends(owner: string, props: ServiceConnectServiceProps, backends: readonly IServiceConnectServer[]): void {
+  const namespaceArn = props.platform.namespace.namespaceArn;
   backends.forEach((backend, index) => {
     const prop = `spec.backends[${index}]`;
     if (backend === undefined || backend === null || typeof backend !== 'object' || !('clientAlias' in backend)) {
@@ -407,13 +370,12 @@ function checkBackends(
         `must be a Service Connect server (a ServiceConnectService or ServiceConnectService.fromServerAttributes), got ${describeValue(backend)}`,
       );
     }
-    if (backend === self) throw new InvalidPropError(owner, prop, 'is the service itself');
     if (backend instanceof ServiceConnectService && backend.clientOnly) {
       throw new InvalidPropError(owner, prop, `'${backend.serviceName}' is a client-only service: it has no endpoint to call`);
     }
     // Two literal ARNs, or two references, can be compared at synthesis; a literal and a reference cannot.
-    const comparable = Token.isUnresolved(backend.namespaceArn) === Token.isUnresolved(self.namespaceArn);
-    if (comparable && backend.namespaceArn !== self.namespaceArn) {
+    const comparable = Token.isUnresolved(backend.namespaceArn) === Token.isUnresolved(namespaceArn);
+    if (comparable && backend.namespaceArn !== namespaceArn) {
       throw new InvalidPropError(
         owner,
         prop,
@@ -421,11 +383,10 @@ function checkBackends(
       );
     }
   });
-  return backends;
 }
 
-function checkInProcessRetries(owner: string, retries: InProcessRetries | undefined): InProcessRetries | undefined {
-  if (retries === undefined) return undefined;
+function checkInProcessRetries(owner: string, retries: InProcessRetries | undefined): void {
+  if (retries === undefined) return;
   if (!retries.deadline?.isPositiveWholeMillis?.()) {
     throw new InvalidPropError(owner, 'inProcessRetries.deadline', `must be a positive Duration, got ${describeValue(retries.deadline)}`);
   }
@@ -439,33 +400,4 @@ function checkInProcessRetries(owner: string, retries: InProcessRetries | undefi
       600_000,
     );
   }
-  return retries;
-}
-
-function checkDeployment(owner: string, props: ServiceConnectServiceProps): void {
-  requireIntegerInRange(owner, 'desiredCount', props.desiredCount ?? 1, 0, 5_000);
-  requireIntegerInRange(owner, 'deploymentMaximumPercent', props.deploymentMaximumPercent ?? 200, 100, 200);
-  requireIntegerInRange(owner, 'deploymentMinimumHealthyPercent', props.deploymentMinimumHealthyPercent ?? 100, 0, 100);
-  if (!props.spec.image?.usesOwnRepository && props.repository !== undefined) {
-    throw new InvalidPropError(
-      owner,
-      'repository',
-      'spec.image is not ServiceImage.fromOwnRepository(tag), so the repository would be unused',
-    );
-  }
-  if (props.taskRole !== undefined && (props.taskRoleStatements?.length ?? 0) > 0) {
-    throw new InvalidPropError(
-      owner,
-      'taskRoleStatements',
-      'the library attaches nothing to an existing taskRole; grant these permissions in that role',
-    );
-  }
-  if (props.collector !== undefined && typeof (props.collector as { render?: unknown }).render !== 'function') {
-    throw new InvalidPropError(
-      owner,
-      'collector',
-      `must be an OtelCollectorSidecar (OtelCollectorSidecar.awsDistro(...)), got ${describeValue(props.collector)}`,
-    );
-  }
-  requireNonEmptyString(owner, 'platform.vpcId', props.platform.vpcId);
 }

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../pipeline/environments';
+import { ENVIRONMENTS, environmentConfig, PIPELINE_SERVICE_NAMES, serviceSettings } from '../../pipeline/environments';
 import { DataPlane, nameSuffixOf } from '../../pipeline/data-plane';
 import { DEFAULT_PROJECT, pipelineResourceNames, serviceResourceNames } from '../../pipeline/resource-names';
 import { SUCCESSFUL_OUTCOMES, deployService, type DeployTarget } from './deploy-service';
@@ -29,9 +29,7 @@ the service; wait. Revisions are never deregistered.
 
 required:
   --env <env>              environment: ${Object.keys(ENVIRONMENTS).join(', ')}
-  --service <service>      service of the environment's configuration: ${[
-    ...new Set(Object.values(ENVIRONMENTS).flatMap((config) => Object.keys(config.services))),
-  ].join(', ')}
+  --service <service>      service of the environment's configuration: ${[...PIPELINE_SERVICE_NAMES].join(', ')}
   --image <image>          <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<digest>;
                            tags (latest or any other) are refused: deploy by digest
 
