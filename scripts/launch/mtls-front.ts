@@ -46,8 +46,13 @@ export interface MtlsFrontOptions {
   readonly port?: number;
   /** Address to listen on. @default 127.0.0.1 */
   readonly host?: string;
-  /** Called for each refused handshake (dev prints it, tests record it). @default none */
-  readonly onRefusedHandshake?: (error: Error) => void;
+  /**
+   * Called for each refused connection with the reason: OpenSSL's error code
+   * when the client sent no certificate (`ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE`),
+   * else the verification error (`CERT_REVOKED`, `CERT_HAS_EXPIRED`,
+   * `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ...). Dev prints it, tests record it. @default none
+   */
+  readonly onRefusedHandshake?: (reason: string) => void;
 }
 
 /** A running front. */
@@ -174,7 +179,11 @@ export async function startMtlsFront(options: MtlsFrontOptions): Promise<MtlsFro
     request.pipe(upstream);
   }
 
-  server.on('tlsClientError', (error) => options.onRefusedHandshake?.(error));
+  // Node verifies the presented chain once OpenSSL's handshake is done and closes the connection
+  // when it fails, before any request is read; the socket keeps the reason.
+  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) =>
+    options.onRefusedHandshake?.(socket.authorizationError?.toString() ?? error.code ?? error.message),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -15,6 +15,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VEHICLE_URI_PREFIX } from '../../contract/vehicle-auth';
 
+/** Where `npm run vehicle-cert` and `npm run dev -- --mtls` keep the development CA (git-ignored). */
+export const DEFAULT_DEV_PKI_DIR = join(__dirname, '..', '..', '.dev-pki');
+
 /** Vehicle IDs this CA issues for: they become a URN, a subject CN and file names. */
 export const ISSUABLE_VEHICLE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
