@@ -90,6 +90,22 @@ describe('ingestion with VEHICLE_AUTH=alb-mtls', () => {
     expect(ingestionLog.requests()).toEqual([expect.objectContaining({ url: '/ev', statusCode: 200, vehicleId: 'EV-001' })]);
   });
 
+  test("several vehicles through one ingestion: each identity is its own certificate's, remembered or not", async () => {
+    for (const round of [1, 2]) {
+      const timestamp = `2026-01-01T00:00:0${round}Z`;
+      expect((await post(eventWith({ vehicle_id: 'EV-001', timestamp }), { [VEHICLE_CERTIFICATE_HEADER]: leafOfEv001 })).statusCode).toBe(
+        200,
+      );
+      expect((await post(eventWith({ vehicle_id: 'EV-002', timestamp }), { [VEHICLE_CERTIFICATE_HEADER]: leafOfEv002 })).statusCode).toBe(
+        200,
+      );
+      expect((await post(eventWith({ vehicle_id: 'EV-001', timestamp }), { [VEHICLE_CERTIFICATE_HEADER]: leafOfEv002 })).statusCode).toBe(
+        403,
+      );
+    }
+    expect(ingestionLog.requests().map((line) => line.vehicleId)).toEqual(['EV-001', 'EV-002', 'EV-002', 'EV-001', 'EV-002', 'EV-002']);
+  });
+
   test('no certificate header: 401 naming the header, nothing forwarded', async () => {
     const answer = await post(eventWith({ vehicle_id: 'EV-001' }));
     expect(answer.statusCode).toBe(401);
