@@ -158,6 +158,12 @@ describe('a vehicle posting through the mutual-TLS front to ingestion (VEHICLE_A
     expect(ingestionRequests()).toHaveLength(before);
   });
 
+  test("with the front's own server certificate (same CA, no clientAuth usage, no vehicle): refused in the handshake", async () => {
+    const outcome = await post(eventWith({ vehicle_id: 'localhost' }), pki.server);
+    expect(outcome).toEqual({ refused: expect.any(String) });
+    expect(refusedHandshakes).toEqual(['INVALID_PURPOSE']);
+  });
+
   test('revoked while the front runs: accepted before, refused once the front reloads the new CRL', async () => {
     pki.issueVehicle('EV-LOST');
     expect(await post(eventWith({ vehicle_id: 'EV-LOST' }), pki.vehicle('EV-LOST'))).toMatchObject({ status: 200 });

@@ -143,11 +143,16 @@ export class DevPki {
   /**
    * Creates the CA, the front's server certificate and an empty CRL in `dir`,
    * or opens the CA already there (a CA is made once: its certificate is what
-   * every vehicle certificate and trust store refers to).
+   * every vehicle certificate and trust store refers to) and regenerates its
+   * CRL, since OpenSSL refuses every certificate of a CA whose CRL is past
+   * its `nextUpdate`.
    */
   static ensure(dir: string): DevPki {
     const pki = new DevPki(dir);
-    if (existsSync(pki.caCertificate)) return pki;
+    if (existsSync(pki.caCertificate)) {
+      pki.writeCrl();
+      return pki;
+    }
     mkdirSync(join(dir, 'issued'), { recursive: true });
     mkdirSync(join(dir, 'vehicles'), { recursive: true });
     writeFileSync(pki.config, opensslConfig(dir));
