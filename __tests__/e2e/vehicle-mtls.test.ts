@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VEHICLE_CERTIFICATE_HEADER } from '../../contract/vehicle-auth';
 import { albUrlEncode, startMtlsFront, type MtlsFront } from '../../scripts/launch/mtls-front';
+import { freeLoopbackPort } from '../../scripts/launch/redis-server';
 import { ensureBuilt, startService, type ServiceProcess } from '../../scripts/launch/service-process';
 import { DevPki, type VehicleFiles } from '../../scripts/pki/dev-pki';
 import { eventWith } from '../apps/sample-event';
@@ -29,11 +30,11 @@ let front: MtlsFront;
 const refusedHandshakes: string[] = [];
 
 /** POSTs `event` to the front over TLS, presenting `client`'s certificate when given. */
-function post(event: unknown, client?: VehicleFiles, headers: Record<string, string> = {}): Promise<Outcome> {
+function post(event: unknown, client?: VehicleFiles, headers: Record<string, string> = {}, to: MtlsFront = front): Promise<Outcome> {
   return new Promise((resolve) => {
     const body = JSON.stringify(event);
     const request = httpsRequest(
-      `${front.url}/ev`,
+      `${to.url}/ev`,
       {
         method: 'POST',
         agent: false,
@@ -44,7 +45,7 @@ function post(event: unknown, client?: VehicleFiles, headers: Record<string, str
       (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text.startsWith('{') ? JSON.parse(text) : text }));
       },
     );
     request.on('error', (error: NodeJS.ErrnoException) => resolve({ refused: error.code ?? error.message }));
@@ -173,5 +174,22 @@ describe('a vehicle posting through the mutual-TLS front to ingestion (VEHICLE_A
     expect(outcome).toEqual({ refused: expect.any(String) });
     expect(refusedHandshakes).toEqual(['CERT_REVOKED']);
     expect(await eventsAtProcessing('EV-LOST')).toBe(1);
+  });
+});
+
+describe('the front with ingestion down', () => {
+  test('a verified vehicle gets 502, as from the load balancer', async () => {
+    const orphan = await startMtlsFront({
+      target: new URL(`http://127.0.0.1:${await freeLoopbackPort()}`),
+      files: { ca: pki.caCertificate, crl: pki.crl, ...pki.server },
+    });
+    try {
+      expect(await post(eventWith({ vehicle_id: 'EV-A' }), pki.vehicle('EV-A'), {}, orphan)).toEqual({
+        status: 502,
+        body: '502 Bad Gateway\n',
+      });
+    } finally {
+      await orphan.close();
+    }
   });
 });

@@ -173,8 +173,12 @@ export async function startMtlsFront(options: MtlsFrontOptions): Promise<MtlsFro
       },
     );
     upstream.on('error', () => {
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
-      response.end('502 Bad Gateway\n');
+      // Ingestion unreachable: 502 as the ALB answers; cut off mid-answer: the client's connection too.
+      if (response.headersSent) response.destroy();
+      else response.writeHead(502, { 'content-type': 'text/plain' }).end('502 Bad Gateway\n');
+    });
+    response.on('close', () => {
+      if (!response.writableFinished) upstream.destroy();
     });
     request.pipe(upstream);
   }
