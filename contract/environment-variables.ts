@@ -35,6 +35,8 @@ export const EnvVar = Object.freeze({
   REDIS_REPLICA_ACKS: 'REDIS_REPLICA_ACKS',
   /** Where the OpenTelemetry exporter sends spans. */
   OTEL_EXPORTER_OTLP_ENDPOINT: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  /** How ingestion identifies the vehicle: `none` or `alb-mtls` (see `VehicleAuth`). */
+  VEHICLE_AUTH: 'VEHICLE_AUTH',
 } as const);
 
 /** The name of one of the shared environment variables. */

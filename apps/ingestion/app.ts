@@ -6,6 +6,7 @@
 import { PipelineMetric } from '../../contract/metrics';
 import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
 import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../contract/services';
+import { VehicleAuth } from '../../contract/vehicle-auth';
 import { CircuitBreaker } from '../resilience/circuit-breaker/circuit-breaker';
 import type { CircuitBreakerStore } from '../resilience/circuit-breaker/circuit-breaker-store';
 import { MemoryCircuitBreakerStore } from '../resilience/circuit-breaker/memory-circuit-breaker-store';
@@ -21,6 +22,8 @@ import type { ProcessingClient } from './processing-client';
 import { RetryingProcessingClient } from './retrying-processing-client';
 import { TracedProcessingClient } from './traced-processing-client';
 import { UndiciProcessingClient } from './undici-processing-client';
+import { warnWhenVehiclesUnauthenticated } from './unauthenticated-vehicles-warning';
+import { requireVehicleCertificate } from './vehicle-identity';
 
 /** Default connections to processing: as many as requests a busy ingestion has in flight, so none waits for a socket. */
 export const DEFAULT_PROCESSING_CONNECTIONS = 128;
@@ -59,6 +62,8 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly metrics?: EmbeddedMetrics;
   /** OpenTelemetry tracing: a server span per request, a client span per attempt at processing; the app shuts it down (flushes) on close. @default none: no spans, no hooks */
   readonly tracing?: Tracing;
+  /** How the vehicle is identified: `alb-mtls` takes it from the load balancer's client-certificate header and lets it post only its own events (401/403); `none` does not (and warns when listening beyond loopback). @default VehicleAuth.NONE */
+  readonly vehicleAuth?: VehicleAuth;
 }
 
 /** Builds the data-ingestion app (not listening; call `listen` or use `inject`). */
@@ -118,8 +123,10 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   app.register(async function countedEvRoute(scope) {
     // Hooks of this scope apply to the routes of the plugins it registers: POST /ev only.
     if (metrics !== undefined) scope.addHook('onResponse', countEvAnswers(metrics));
+    if (options.vehicleAuth === VehicleAuth.ALB_MTLS) requireVehicleCertificate(scope);
     await scope.register(evRoute, { processing: forwarding });
   });
+  if ((options.vehicleAuth ?? VehicleAuth.NONE) === VehicleAuth.NONE) warnWhenVehiclesUnauthenticated(app);
   app.addHook('onClose', async () => {
     await processing.close();
     await breakerStore.close();

@@ -7,6 +7,7 @@ import { readServerSettings, type ServerSettings } from '../service-kit/server-s
 import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from './app';
 import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { EnvVar } from '../../contract/environment-variables';
+import { VehicleAuth } from '../../contract/vehicle-auth';
 
 /** Everything the ingestion server reads from the environment. */
 export interface IngestionSettings extends ServerSettings, PipelineSettings {
@@ -27,6 +28,8 @@ export interface IngestionSettings extends ServerSettings, PipelineSettings {
   readonly retryOverallTimeoutMs: number;
   /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
   readonly tracing: TracingSettings;
+  /** `VEHICLE_AUTH`: `alb-mtls` only where a load balancer in mutual-TLS verify mode is the only way in. @default none */
+  readonly vehicleAuth: VehicleAuth;
 }
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
@@ -58,5 +61,6 @@ export function readIngestionSettings(env: Env): IngestionSettings {
     retryBackoff: { baseIntervalMs, maxIntervalMs },
     retryOverallTimeoutMs,
     tracing: readTracingSettings(env),
+    vehicleAuth: readChoice(env, EnvVar.VEHICLE_AUTH, VehicleAuth.NONE, Object.values(VehicleAuth)),
   };
 }

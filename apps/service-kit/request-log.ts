@@ -1,10 +1,18 @@
 /**
  * One structured log line per request, written when the answer is sent:
- * method, URL, status, response time, request id (`reqId`, bound by Fastify)
- * and the X-Ray trace id from `x-amzn-trace-id`. Fastify's own
+ * method, URL, status, response time, request id (`reqId`, bound by Fastify),
+ * the X-Ray trace id from `x-amzn-trace-id` and, where the service
+ * authenticates vehicles, the vehicle's ID (`vehicleId`). Fastify's own
  * incoming/completed pair is disabled (`LogController` with `disableRequestLogging`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The vehicle the request was authenticated as (ingestion with `VEHICLE_AUTH=alb-mtls`); undefined otherwise. */
+    vehicleId?: string;
+  }
+}
 
 /** Request header carrying the AWS X-Ray trace id. */
 export const TRACE_ID_HEADER = 'x-amzn-trace-id';
@@ -19,6 +27,7 @@ export function installRequestLog(app: FastifyInstance): void {
         statusCode: reply.statusCode,
         responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
         traceId: request.headers[TRACE_ID_HEADER],
+        vehicleId: request.vehicleId,
       },
       'request',
     );

@@ -27,6 +27,7 @@ describe('settings from the environment', () => {
       retryQueueDir: undefined,
       metricsFlushIntervalMs: 60_000,
       tracing: expect.objectContaining({ tracesUrl: undefined }),
+      vehicleAuth: 'none',
     });
     expect(readProcessingSettings({})).toMatchObject({
       port: 3001,
