@@ -14,6 +14,7 @@ export * from './meshed-service';
 export * from './monitoring';
 export * from './network';
 export * from './queue';
+export * from './scaling';
 export * from './service';
 export * from './service-connect';
 export * from './validation/app-mesh-call-budget';
