@@ -35,7 +35,7 @@ export class ScalerOwnsDesiredCountValidation implements IValidation {
         (service) =>
           `ServiceScaling '${this.scaling.node.path}': the ECS service '${service.node.path}' lets Terraform own desired_count, ` +
           'so every apply would reset the count the scaler chose; leave ExternallyManaged.DESIRED_COUNT in its externallyManaged ' +
-          "(FargateService's default) or set lifecycle.ignore_changes = [\"desired_count\"]",
+          '(FargateService\'s default) or set lifecycle.ignore_changes = ["desired_count"]',
       );
   }
 }

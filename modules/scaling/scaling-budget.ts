@@ -32,7 +32,13 @@ export function scalingFootprint(tasks: number, size: TaskSize): ScalingFootprin
  * `size` fit in it; `prop` is the scaling spec as the caller wrote it
  * (`scaling`, `spec.scaling`).
  */
-export function requireWithinBudget(owner: IConstruct | string, prop: string, maxTasks: number, size: TaskSize, budget: ScalingBudget): void {
+export function requireWithinBudget(
+  owner: IConstruct | string,
+  prop: string,
+  maxTasks: number,
+  size: TaskSize,
+  budget: ScalingBudget,
+): void {
   if (budget === undefined || budget === null || typeof budget !== 'object') {
     throw new InvalidPropError(owner, `${prop}.budget`, `must be { maxVcpu, maxMemoryGiB }, got ${describeValue(budget)}`);
   }

@@ -94,9 +94,15 @@ const TARGET_GROUP_SUFFIX = /^targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
 export class ScalingPolicy {
   /** Keep the tasks' average CPU utilisation at `targetPercent`. */
   public static cpuUtilization(options: UtilizationPolicyOptions): ScalingPolicy {
-    return new ScalingPolicy(ScalingMetric.CPU_UTILIZATION, { option: 'targetPercent', value: options.targetPercent, min: 1, max: 100 }, options, [], () => ({
-      predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-    }));
+    return new ScalingPolicy(
+      ScalingMetric.CPU_UTILIZATION,
+      { option: 'targetPercent', value: options.targetPercent, min: 1, max: 100 },
+      options,
+      [],
+      () => ({
+        predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    );
   }
 
   /** Keep the tasks' average memory utilisation at `targetPercent` (for services whose memory grows with load). */
@@ -182,7 +188,8 @@ export class ScalingPolicy {
       throw new InvalidPropError(owner, `${prop}.disableScaleIn`, `must be true or false, got ${describeValue(disableScaleIn)}`);
     }
     for (const { option: sourceOption, construct } of this.sources) {
-      const shape = sourceOption === 'loadBalancer' ? LOAD_BALANCER_SUFFIX : sourceOption === 'targetGroup' ? TARGET_GROUP_SUFFIX : undefined;
+      const shape =
+        sourceOption === 'loadBalancer' ? LOAD_BALANCER_SUFFIX : sourceOption === 'targetGroup' ? TARGET_GROUP_SUFFIX : undefined;
       if (shape === undefined) continue;
       const suffix = (construct as IArnSuffixSource).arnSuffix;
       if (typeof suffix !== 'string' || (!Token.isUnresolved(suffix) && !shape.test(suffix))) {

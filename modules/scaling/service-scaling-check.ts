@@ -30,12 +30,20 @@ function requireCooldown(owner: IConstruct | string, prop: string, value: unknow
  */
 export function requireServiceScalingSpec(owner: IConstruct | string, prop: string, spec: ServiceScalingSpec, taskSize: TaskSize): void {
   if (spec === undefined || spec === null || typeof spec !== 'object') {
-    throw new InvalidPropError(owner, prop, `must be a ServiceScalingSpec { minTasks, maxTasks, policies, budget }, got ${describeValue(spec)}`);
+    throw new InvalidPropError(
+      owner,
+      prop,
+      `must be a ServiceScalingSpec { minTasks, maxTasks, policies, budget }, got ${describeValue(spec)}`,
+    );
   }
   requireIntegerInRange(owner, `${prop}.minTasks`, spec.minTasks, 1, MAX_TASKS_PER_SERVICE);
   requireIntegerInRange(owner, `${prop}.maxTasks`, spec.maxTasks, 1, MAX_TASKS_PER_SERVICE);
   if (spec.minTasks > spec.maxTasks) {
-    throw new InvalidPropError(owner, `${prop}.minTasks`, `${spec.minTasks} is more than maxTasks (${spec.maxTasks}); allowed: at most maxTasks`);
+    throw new InvalidPropError(
+      owner,
+      `${prop}.minTasks`,
+      `${spec.minTasks} is more than maxTasks (${spec.maxTasks}); allowed: at most maxTasks`,
+    );
   }
   const ownerName = typeof owner === 'string' ? owner : `${owner.constructor.name} '${owner.node.path}'`;
   requireFargateSize(ownerName, 'taskSize', taskSize?.cpu, taskSize?.memory);
@@ -51,7 +59,11 @@ export function requireServiceScalingSpec(owner: IConstruct | string, prop: stri
   spec.policies.forEach((policy, index) => {
     const policyProp = `${prop}.policies[${index}]`;
     if (!(policy instanceof ScalingPolicy)) {
-      throw new InvalidPropError(owner, policyProp, `must be a ScalingPolicy (ScalingPolicy.cpuUtilization(...), ...), got ${describeValue(policy)}`);
+      throw new InvalidPropError(
+        owner,
+        policyProp,
+        `must be a ScalingPolicy (ScalingPolicy.cpuUtilization(...), ...), got ${describeValue(policy)}`,
+      );
     }
     const earlier = seen.get(policy.metric);
     if (earlier !== undefined) {
@@ -63,8 +75,10 @@ export function requireServiceScalingSpec(owner: IConstruct | string, prop: stri
     }
     seen.set(policy.metric, index);
     policy.check(owner, policyProp);
-    if (policy.options.scaleInCooldown !== undefined) requireCooldown(owner, `${policyProp}.scaleInCooldown`, policy.options.scaleInCooldown);
-    if (policy.options.scaleOutCooldown !== undefined) requireCooldown(owner, `${policyProp}.scaleOutCooldown`, policy.options.scaleOutCooldown);
+    if (policy.options.scaleInCooldown !== undefined)
+      requireCooldown(owner, `${policyProp}.scaleInCooldown`, policy.options.scaleInCooldown);
+    if (policy.options.scaleOutCooldown !== undefined)
+      requireCooldown(owner, `${policyProp}.scaleOutCooldown`, policy.options.scaleOutCooldown);
   });
   if (spec.policies.every((policy) => policy.options.disableScaleIn === true)) {
     throw new InvalidPropError(

@@ -31,7 +31,9 @@ function policyNamed(json: any, metric: string): any {
 }
 
 function warningsOf(construct: { node: { findAll(): { node: { metadata: { type: string; data: unknown }[] } }[] } }): unknown[] {
-  return construct.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => m.data));
+  return construct.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => m.data));
 }
 
 describe('ServiceScaling of an ECS service on CPU', () => {
@@ -222,8 +224,12 @@ describe('ServiceScaling of a service that drains a queue', () => {
   test('on an imported cluster warns that RunningTaskCount needs Container Insights', () => {
     const fixture = scalingStack();
     const imported = Cluster.fromClusterArn(fixture.stack, 'Imported', 'arn:aws:ecs:ap-northeast-1:111122223333:cluster/legacy');
-    scale(fixture, spec({ policies: [ScalingPolicy.queueBacklogPerTask({ queue: fixture.queue, backlogPerTask: 100 })] }), { cluster: imported });
-    expect(warningsOf(fixture.stack)).toEqual([expect.stringMatching(/RunningTaskCount \(ECS\/ContainerInsights\).*Container Insights is on/)]);
+    scale(fixture, spec({ policies: [ScalingPolicy.queueBacklogPerTask({ queue: fixture.queue, backlogPerTask: 100 })] }), {
+      cluster: imported,
+    });
+    expect(warningsOf(fixture.stack)).toEqual([
+      expect.stringMatching(/RunningTaskCount \(ECS\/ContainerInsights\).*Container Insights is on/),
+    ]);
   });
 
   test('on an imported cluster with CPU only, no warning (CPU utilisation needs no Container Insights)', () => {
