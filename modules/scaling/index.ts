@@ -6,3 +6,4 @@ export * from './scaling-policy';
 export * from './service-scaling';
 export * from './service-scaling-check';
 export * from './service-scaling-spec';
+export * from './task-scale-in-protection-statements';

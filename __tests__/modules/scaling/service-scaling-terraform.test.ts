@@ -1,7 +1,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
+import { Cluster } from '../../../modules/ecs/cluster';
+import { AppTaskRole } from '../../../modules/iam/app-task-role';
 import { ScalingPolicy } from '../../../modules/scaling/scaling-policy';
+import { taskScaleInProtectionStatements } from '../../../modules/scaling/task-scale-in-protection-statements';
 import {
   expectTerraformSuccess,
   offlineTerraform,
@@ -37,6 +40,12 @@ const offline = offlineTerraform('a stack with a scaled ECS service');
           ],
         }),
       );
+      const legacy = Cluster.fromClusterArn(fixture.stack, 'Legacy', 'arn:aws:ecs:ap-northeast-1:111122223333:cluster/legacy');
+      new AppTaskRole(fixture.stack, 'ProcessingTaskRole', {
+        name: 'processing-task',
+        statements: taskScaleInProtectionStatements(fixture.cluster),
+      });
+      new AppTaskRole(fixture.stack, 'LegacyTaskRole', { name: 'legacy-task', statements: taskScaleInProtectionStatements(legacy) });
       dir = tempDir('ev-pipeline-scaling-tf-');
       writeFileSync(join(dir, 'main.tf.json'), Testing.synth(fixture.stack, true));
       writeOfflineProviderOverride(dir);
@@ -48,13 +57,13 @@ const offline = offlineTerraform('a stack with a scaled ECS service');
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    test('terraform validate accepts the scalable target and the three policies', () => {
+    test("terraform validate accepts the scalable target, the three policies and the task role's protection grant", () => {
       const result = tf('validate', '-json');
       expectTerraformSuccess(result);
       expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
     });
 
-    test('terraform plan creates one target and three target-tracking policies, the backlog one by metric math', () => {
+    test('terraform plan creates one target and three target-tracking policies (the backlog one by metric math) and evaluates the protection grant', () => {
       // WHEN
       expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', '-out=plan.bin'));
       const show = tf('show', '-json', 'plan.bin');
@@ -88,6 +97,11 @@ const offline = offlineTerraform('a stack with a scaled ECS service');
         { name: 'ClusterName', value: 'fleet' },
         { name: 'ServiceName', value: 'data-processing' },
       ]);
+      // Terraform evaluates the replace() in the protection grant: known at plan for an imported cluster's ARN.
+      const rolePolicies = changes.filter((c) => c.type === 'aws_iam_role_policy').map((c) => c.change);
+      expect(rolePolicies).toHaveLength(2);
+      const known = rolePolicies.find((change) => typeof change.after.policy === 'string');
+      expect(JSON.parse(known.after.policy).Statement[0].Resource).toEqual(['arn:aws:ecs:ap-northeast-1:111122223333:task/legacy/*']);
     });
   },
 );
