@@ -21,14 +21,21 @@ function requireCooldown(owner: IConstruct | string, prop: string, value: unknow
 
 /**
  * Checks a scaling spec for a service of tasks of `taskSize`, naming each
- * prop under `prop` as the caller wrote it (`scaling`, `spec.scaling`):
+ * prop under `prop` as the caller wrote it (`scaling`, `spec.scaling`), and
+ * the task size as `taskSizeProp` (`taskSize`, `spec.size`):
  * integer task counts from 1 to 5000 with `minTasks` ≤ `maxTasks`,
  * `maxTasks` × the task size within the budget, at least one policy and at
  * most one per signal, every target in its range, whole-second cooldowns.
  * Whether the policies' queues and load balancers are in the service's
  * stack is checked by {@link ServiceScaling}, which knows the stack.
  */
-export function requireServiceScalingSpec(owner: IConstruct | string, prop: string, spec: ServiceScalingSpec, taskSize: TaskSize): void {
+export function requireServiceScalingSpec(
+  owner: IConstruct | string,
+  prop: string,
+  spec: ServiceScalingSpec,
+  taskSize: TaskSize,
+  taskSizeProp = 'taskSize',
+): void {
   if (spec === undefined || spec === null || typeof spec !== 'object') {
     throw new InvalidPropError(
       owner,
@@ -46,7 +53,7 @@ export function requireServiceScalingSpec(owner: IConstruct | string, prop: stri
     );
   }
   const ownerName = typeof owner === 'string' ? owner : `${owner.constructor.name} '${owner.node.path}'`;
-  requireFargateSize(ownerName, 'taskSize', taskSize?.cpu, taskSize?.memory);
+  requireFargateSize(ownerName, taskSizeProp, taskSize?.cpu, taskSize?.memory);
   requireWithinBudget(owner, prop, spec.maxTasks, taskSize, spec.budget);
   if (!Array.isArray(spec.policies) || spec.policies.length === 0) {
     throw new InvalidPropError(

@@ -265,6 +265,12 @@ describe('requireServiceScalingSpec, for a composite that takes the spec as a pr
     );
   });
 
+  test('names the task size as the composite calls it', () => {
+    expect(() => requireServiceScalingSpec('x', 'spec.scaling', spec(), { cpu: 512, memory: 512 }, 'spec.size')).toThrow(
+      "x: invalid prop 'spec.size.memory': Fargate offers 1024-4096 MiB (4 sizes) with 512 CPU units, got 512",
+    );
+  });
+
   test('accepts a valid spec', () => {
     expect(() => requireServiceScalingSpec('x', 'spec.scaling', spec(), TASK_SIZE)).not.toThrow();
   });
