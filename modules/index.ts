@@ -14,5 +14,6 @@ export * from './monitoring';
 export * from './network';
 export * from './queue';
 export * from './retry';
+export * from './scaling';
 export * from './service';
 export * from './service-connect';

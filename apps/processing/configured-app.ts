@@ -17,6 +17,7 @@ import { openConfiguredRetryQueue, redisConnectionSettings, startServiceMetrics 
 import type { ServiceApp } from '../service-kit/service-app';
 import { startTracing } from '../tracing/start-tracing';
 import { buildApp } from './app';
+import { withTaskScaleInProtection } from './task-scale-in-protection';
 import type { ProcessingSettings } from './settings';
 import type { EvResult, VehicleState } from './vehicle-state';
 
@@ -26,6 +27,8 @@ export interface ConfiguredAppOptions {
   readonly onCredentialsRejected?: (error: RedisConfigurationError) => void;
   /** Extra TLS options of the cache connection (tests: a private CA). @default Node's trusted CAs and NODE_EXTRA_CA_CERTS */
   readonly redisTls?: ConnectionOptions;
+  /** The ECS container agent's URI: the drain holds task scale-in protection while it holds messages. @default ECS_AGENT_URI (set by ECS; unset elsewhere: no protection) */
+  readonly ecsAgentUri?: string;
 }
 
 /** Opens what `settings` configure and builds the app on it (not listening). */
@@ -40,7 +43,7 @@ export async function buildConfiguredApp(settings: ProcessingSettings, options: 
           { keyTtlMs, replicaAcks: settings.redisReplicaAcks },
           { onCredentialsRejected: options.onCredentialsRejected ?? exitOnRejectedCredentials, tls: options.redisTls },
         );
-  const retryQueue = await openConfiguredRetryQueue(settings);
+  const retryQueue = withTaskScaleInProtection(await openConfiguredRetryQueue(settings), options.ecsAgentUri ?? process.env.ECS_AGENT_URI);
   return buildApp({
     ...settings,
     store,
