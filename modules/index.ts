@@ -5,6 +5,7 @@ export * from './core/prop-error';
 export * from './discovery';
 export * from './ecr/repository';
 export * from './ecs';
+export * from './front-door';
 export * from './iam';
 export * from './iam/app-task-role';
 export * from './logs/log-group';
