@@ -256,8 +256,11 @@ export class FrontDoor extends Construct implements IFrontDoor {
     const deregistrationDelay =
       target.deregistrationDelay ?? Duration.seconds(Math.max(30, Math.ceil(target.longestAnswer.toMilliseconds() / 1_000)));
     const drainSeconds = wholeSeconds(this, 'target.deregistrationDelay', deregistrationDelay, 0, 3_600);
-    const startupSeconds = Math.ceil((target.startupTime ?? Duration.seconds(30)).toMilliseconds() / 1_000);
-    requireIntegerInRange(this, 'target.startupTime (seconds)', startupSeconds, 0, 3_600);
+    const startupTime = target.startupTime ?? Duration.seconds(30);
+    if (startupTime.toMilliseconds() < 0 || startupTime.toMilliseconds() > 3_600_000) {
+      throw new InvalidPropError(this, 'target.startupTime', `must be from 0 to 3600 s, got ${startupTime}`);
+    }
+    const startupSeconds = Math.ceil(startupTime.toMilliseconds() / 1_000);
     checkFrontDoorTimeouts(this, {
       idleTimeout,
       longestAnswer: target.longestAnswer,
