@@ -75,6 +75,17 @@ describe('ClientTrustStore with local PEM files', () => {
       revocations_s3_object_version: expect.stringMatching(/^\$\{aws_s3_object\.Trust_RevocationList_[0-9A-F]+\.version_id\}$/),
     });
     expect(store.uploadBucketName).toBeDefined();
+    // The upload bucket is private like the log bucket: TLS-only policy, public access blocked.
+    const [policy] = resources(json, 'aws_s3_bucket_policy');
+    expect(policy.policy).toContain('"Sid" = "DenyInsecureTransport", "Effect" = "Deny"');
+    expect(resources(json, 'aws_s3_bucket_public_access_block')).toEqual([
+      expect.objectContaining({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      }),
+    ]);
   });
 
   test('the front door uploads its CA bundle the same way', () => {

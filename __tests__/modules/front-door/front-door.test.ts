@@ -278,6 +278,11 @@ describe('FrontDoor rejects props that cannot work', () => {
     expect(withCheck({ unhealthyThreshold: 11 })).toThrow(/invalid prop 'target.healthCheck.unhealthyThreshold'/);
   });
 
+  test('a startup time over an hour', () => {
+    const target = { ...frontDoorProps().target, startupTime: Duration.seconds(3_601) };
+    expect(build({ target })).toThrow(/invalid prop 'target.startupTime': must be from 0 to 3600 s, got 3601 s/);
+  });
+
   test('a deregistration delay over an hour', () => {
     const target = { ...frontDoorProps().target, deregistrationDelay: Duration.seconds(3_601) };
     expect(build({ target })).toThrow(/invalid prop 'target.deregistrationDelay': must be a whole number of seconds from 0 to 3600/);
