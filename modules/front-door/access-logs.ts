@@ -36,7 +36,7 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
   'us-gov-east-1': '190560391635',
 };
 
-/** The service principal that writes load balancer access logs in regions opened since August 2022 (and in the others too). */
+/** The service principal that writes load balancer access logs in regions opened since August 2022. */
 export const ELB_LOG_DELIVERY_SERVICE = 'logdelivery.elasticloadbalancing.amazonaws.com';
 
 /** What the lookup of a region without an ELB account yields. */

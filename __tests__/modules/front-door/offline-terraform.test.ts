@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import {
@@ -9,6 +9,7 @@ import {
   FargateService,
   FrontDoor,
   FrontDoorCertificate,
+  logDeliveryStatements,
   MeshSecurityGroup,
   PemObject,
 } from '@ev-pipeline/cdktf-mesh-constructs';
@@ -124,3 +125,60 @@ const available = offline !== undefined;
     });
   });
 });
+
+(available ? describe : describe.skip)(
+  'the access-log delivery statements, evaluated by Terraform for a region given as a variable',
+  () => {
+    let workDir: string;
+    let stackDir: string;
+    let cliConfig: string;
+    const tf = (...args: string[]) => runTerraform(offline!.terraform, cliConfig, stackDir, args);
+
+    beforeAll(() => {
+      // GIVEN the statements for a region that only Terraform knows
+      workDir = tempDir('front-door-log-policy-');
+      const app = new App({ outdir: workDir });
+      const stack = new TerraformStack(app, 'log-policy');
+      const region = new TerraformVariable(stack, 'region', { type: 'string' });
+      new TerraformOutput(stack, 'statements', { value: logDeliveryStatements('arn:aws:s3:::ingest-logs', region.stringValue) });
+      app.synth();
+      stackDir = join(workDir, 'stacks', 'log-policy');
+      cliConfig = writeMirrorCliConfig(workDir, offline!.mirror);
+      expectTerraformSuccess(tf('init', '-input=false'));
+    }, 120_000);
+
+    afterAll(() => {
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
+    });
+
+    const statementsFor = (region: string): any[] => {
+      expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', `-var=region=${region}`, '-out=plan.bin'));
+      const show = tf('show', '-json', 'plan.bin');
+      expectTerraformSuccess(show);
+      return JSON.parse(show.stdout).planned_values.outputs.statements.value;
+    };
+
+    test("a region opened before August 2022 gets the service principal and the region's ELB account", () => {
+      expect(statementsFor('ap-northeast-1')).toEqual([
+        {
+          Sid: 'ElbLogDeliveryService',
+          Effect: 'Allow',
+          Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::ingest-logs/AWSLogs/*',
+        },
+        {
+          Sid: 'ElbLogDeliveryRegionalAccount',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::582318560864:root' },
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::ingest-logs/AWSLogs/*',
+        },
+      ]);
+    }, 60_000);
+
+    test('a region opened since gets the service principal only', () => {
+      expect(statementsFor('ap-southeast-5').map((statement) => statement.Sid)).toEqual(['ElbLogDeliveryService']);
+    }, 60_000);
+  },
+);
