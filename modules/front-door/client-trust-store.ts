@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LbTrustStore } from '@cdktf/provider-aws/lib/lb-trust-store';
 import { LbTrustStoreRevocation } from '@cdktf/provider-aws/lib/lb-trust-store-revocation';
 import { requireNonEmptyString } from '../core/prop-error';
+import { caBundleProblem } from './ca-bundle';
 import { PemObject, type UploadBucket } from './pem-object';
 import { PrivateBucket } from './private-bucket';
 
@@ -48,7 +49,12 @@ export class ClientTrustStore extends Construct {
       this.uploadBucketName = bucket.bucketName;
     }
 
-    const bundle = props.caBundle.bind(this, 'CaBundle', { prop: 'caBundle', label: 'CERTIFICATE', key: CA_BUNDLE_KEY }, uploadBucket);
+    const bundle = props.caBundle.bind(
+      this,
+      'CaBundle',
+      { prop: 'caBundle', label: 'CERTIFICATE', key: CA_BUNDLE_KEY, contentProblem: caBundleProblem },
+      uploadBucket,
+    );
     const store = new LbTrustStore(this, 'Resource', {
       name: props.name,
       caCertificatesBundleS3Bucket: bundle.bucketName,

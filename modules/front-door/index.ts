@@ -1,4 +1,5 @@
 export * from './access-logs';
+export * from './ca-bundle';
 export * from './client-trust-store';
 export * from './front-door';
 export * from './front-door-certificate';

@@ -31,6 +31,8 @@ export interface PemExpectation {
   readonly label: string;
   /** Key of the object in the upload bucket. */
   readonly key: string;
+  /** Why the file's content cannot serve, or undefined when it can. @default only the PEM label is checked */
+  readonly contentProblem?: (pem: string) => string | undefined;
 }
 
 /**
@@ -79,8 +81,8 @@ class LocalPemObject extends PemObject {
     super();
   }
 
-  public bind(scope: Construct, id: string, { prop, label, key }: PemExpectation, bucket?: UploadBucket): S3ObjectLocation {
-    requirePemFile(scope, prop, this.path, label);
+  public bind(scope: Construct, id: string, { prop, label, key, contentProblem }: PemExpectation, bucket?: UploadBucket): S3ObjectLocation {
+    requirePemFile(scope, prop, this.path, label, contentProblem);
     if (bucket === undefined) throw new InvalidPropError(scope, prop, 'a local file needs an upload bucket');
     const asset = new TerraformAsset(scope, `${id}Asset`, { path: this.path, type: AssetType.FILE });
     const object = new S3Object(scope, id, {
@@ -95,8 +97,14 @@ class LocalPemObject extends PemObject {
   }
 }
 
-/** Throws unless `path` is an absolute path to a readable file holding at least one PEM block labelled `label`. */
-function requirePemFile(scope: Construct, prop: string, path: string, label: string): void {
+/** Throws unless `path` is an absolute path to a readable file holding at least one PEM block labelled `label`, whose content has no problem. */
+function requirePemFile(
+  scope: Construct,
+  prop: string,
+  path: string,
+  label: string,
+  contentProblem: ((pem: string) => string | undefined) | undefined,
+): void {
   requireNonEmptyString(scope, prop, path);
   if (Token.isUnresolved(path) || !isAbsolute(path)) {
     throw new InvalidPropError(scope, prop, `PemObject.fromFile needs an absolute path known at synthesis, got '${path}'`);
@@ -108,4 +116,6 @@ function requirePemFile(scope: Construct, prop: string, path: string, label: str
   if (!text.includes(`-----BEGIN ${label}-----`)) {
     throw new InvalidPropError(scope, prop, `'${basename(path)}' holds no PEM block '-----BEGIN ${label}-----'`);
   }
+  const problem = contentProblem?.(text);
+  if (problem !== undefined) throw new InvalidPropError(scope, prop, `'${basename(path)}': ${problem}`);
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { LbTrustStore } from '@cdktf/provider-aws/lib/lb-trust-store';
@@ -116,6 +116,19 @@ describe('ClientTrustStore rejects sources that cannot work', () => {
     expect(build(PemObject.fromFile(key))).toThrow(/invalid prop 'caBundle': 'ca.key' holds no PEM block '-----BEGIN CERTIFICATE-----'/);
     expect(build(PemObject.fromFile(ca.caPem), PemObject.fromFile(ca.caPem))).toThrow(
       /invalid prop 'revocationList': 'ca.pem' holds no PEM block '-----BEGIN X509 CRL-----'/,
+    );
+  });
+
+  test("a client's own certificate in the CA bundle, or a block that is not a certificate", () => {
+    const mixed = join(ca.dir, 'mixed.pem');
+    writeFileSync(mixed, readFileSync(ca.caPem, 'utf8') + readFileSync(ca.leafPem, 'utf8'));
+    expect(build(PemObject.fromFile(mixed))).toThrow(
+      /invalid prop 'caBundle': 'mixed.pem': certificate 2 of 2 \(CN=VIN0000000000001\) is not a CA certificate \(basic constraints CA:TRUE\)/,
+    );
+    const garbled = join(ca.dir, 'garbled.pem');
+    writeFileSync(garbled, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+    expect(build(PemObject.fromFile(garbled))).toThrow(
+      /invalid prop 'caBundle': 'garbled.pem': certificate 1 of 1 does not parse as X.509/,
     );
   });
 

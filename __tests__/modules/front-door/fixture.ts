@@ -12,6 +12,8 @@ export interface TestCa {
   readonly dir: string;
   readonly caPem: string;
   readonly crlPem: string;
+  /** A client (leaf) certificate the CA issued, with basic constraints CA:FALSE. */
+  readonly leafPem: string;
   readonly remove: () => void;
 }
 
@@ -43,7 +45,35 @@ export function makeTestCa(): TestCa {
     ].join('\n'),
   );
   openssl(['ca', '-config', 'ca.cnf', '-gencrl', '-keyfile', 'ca.key', '-cert', 'ca.pem', '-out', 'crl.pem'], dir);
-  return { dir, caPem: join(dir, 'ca.pem'), crlPem: join(dir, 'crl.pem'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=VIN0000000000001'], dir);
+  writeFileSync(join(dir, 'leaf.ext'), 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\n');
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-extfile',
+      'leaf.ext',
+      '-out',
+      'leaf.pem',
+    ],
+    dir,
+  );
+  return {
+    dir,
+    caPem: join(dir, 'ca.pem'),
+    crlPem: join(dir, 'crl.pem'),
+    leafPem: join(dir, 'leaf.pem'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A certificate ARN of the test account. */
