@@ -16,13 +16,18 @@ export interface FrontDoorTimeouts {
 
 /** The prop names the timeouts were given as, for messages. */
 export interface FrontDoorTimeoutProps {
+  /** Name of the idle timeout prop. */
   readonly idleTimeout: string;
+  /** Name of the longest-answer prop. */
   readonly longestAnswer: string;
+  /** Name of the keep-alive prop. */
   readonly keepAliveTimeout: string;
+  /** Name of the deregistration-delay prop. */
   readonly deregistrationDelay: string;
 }
 
-const DEFAULT_PROP_NAMES: FrontDoorTimeoutProps = {
+/** The prop names of `FrontDoorProps`, the default of {@link checkFrontDoorTimeouts}. */
+export const FRONT_DOOR_TIMEOUT_PROPS: FrontDoorTimeoutProps = {
   idleTimeout: 'idleTimeout',
   longestAnswer: 'target.longestAnswer',
   keepAliveTimeout: 'target.keepAliveTimeout',
@@ -41,7 +46,11 @@ const DEFAULT_PROP_NAMES: FrontDoorTimeoutProps = {
  * 3. deregistration delay >= longest answer — otherwise a deployment or a
  *    scale-in cuts requests in flight.
  */
-export function checkFrontDoorTimeouts(construct: IConstruct | string, timeouts: FrontDoorTimeouts, props = DEFAULT_PROP_NAMES): void {
+export function checkFrontDoorTimeouts(
+  construct: IConstruct | string,
+  timeouts: FrontDoorTimeouts,
+  props: FrontDoorTimeoutProps = FRONT_DOOR_TIMEOUT_PROPS,
+): void {
   const idle = timeouts.idleTimeout.toMilliseconds();
   const longest = timeouts.longestAnswer.toMilliseconds();
   const keepAlive = timeouts.keepAliveTimeout.toMilliseconds();
