@@ -58,6 +58,8 @@ export interface AccessLogsBindOptions {
   readonly bucketPrefix: string;
   /** The stack's region (may be a Terraform reference), to choose the log-delivery principal. */
   readonly region: string;
+  /** Let `terraform destroy` delete a bucket created here with its log files. */
+  readonly forceDestroy: boolean;
 }
 
 export interface NewAccessLogBucketOptions {
@@ -96,12 +98,13 @@ class NewBucketAccessLogs extends FrontDoorAccessLogs {
     super();
   }
 
-  public bind(scope: Construct, { bucketPrefix, region }: AccessLogsBindOptions): BoundAccessLogs {
+  public bind(scope: Construct, { bucketPrefix, region, forceDestroy }: AccessLogsBindOptions): BoundAccessLogs {
     const expirationDays = this.options.expirationDays ?? 90;
     requireIntegerInRange(scope, 'accessLogs.expirationDays', expirationDays, 1, 36_500);
     const bucket = new PrivateBucket(scope, 'AccessLogBucket', {
       bucketPrefix,
       expirationDays,
+      forceDestroy,
       policyStatements: (bucketArn) => logDeliveryStatements(bucketArn, region),
     });
     return { bucketName: bucket.bucketName, dependsOn: [bucket.policy] };

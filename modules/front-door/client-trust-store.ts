@@ -15,6 +15,8 @@ export interface ClientTrustStoreProps {
   readonly revocationList?: PemObject;
   /** Prefix of the name of the bucket local files are uploaded to (lowercase, at most 37 characters). @default `${name}-trust-` */
   readonly uploadBucketPrefix?: string;
+  /** Let `terraform destroy` delete the upload bucket with its objects. @default false */
+  readonly forceDestroyUploadBucket?: boolean;
 }
 
 /** Key of the CA bundle in the upload bucket. */
@@ -44,6 +46,7 @@ export class ClientTrustStore extends Construct {
       const bucket = new PrivateBucket(this, 'UploadBucket', {
         bucketPrefix: props.uploadBucketPrefix ?? `${props.name}-trust-`,
         versioned: true,
+        forceDestroy: props.forceDestroyUploadBucket ?? false,
       });
       uploadBucket = { bucketName: bucket.bucketName, dependsOn: [bucket.versioning!, bucket.policy] };
       this.uploadBucketName = bucket.bucketName;

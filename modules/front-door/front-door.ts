@@ -121,6 +121,13 @@ export interface FrontDoorProps {
   readonly idleTimeout?: Duration;
   /** Protect the load balancer from deletion (turn off for stacks that are destroyed). @default true */
   readonly deletionProtection?: boolean;
+  /**
+   * Let `terraform destroy` delete the buckets the front door created (access
+   * logs, uploaded trust store files) with their objects, for stacks that are
+   * thrown away; otherwise the buckets outlive a destroy while they hold objects.
+   * @default false
+   */
+  readonly destroyBucketsWithStack?: boolean;
   /** Add a listener on port 80 that only redirects to HTTPS (301). @default false (port 80 closed) */
   readonly redirectHttp?: boolean;
   /** Where access logs go. @default FrontDoorAccessLogs.toNewBucket() (90 days) */
@@ -293,6 +300,7 @@ export class FrontDoor extends Construct implements IFrontDoor {
     const accessLogs = (props.accessLogs ?? FrontDoorAccessLogs.toNewBucket()).bind(this, {
       bucketPrefix: `${name}-logs-`,
       region: props.region,
+      forceDestroy: props.destroyBucketsWithStack ?? false,
     });
     const lb = new Lb(this, 'LoadBalancer', {
       name,
@@ -347,6 +355,7 @@ export class FrontDoor extends Construct implements IFrontDoor {
       name: `${name}-trust`,
       caBundle: props.mutualTls.caBundle,
       ...(props.mutualTls.revocationList ? { revocationList: props.mutualTls.revocationList } : {}),
+      forceDestroyUploadBucket: props.destroyBucketsWithStack ?? false,
     });
     this.trustStoreArn = trustStore.trustStoreArn;
 

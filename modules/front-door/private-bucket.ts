@@ -16,6 +16,8 @@ export interface PrivateBucketProps {
   readonly expirationDays?: number;
   /** Keep every version of each object (a changed object gets a new version ID). @default false */
   readonly versioned?: boolean;
+  /** Let `terraform destroy` delete the bucket with its objects (for stacks that are thrown away); otherwise a bucket with objects stays. @default false */
+  readonly forceDestroy?: boolean;
   /**
    * Statements added to the bucket policy after the TLS-only deny: given the
    * bucket's ARN, a list of policy statement objects, or a Terraform
@@ -47,7 +49,7 @@ export class PrivateBucket extends Construct {
     requireNonEmptyString(this, 'bucketPrefix', props.bucketPrefix);
     if (props.expirationDays !== undefined) requireIntegerInRange(this, 'expirationDays', props.expirationDays, 1, 36_500);
 
-    const bucket = new S3Bucket(this, 'Resource', { bucketPrefix: props.bucketPrefix });
+    const bucket = new S3Bucket(this, 'Resource', { bucketPrefix: props.bucketPrefix, forceDestroy: props.forceDestroy ?? false });
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
 

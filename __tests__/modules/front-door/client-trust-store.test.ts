@@ -55,7 +55,7 @@ describe('ClientTrustStore with local PEM files', () => {
     // THEN
     const synth = Testing.synth(stack);
     const json = JSON.parse(synth);
-    expect(resources(json, 'aws_s3_bucket')).toEqual([expect.objectContaining({ bucket_prefix: 'vehicles-trust-' })]);
+    expect(resources(json, 'aws_s3_bucket')).toEqual([expect.objectContaining({ bucket_prefix: 'vehicles-trust-', force_destroy: false })]);
     expect(synth).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
     const objects = resources(json, 'aws_s3_object');
     expect(objects.map((object) => object.key).sort()).toEqual([CA_BUNDLE_KEY, REVOCATION_LIST_KEY]);

@@ -148,6 +148,15 @@ describe('FrontDoor with its options', () => {
     expect(frontDoor.healthCheckGracePeriodSeconds).toBe(12 + 3 * 15);
   });
 
+  test('keeps its buckets on destroy unless destroyBucketsWithStack', () => {
+    const kept = newStack();
+    new FrontDoor(kept, 'FrontDoor', frontDoorProps());
+    expect(resources(synthJson(kept), 'aws_s3_bucket').map((bucket) => bucket.force_destroy)).toEqual([false]);
+    const thrownAway = newStack();
+    new FrontDoor(thrownAway, 'FrontDoor', frontDoorProps({ destroyBucketsWithStack: true, deletionProtection: false }));
+    expect(resources(synthJson(thrownAway), 'aws_s3_bucket').map((bucket) => bucket.force_destroy)).toEqual([true]);
+  });
+
   test('the deregistration delay defaults to the longest answer when that exceeds 30 s', () => {
     const stack = newStack();
     new FrontDoor(
