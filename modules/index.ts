@@ -7,6 +7,7 @@ export * from './core/prop-problems';
 export * from './discovery';
 export * from './ecr/repository';
 export * from './ecs';
+export * from './front-door';
 export * from './iam';
 export * from './iam/app-task-role';
 export * from './logs/log-group';
