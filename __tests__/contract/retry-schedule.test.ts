@@ -1,4 +1,11 @@
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, callTimeoutMs, retryScheduleBudgetMs, type RetryPolicySpec } from '../../contract/retry-policy';
+import {
+  ENVOY_DEFAULT_BACKOFF,
+  PROCESSING_CALL_TIMEOUT_MS,
+  PROCESSING_RETRY_POLICY,
+  callTimeoutMs,
+  retryScheduleBudgetMs,
+  type RetryPolicySpec,
+} from '../../contract/retry-policy';
 import { worstCaseBackoffMs } from '../../modules/retry/retry-schedule';
 import { LOCAL_DATA_PROCESSING_URL, DATA_INGESTION, EV_PATH, serviceUrl } from '../../contract/services';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, idempotencyKeyProblem } from '../../contract/ev-payload';

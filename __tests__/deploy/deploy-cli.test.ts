@@ -19,7 +19,33 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ACCOUNT, BOOTSTRAP_IMAGE, CLUSTER, CONTAINER, FAMILY, FakeClock, NEW_DIGEST, NEW_IMAGE, OLD_DIGEST, REGION, REGISTRY, REPOSITORY, SERVICE, SERVICE_CONNECT, T0, TAGS, appMeshTaskDefinition, deployArgs, deployment, described, event, runCli, service, serviceConnectTaskDefinition, taskDefinitionArn } from './fixtures';
+import {
+  ACCOUNT,
+  BOOTSTRAP_IMAGE,
+  CLUSTER,
+  CONTAINER,
+  FAMILY,
+  FakeClock,
+  NEW_DIGEST,
+  NEW_IMAGE,
+  OLD_DIGEST,
+  REGION,
+  REGISTRY,
+  REPOSITORY,
+  SERVICE,
+  SERVICE_CONNECT,
+  T0,
+  TAGS,
+  appMeshTaskDefinition,
+  deployArgs,
+  deployment,
+  described,
+  event,
+  runCli,
+  service,
+  serviceConnectTaskDefinition,
+  taskDefinitionArn,
+} from './fixtures';
 
 const ecs = mockClient(ECSClient);
 const ecr = mockClient(ECRClient);

@@ -2,7 +2,14 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformOutput, TerraformVariable, type TerraformStack } from 'cdktf';
 import { DeployRole, type DeployRoleProps } from '../../modules/iam/deploy-role';
-import { findProviderMirror, findTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  findProviderMirror,
+  findTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 import { newStack, onlyResource, synthJson } from './fixture';
 
 const ACCOUNT = '123456789012';

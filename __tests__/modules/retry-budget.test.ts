@@ -10,7 +10,12 @@ import { VirtualService, VirtualServiceProvider } from '../../modules/app-mesh/v
 import { VirtualNode } from '../../modules/app-mesh/virtual-node';
 import { VirtualNodeListener } from '../../modules/app-mesh/virtual-node-listener';
 import { ServiceDiscovery } from '../../modules/app-mesh/service-discovery';
-import { attemptsWithinBudget, STRICT_RETRY_BUDGET_CONTEXT, worstCaseBackoffMs, worstCaseScheduleMs } from '../../modules/retry/retry-schedule';
+import {
+  attemptsWithinBudget,
+  STRICT_RETRY_BUDGET_CONTEXT,
+  worstCaseBackoffMs,
+  worstCaseScheduleMs,
+} from '../../modules/retry/retry-schedule';
 import { meshWithRouter, node } from './fixture';
 
 /** Retry gateway and connection errors 12 times, 5 s per attempt: 13 attempts. */

@@ -1,7 +1,10 @@
 import { ContainerHealthCheck, HttpProbeRuntime } from '../../modules/ecs/container-health-check';
 import { OtelCollectorSidecar } from '../../modules/service-connect/otel-collector-sidecar';
 import { READINESS_GATE_IMAGE } from '../../modules/service-connect/readiness-gate';
-import { ServiceConnectTaskDefinition, type ServiceConnectTaskDefinitionProps } from '../../modules/service-connect/service-connect-task-definition';
+import {
+  ServiceConnectTaskDefinition,
+  type ServiceConnectTaskDefinitionProps,
+} from '../../modules/service-connect/service-connect-task-definition';
 import { newStack, onlyResource, synthJson } from './fixture';
 
 const COLLECTOR = OtelCollectorSidecar.awsDistro({

@@ -6,7 +6,14 @@ import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-g
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SharedStateCache, type SharedStateCacheProps } from '../../modules/cache/shared-state-cache';
 import { SHARED_STATE_USER_ACCESS } from '../../contract/shared-state';
-import { findProviderMirror, findTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  findProviderMirror,
+  findTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 import { newStack, onlyResource, refOf, resources, synthJson } from './fixture';
 
 Testing.setupJest();

@@ -8,7 +8,14 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { expectTerraformSuccess, offlineTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  expectTerraformSuccess,
+  offlineTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGE = '@ev-pipeline/cdktf-mesh-constructs';

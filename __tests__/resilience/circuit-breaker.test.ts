@@ -5,7 +5,11 @@
  */
 import type Redis from 'ioredis';
 import { BrokenCircuitError, CircuitBreaker } from '../../apps/resilience/circuit-breaker/circuit-breaker';
-import { CircuitState, type CircuitBreakerSettings, type CircuitBreakerStore } from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
+import {
+  CircuitState,
+  type CircuitBreakerSettings,
+  type CircuitBreakerStore,
+} from '../../apps/resilience/circuit-breaker/circuit-breaker-store';
 import { MAX_WINDOW_BUCKETS, MemoryCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/memory-circuit-breaker-store';
 import { RedisCircuitBreakerStore } from '../../apps/resilience/circuit-breaker/redis-circuit-breaker-store';
 import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';

@@ -6,7 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedRetryQueue, ReceiptHandleInvalidError, parseMessageFileName, queueDirectories } from '../../apps/resilience/retry-queue/embedded-retry-queue';
+import {
+  EmbeddedRetryQueue,
+  ReceiptHandleInvalidError,
+  parseMessageFileName,
+  queueDirectories,
+} from '../../apps/resilience/retry-queue/embedded-retry-queue';
 
 const WORKER = join(__dirname, 'fixtures', 'queue-worker.ts');
 let dir: string;

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { findProviderMirror, findTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  findProviderMirror,
+  findTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CDKTF_CLI = join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf.js');

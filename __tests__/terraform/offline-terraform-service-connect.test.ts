@@ -4,7 +4,14 @@ import { join, resolve } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Cluster, HttpNamespace, ServiceSecurityGroup, ServiceConnectService, ServiceImage } from '@ev-pipeline/cdktf-mesh-constructs';
-import { expectTerraformSuccess, offlineTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  expectTerraformSuccess,
+  offlineTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE_VARS = join(ROOT, 'terraform', 'example.tfvars');

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expectTerraformSuccess, offlineTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../helpers/terraform';
+import {
+  expectTerraformSuccess,
+  offlineTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE_VARS = join(ROOT, 'terraform', 'example.tfvars');

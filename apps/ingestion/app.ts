@@ -4,7 +4,12 @@
  * parking → circuit breaker → app-mode retries (`RETRY_MODE=app`) → HTTP pool.
  */
 import { PipelineMetric } from '../../contract/metrics';
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, type RetryBackoffSpec } from '../../contract/retry-policy';
+import {
+  ENVOY_DEFAULT_BACKOFF,
+  PROCESSING_CALL_TIMEOUT_MS,
+  PROCESSING_RETRY_POLICY,
+  type RetryBackoffSpec,
+} from '../../contract/retry-policy';
 import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../contract/services';
 import { VehicleAuth } from '../../contract/vehicle-auth';
 import { CircuitBreaker } from '../resilience/circuit-breaker/circuit-breaker';

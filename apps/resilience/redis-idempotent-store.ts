@@ -12,7 +12,14 @@ import type Redis from 'ioredis';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../contract/shared-state';
 import { DependencyUnavailableError } from './dependency-unavailable-error';
 import type { ApplyOutcome, IdempotentStore, Transition } from './idempotent-store';
-import { closeRedis, connectRedis, requireConnected, unavailableOrSelf, type RedisConnectionOptions, type RedisConnectionSettings } from './redis-connection';
+import {
+  closeRedis,
+  connectRedis,
+  requireConnected,
+  unavailableOrSelf,
+  type RedisConnectionOptions,
+  type RedisConnectionSettings,
+} from './redis-connection';
 
 /** What the store is called in errors and readiness answers. */
 export const SHARED_STATE_STORE = 'shared-state store';

@@ -9,7 +9,14 @@
  * ~60 lines, mirrors Envoy's semantics one for one and is testable without
  * fake timers.
  */
-import { ENVOY_DEFAULT_BACKOFF, retriesOnConnectionError, retriesOnReset, retryableStatusCodes, type RetryBackoffSpec, type RetryPolicySpec } from '../../contract/retry-policy';
+import {
+  ENVOY_DEFAULT_BACKOFF,
+  retriesOnConnectionError,
+  retriesOnReset,
+  retryableStatusCodes,
+  type RetryBackoffSpec,
+  type RetryPolicySpec,
+} from '../../contract/retry-policy';
 import { UpstreamFailure, UpstreamFailureError, classifyUpstreamError } from './upstream-failure';
 
 /** One attempt: must honour `signal` (abort the request when it fires). */

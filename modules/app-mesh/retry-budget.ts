@@ -1,7 +1,13 @@
 import type { IValidation } from 'constructs';
 import { Duration } from '../core/duration';
 import type { RetryPolicy } from '../retry/retry-policy';
-import { attemptsWithinBudget, reportRetryBudgetFinding, smallestTimeout, worstCaseScheduleMs, type PathTimeout } from '../retry/retry-schedule';
+import {
+  attemptsWithinBudget,
+  reportRetryBudgetFinding,
+  smallestTimeout,
+  worstCaseScheduleMs,
+  type PathTimeout,
+} from '../retry/retry-schedule';
 import type { Route } from './route';
 import { VirtualNode } from './virtual-node';
 import { VirtualService } from './virtual-service';

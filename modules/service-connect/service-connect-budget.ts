@@ -4,7 +4,13 @@ import { ENVOY_DEFAULT_BACKOFF } from '../retry/retry-backoff';
 import type { InProcessRetries } from './in-process-retries';
 import type { IServiceConnectServer } from './service-connect-server';
 import type { CallPathBudget } from '../retry/call-path-budget';
-import { attemptsWithinBudget, reportRetryBudgetFinding, smallestTimeout, worstCaseScheduleMs, type PathTimeout } from '../retry/retry-schedule';
+import {
+  attemptsWithinBudget,
+  reportRetryBudgetFinding,
+  smallestTimeout,
+  worstCaseScheduleMs,
+  type PathTimeout,
+} from '../retry/retry-schedule';
 
 /*
  * The retry budget of a Service Connect call path, client → server.

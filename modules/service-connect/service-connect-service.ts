@@ -18,7 +18,14 @@ import type { OtelCollectorSidecar } from './otel-collector-sidecar';
 import { RECOMMENDED_PROXY_HEADROOM, type ProxyHeadroom } from './proxy-headroom';
 import { ServerPortAccess } from './server-port-access';
 import { ServiceConnectBudgetValidation, type ServiceConnectCaller } from './service-connect-budget';
-import { clientAliasUrl, DEFAULT_PER_REQUEST_TIMEOUT, ImportedServiceConnectServer, type ClientAlias, type IServiceConnectServer, type ServiceConnectServerAttributes } from './service-connect-server';
+import {
+  clientAliasUrl,
+  DEFAULT_PER_REQUEST_TIMEOUT,
+  ImportedServiceConnectServer,
+  type ClientAlias,
+  type IServiceConnectServer,
+  type ServiceConnectServerAttributes,
+} from './service-connect-server';
 import type { ServiceConnectPlatform } from './service-connect-platform';
 import { ServiceConnectTaskDefinition } from './service-connect-task-definition';
 import { renderServiceConnectTls, ServiceConnectTlsRole, type ServiceConnectTlsOptions } from './service-connect-tls';

@@ -4,7 +4,14 @@ import { describeValue, InvalidPropError, requireIntegerInRange } from '../core/
 import { PropProblems, propNames } from '../core/prop-problems';
 import { Repository, type IRepository } from '../ecr/repository';
 import type { AppSecret } from '../ecs/app-secret';
-import { FargateService, type CapacityProviderStrategyItem, type DeploymentCircuitBreaker, type ExternallyManaged, type FargateServiceProps, type LoadBalancerAttachment } from '../ecs/fargate-service';
+import {
+  FargateService,
+  type CapacityProviderStrategyItem,
+  type DeploymentCircuitBreaker,
+  type ExternallyManaged,
+  type FargateServiceProps,
+  type LoadBalancerAttachment,
+} from '../ecs/fargate-service';
 import type { PolicyStatement } from '../iam/policy-statement';
 import type { IRole } from '../iam/role';
 import { TaskExecutionRole } from '../iam/task-execution-role';

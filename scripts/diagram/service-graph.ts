@@ -14,7 +14,21 @@
  *   service whose container environment holds a URL to that alias.
  * Uses: a container environment variable whose value refers to a queue or a cache.
  */
-import { list, refOf, refsIn, resourceKey, StackJson, type ContainerJson, type DurationJson, type EcsServiceJson, type EnvironmentVariable, type MetricAlarmJson, type RouteJson, type TerraformJson, type VirtualNodeJson } from './terraform-json';
+import {
+  list,
+  refOf,
+  refsIn,
+  resourceKey,
+  StackJson,
+  type ContainerJson,
+  type DurationJson,
+  type EcsServiceJson,
+  type EnvironmentVariable,
+  type MetricAlarmJson,
+  type RouteJson,
+  type TerraformJson,
+  type VirtualNodeJson,
+} from './terraform-json';
 
 /** An ECS service. */
 export interface ServiceNode {

@@ -12,7 +12,12 @@ import type { RetryQueueSettings } from '../../../contract/retry-queue';
 import { buildConfiguredApp } from '../../../apps/processing/configured-app';
 import { readProcessingSettings } from '../../../apps/processing/settings';
 import { SAMPLE_EVENT } from '../sample-event';
-import { AGENT_RETRY_PAUSE_MS, DEFAULT_PROTECTION_MINUTES, protectWhileHolding, TaskScaleInProtection } from '../../../apps/processing/task-scale-in-protection';
+import {
+  AGENT_RETRY_PAUSE_MS,
+  DEFAULT_PROTECTION_MINUTES,
+  protectWhileHolding,
+  TaskScaleInProtection,
+} from '../../../apps/processing/task-scale-in-protection';
 import { RetryQueueDrainer } from '../../../apps/resilience/retry-queue-drainer';
 import { EmbeddedRetryQueue } from '../../../apps/resilience/retry-queue/embedded-retry-queue';
 

@@ -10,7 +10,7 @@ import {
   FrontDoor,
   FrontDoorCertificate,
   logDeliveryStatements,
-  MeshSecurityGroup,
+  ServiceSecurityGroup,
   PemObject,
 } from '@ev-pipeline/cdktf-mesh-constructs';
 import {
@@ -52,7 +52,7 @@ const available = offline !== undefined;
       deletionProtection: false,
       redirectHttp: true,
     });
-    const tasks = new MeshSecurityGroup(stack, 'Tasks', { name: 'ingestion-tasks', vpcId: 'vpc-0123456789abcdef0' });
+    const tasks = new ServiceSecurityGroup(stack, 'Tasks', { name: 'ingestion-tasks', vpcId: 'vpc-0123456789abcdef0' });
     const connection = frontDoor.connectService(stack, 'IngestionFromFrontDoor', {
       containerName: 'data-ingestion',
       serviceSecurityGroupId: tasks.securityGroupId,

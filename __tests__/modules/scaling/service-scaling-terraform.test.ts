@@ -5,7 +5,14 @@ import { Cluster } from '../../../modules/ecs/cluster';
 import { AppTaskRole } from '../../../modules/iam/app-task-role';
 import { ScalingPolicy } from '../../../modules/scaling/scaling-policy';
 import { taskScaleInProtectionStatements } from '../../../modules/scaling/task-scale-in-protection-statements';
-import { expectTerraformSuccess, offlineTerraform, runTerraform, tempDir, writeMirrorCliConfig, writeOfflineProviderOverride } from '../../helpers/terraform';
+import {
+  expectTerraformSuccess,
+  offlineTerraform,
+  runTerraform,
+  tempDir,
+  writeMirrorCliConfig,
+  writeOfflineProviderOverride,
+} from '../../helpers/terraform';
 import { scale, scalingStack, spec } from './scaling-fixture';
 
 const offline = offlineTerraform('a stack with a scaled ECS service');

@@ -2,7 +2,13 @@
  * A circuit breaker's state in this process only: each ingestion replica
  * decides on its own. Used when no `REDIS_URL` is configured.
  */
-import { CircuitState, DEFAULT_CIRCUIT_BREAKER_SETTINGS, type CallPermit, type CircuitBreakerSettings, type CircuitBreakerStore } from './circuit-breaker-store';
+import {
+  CircuitState,
+  DEFAULT_CIRCUIT_BREAKER_SETTINGS,
+  type CallPermit,
+  type CircuitBreakerSettings,
+  type CircuitBreakerStore,
+} from './circuit-breaker-store';
 
 /** Most buckets a window may have (`windowMs / bucketMs`): the ring is summed on every failure, so it stays small. */
 export const MAX_WINDOW_BUCKETS = 1_000;

@@ -12,7 +12,13 @@
 import type Redis from 'ioredis';
 import { CIRCUIT_BREAKER_KEY_PREFIX } from '../../../contract/shared-state';
 import { closeRedis, connectRedis, requireConnected, type RedisConnectionOptions, type RedisConnectionSettings } from '../redis-connection';
-import { CircuitState, DEFAULT_CIRCUIT_BREAKER_SETTINGS, type CallPermit, type CircuitBreakerSettings, type CircuitBreakerStore } from './circuit-breaker-store';
+import {
+  CircuitState,
+  DEFAULT_CIRCUIT_BREAKER_SETTINGS,
+  type CallPermit,
+  type CircuitBreakerSettings,
+  type CircuitBreakerStore,
+} from './circuit-breaker-store';
 
 /** KEYS[1] state hash. ARGV now, openDurationMs, halfOpenScoutCalls. Returns {kind, generation, retryAfterMs, state}. */
 const ACQUIRE_SCRIPT = `
