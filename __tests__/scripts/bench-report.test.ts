@@ -409,7 +409,16 @@ describe('the text report', () => {
       writeFileSync(join(dir, 'rows.tsv'), FASTIFY_ALONE);
       const run = spawnSync(
         process.execPath,
-        ['--import', 'tsx', 'scripts/bench-report.ts', join(dir, 'rows.tsv'), '--chart', join(dir, 'chart.svg'), '--setup', '10 s runs'],
+        [
+          '--import',
+          'tsx',
+          'scripts/bench/bench-report.ts',
+          join(dir, 'rows.tsv'),
+          '--chart',
+          join(dir, 'chart.svg'),
+          '--setup',
+          '10 s runs',
+        ],
         {
           cwd: ROOT,
           encoding: 'utf8',
@@ -455,7 +464,7 @@ test("the bench's payload is the article's sample event", () => {
       const run = spawnSync(
         'bash',
         [
-          join(ROOT, 'scripts', 'bench.sh'),
+          join(ROOT, 'scripts', 'bench', 'bench.sh'),
           '--no-build',
           ...['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', ...args],
           ...['--ingestion-port', String(ingestion), '--processing-port', String(processing)],
@@ -507,7 +516,7 @@ test("the bench's payload is the article's sample event", () => {
   }, 120_000);
 
   test('asking for a Go variant without GO_REFERENCE_DIR is a usage error', () => {
-    const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {
+    const run = spawnSync('bash', ['scripts/bench/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {
       cwd: ROOT,
       env: env(),
       encoding: 'utf8',

@@ -10,7 +10,7 @@
 # of the same processing — the ceiling of any Node ingestion on this machine.
 # Prints medians, min–max, each service's peak RSS and CPU time per request,
 # and the Node/Go ratios, and draws the medians as an SVG chart
-# (scripts/bench-report.ts; docs/benchmark.svg by default).
+# (scripts/bench/bench-report.ts; docs/benchmark.svg by default).
 #
 # Every measurement starts processing, then ingestion pointed at it, on
 # 127.0.0.1 (logs to /dev/null), waits for GET /health-check, warms up at the
@@ -30,7 +30,7 @@
 # Needs wrk and curl; go for the Go side.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench_dir="$root/scripts/bench"
 # tsx's loader by path, so that TypeScript runs from whatever directory the script is called in.
 tsx_loader="$(cd "$root" && node -p "require.resolve('tsx')")"
@@ -227,5 +227,5 @@ for round in $(seq "$rounds"); do
   done
 done
 echo
-node --import "$tsx_loader" "$root/scripts/bench-report.ts" "$rows" --chart "$chart" \
+node --import "$tsx_loader" "$bench_dir/bench-report.ts" "$rows" --chart "$chart" \
   --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $(nproc) cores (load average $load_before before the run), Node $(node --version)"

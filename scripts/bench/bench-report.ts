@@ -3,13 +3,13 @@
  * and, with --chart, draws their medians as an SVG chart
  * (scripts/bench/bench-chart.ts).
  *
- * Usage: node --import tsx scripts/bench-report.ts ROWS.tsv [--chart FILE.svg] [--setup "how it was measured"]
+ * Usage: node --import tsx scripts/bench/bench-report.ts ROWS.tsv [--chart FILE.svg] [--setup "how it was measured"]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { benchChart } from './bench/bench-chart';
-import { distinct, FASTIFY, isGoVariant, parseRows, summarise } from './bench/bench-rows';
-import { benchReport } from './bench/bench-text-report';
+import { benchChart } from './bench-chart';
+import { distinct, FASTIFY, isGoVariant, parseRows, summarise } from './bench-rows';
+import { benchReport } from './bench-text-report';
 
 const { values, positionals } = parseArgs({
   options: { chart: { type: 'string' }, setup: { type: 'string', default: '' } },
