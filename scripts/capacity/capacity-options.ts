@@ -9,11 +9,22 @@ import { REGION_PRICES } from './prices';
 
 /** A bad command line: names the option as the user wrote it. */
 export class CapacityOptionError extends Error {
-  constructor(option: string, value: string | undefined, allowed: string) {
-    super(value === undefined ? `--${option} is required: ${allowed}` : `--${option} ${value}: ${allowed}`);
+  constructor(option: string | undefined, value: string | undefined, allowed: string) {
+    super(
+      option === undefined ? allowed : value === undefined ? `--${option} is required: ${allowed}` : `--${option} ${value}: ${allowed}`,
+    );
     this.name = 'CapacityOptionError';
   }
 }
+
+/** `--option -5` as `--option=-5`, so that a negative number reaches the check that names it instead of looking like an option. */
+const joinNegativeValues = (argv: readonly string[]): string[] =>
+  argv.reduce<string[]>((out, arg) => {
+    const last = out[out.length - 1];
+    if (/^-\d|^-\.\d/.test(arg) && last?.startsWith('--') && !last.includes('=')) out[out.length - 1] = `${last}=${arg}`;
+    else out.push(arg);
+    return out;
+  }, []);
 
 /** What an environment of the stacks gives the model: task sizes, fewest tasks, log retention. */
 export interface EnvironmentDefaults {
@@ -122,9 +133,9 @@ function numberOption(
 export function parseCapacityCommand(argv: readonly string[], defaults: RepositoryDefaults): CapacityCommand | undefined {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv), options: OPTIONS, allowPositionals: false, strict: true });
   } catch (error) {
-    throw new CapacityOptionError('help', undefined, `${(error as Error).message}\n${USAGE}`);
+    throw new CapacityOptionError(undefined, undefined, `${(error as Error).message}\n${USAGE}`);
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help === true) return undefined;
