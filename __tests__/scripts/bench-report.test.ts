@@ -496,6 +496,7 @@ describe('the CPU per request record', () => {
     loadAverageBefore: 1.5,
     durationSeconds: 10,
     warmupSeconds: 5,
+    warmupRequests: 15_000,
   };
 
   test("holds per implementation each service's CPU per request and the per-round sums, with the host and how it ran", () => {

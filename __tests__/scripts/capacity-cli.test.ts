@@ -118,6 +118,7 @@ function benchRecord(): string {
     loadAverageBefore: 0.5,
     durationSeconds: 10,
     warmupSeconds: 5,
+    warmupRequests: 15_000,
   });
   return JSON.stringify(record);
 }

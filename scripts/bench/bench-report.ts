@@ -4,7 +4,7 @@
  * --cpu-json writes the CPU time per request as JSON (cpu-per-request.ts).
  *
  * Usage: node --import tsx scripts/bench/bench-report.ts ROWS.tsv [--chart FILE.svg] [--setup "how it was measured"]
- *          [--cpu-json FILE.json --host "CPU model" --cores N --go "go version" --load-average L --duration S --warmup S]
+ *          [--cpu-json FILE.json --host "CPU model" --cores N --go "go version" --load-average L --duration S --warmup S --warmup-requests N]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +25,7 @@ const { values, positionals } = parseArgs({
     'load-average': { type: 'string', default: '' },
     duration: { type: 'string', default: '0' },
     warmup: { type: 'string', default: '0' },
+    'warmup-requests': { type: 'string', default: '0' },
   },
   allowPositionals: true,
 });
@@ -62,6 +63,7 @@ if (values['cpu-json'] !== undefined) {
     loadAverageBefore: Number.isFinite(loadAverage) ? loadAverage : null,
     durationSeconds: Number(values.duration),
     warmupSeconds: Number(values.warmup),
+    warmupRequests: Number(values['warmup-requests']),
   });
   mkdirSync(dirname(values['cpu-json']), { recursive: true });
   writeFileSync(values['cpu-json'], `${JSON.stringify(record, null, 2)}\n`);

@@ -45,7 +45,9 @@ usage() {
 Usage: npm run bench -- [options]
   --rounds N            interleaved rounds (3)
   --duration S          seconds per measured wrk run (10)
-  --warmup S            seconds of load before measuring, at the highest connection count (5: Node needs 4–5 s)
+  --warmup S            seconds of one warm-up run, at the highest connection count (5)
+  --warmup-requests N   warm-up runs repeat until N requests were answered, 60 s at most (15000: Node's JIT
+                        needs about 15,000 requests; on a starved machine 5 s gives it a few hundred)
   --connections "16 64" wrk connection counts
   --loads "post unique" loads to run
   --impls LIST          fastify, go-faithful, go-tuned (all three when GO_REFERENCE_DIR is set, else fastify),
@@ -66,6 +68,8 @@ USAGE
 rounds=3
 duration=10
 warmup=5
+warmup_requests=15000
+warmup_max_seconds=60
 connections="16 64"
 loads="post unique"
 impls=""
@@ -82,6 +86,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --warmup-requests) warmup_requests="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --loads) loads="$2"; shift 2 ;;
     --impls) impls="$2"; shift 2 ;;
@@ -233,7 +238,16 @@ measure() {
   if [ "$pin" -eq 1 ]; then ingestion="taskset -c 0 $ingestion" processing="taskset -c 1 $processing"; fi
   start_service processing "$processing_port" "$processing"
   start_service ingestion "$ingestion_port" "$ingestion" "${ingestion_env[@]}"
-  if [ "$warmup" -gt 0 ]; then run_wrk "$load" "$max_c" "$warmup" >/dev/null; fi
+  # Warm up by requests answered, not by time: Node compiles its hot paths after some thousands of requests,
+  # which a starved machine serves in far more than 5 s.
+  if [ "$warmup" -gt 0 ]; then
+    local warmed=0 spent=0
+    while :; do
+      line="$(run_wrk "$load" "$max_c" "$warmup")"
+      warmed=$((warmed + $(field requests "$line"))) spent=$((spent + warmup))
+      if [ "$warmed" -ge "$warmup_requests" ] || [ "$spent" -ge "$warmup_max_seconds" ]; then break; fi
+    done
+  fi
   for c in $connections; do
     ingestion_ticks="$(cpu_ticks ingestion)" processing_ticks="$(cpu_ticks processing)"
     line="$(run_wrk "$load" "$c" "$duration")"
@@ -265,8 +279,8 @@ go_version=""
 if [[ " $impls " == *" go-"* ]]; then go_version="$(go version 2>/dev/null || true)"; fi
 echo
 node --import "$tsx_loader" "$bench_dir/bench-report.ts" "$rows" --chart "$chart" --cpu-json "$cpu_json" \
-  --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $([ "$pin" -eq 0 ] || echo 'ingestion on CPU 0 and processing on CPU 1, ')$host, $(nproc) cores (load average $load_before before the run), Node $(node --version)" \
-  --host "$host" --cores "$(nproc)" --go "$go_version" --load-average "$load_before" --duration "$duration" --warmup "$warmup"
+  --setup "${duration} s runs after a warm-up of ${warmup_requests} requests (${warmup} s runs, ${warmup_max_seconds} s at most), wrk -t1, $([ "$pin" -eq 0 ] || echo 'ingestion on CPU 0 and processing on CPU 1, ')$host, $(nproc) cores (load average $load_before before the run), Node $(node --version)" \
+  --host "$host" --cores "$(nproc)" --go "$go_version" --load-average "$load_before" --duration "$duration" --warmup "$warmup" --warmup-requests "$warmup_requests"
 echo "Rows: $rows"
 if [ "$update_docs" -eq 0 ]; then
   echo "The committed docs/benchmark.svg and docs/bench/cpu-per-request.json are unchanged; --update-docs writes them."

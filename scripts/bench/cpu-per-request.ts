@@ -54,7 +54,10 @@ export interface RunSetup {
   /** The 1-minute load average before the run: other work on the machine. */
   readonly loadAverageBefore: number | null;
   readonly durationSeconds: number;
+  /** Seconds of one warm-up run. */
   readonly warmupSeconds: number;
+  /** Requests the warm-up runs answered at least (they repeat until then, 60 s at most). */
+  readonly warmupRequests: number;
 }
 
 export interface CpuPerRequestRecord extends RunSetup {
