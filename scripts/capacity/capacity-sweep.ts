@@ -1,7 +1,7 @@
 /**
  * The model over a range of fleet sizes, and the fleet sizes where a
- * component stops scaling linearly: a cache node type or shard layout
- * changes, the load balancer needs another instance, a FIFO queue would hit
+ * component stops scaling linearly: the cache needs a larger node type or
+ * cluster mode, the load balancer needs another instance, a FIFO queue would hit
  * its throughput limit, interface endpoints become cheaper than the NAT
  * gateways, a service outgrows its floor of tasks or the ECS quota.
  */
@@ -34,15 +34,12 @@ export function knees(results: readonly CapacityResult[]): Knee[] {
   for (let i = 1; i < results.length; i++) {
     const [before, after] = [results[i - 1], results[i]];
     const at = after.input.vehicles;
-    if (after.cache.nodeType !== before.cache.nodeType || after.cache.clusterMode !== before.cache.clusterMode) {
-      found.push({
-        vehicles: at,
-        component: 'cache',
-        text:
-          after.cache.clusterMode && !before.cache.clusterMode
-            ? `cache: cluster mode (${after.cache.shards} × ${after.cache.nodeType})`
-            : `cache: ${after.cache.nodeType}`,
-      });
+    // One node type after another while one node holds it all; then cluster mode, whose cheapest shard type may change with every step.
+    if (!after.cache.clusterMode && after.cache.nodeType !== before.cache.nodeType) {
+      found.push({ vehicles: at, component: 'cache', text: `cache: ${after.cache.nodeType}` });
+    }
+    if (after.cache.clusterMode && !before.cache.clusterMode) {
+      found.push({ vehicles: at, component: 'cache', text: `cache: cluster mode (${after.cache.shards} × ${after.cache.nodeType})` });
     }
     if (after.cache.overLimit && !before.cache.overLimit) {
       found.push({ vehicles: at, component: 'cache', text: `cache: over ${AWS_LIMITS.cacheShardsPerCluster.value} shards` });
