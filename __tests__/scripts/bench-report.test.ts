@@ -1,10 +1,13 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { axisScale, benchChart, wrap, xmlText } from '../../scripts/bench/bench-chart';
 import { parseRows, summarise, type Row } from '../../scripts/bench/bench-rows';
+import { ratiosToGo } from '../../scripts/bench/bench-ratios';
 import { benchReport } from '../../scripts/bench/bench-text-report';
+import { cpuPerRequestRecord } from '../../scripts/bench/cpu-per-request';
+import { judgeSpeedTarget } from '../../scripts/bench/speed-target';
 import { SAMPLE_EVENT } from '../apps/sample-event';
 import { freeLoopbackPort } from '../../scripts/launch/redis-server';
 import { tempDir } from '../helpers/terraform';
@@ -157,26 +160,26 @@ const WITH_RSS = rowsText({
     ],
   },
 });
+/** Post at 64 connections with the CPU columns: the Fastify pipeline, the Node floor and go-faithful. */
+const WITH_CPU_POST: Record<string, Round[]> = {
+  fastify: [
+    [8000, 15, 95.0, 70.0, 120, 70],
+    [8600, 14, 97.5, 72.0, 110, 66],
+    [7400, 16, 96.2, 71.1, 130, 72],
+  ],
+  'node-floor': [
+    [9000, 12, 90.0, 70.0, 95, 68],
+    [9500, 11, 91.0, 71.0, 90, 64],
+    [8700, 13, 90.5, 70.5, 100, 70],
+  ],
+  'go-faithful': [
+    [7000, 20, 14.0, 11.0, 200, 95],
+    [7100, 21, 14.5, 11.2, 196, 94],
+    [6900, 19, 13.8, 10.9, 205, 100],
+  ],
+};
 /** With the CPU columns, a Go variant and the Node floor. */
-const WITH_CPU = rowsText({
-  'post/64': {
-    fastify: [
-      [8000, 15, 95.0, 70.0, 120, 70],
-      [8600, 14, 97.5, 72.0, 110, 66],
-      [7400, 16, 96.2, 71.1, 130, 72],
-    ],
-    'node-floor': [
-      [9000, 12, 90.0, 70.0, 95, 68],
-      [9500, 11, 91.0, 71.0, 90, 64],
-      [8700, 13, 90.5, 70.5, 100, 70],
-    ],
-    'go-faithful': [
-      [7000, 20, 14.0, 11.0, 200, 95],
-      [7100, 21, 14.5, 11.2, 196, 94],
-      [6900, 19, 13.8, 10.9, 205, 100],
-    ],
-  },
-});
+const WITH_CPU = rowsText({ 'post/64': WITH_CPU_POST });
 /** As bench.sh writes rows where /proc gives no VmHWM. */
 const RSS_NAN = rowsText({
   'post/64': {
@@ -374,26 +377,71 @@ describe('the text report', () => {
     expect(lines.find((line) => line.startsWith('post   64    node-floor vs go-faithful'))).toMatch(/req\/s ×1\.29 .* CPU\/request ×0\.55/);
   });
 
-  test('older rows without CPU: no CPU table and no CPU ratio', () => {
+  test('older rows without CPU: no CPU table and no CPU ratio (the speed target says it was not recorded)', () => {
     for (const text of [WITH_GO, WITH_RSS]) {
       const lines = benchReport(parseRows(text));
-      expect(lines.some((line) => /CPU/.test(line.replace(RATIOS, '')))).toBe(false);
+      const target = lines.findIndex((line) => line.startsWith('Speed target'));
+      expect(lines.slice(0, target).some((line) => /CPU/.test(line.replace(RATIOS, '')))).toBe(false);
     }
   });
 
-  test('with the Go reference: ratios per round and the targets at 64 connections', () => {
+  test('with the Go reference but no CPU columns: ratios per round, and the speed target not met for want of CPU time', () => {
     const lines = benchReport(parseRows(WITH_GO));
     expect(lines).toContain(RATIOS);
     expect(lines.find((line) => line.startsWith('post   64    fastify    vs go-faithful'))).toMatch(/req\/s ×1\.14 .* p99 ×0\.75/);
-    expect(lines).toContain('Targets of the Fastify pipeline at 64 connections against the Go reference as the article wrote it:');
-    expect(lines).toContain('  post: throughput ×1.14 (target ≥ 1.20), p99 ×0.75 (target ≤ 1.00): NOT met');
-    expect(lines).toContain('  unique: throughput ×1.29 (target ≥ 1.20), p99 ×0.73 (target ≤ 1.00): met');
+    expect(lines.slice(lines.findIndex((line) => line.startsWith('Speed target')) + 1)).toEqual([
+      '  post: CPU/request not recorded (target ≤ 0.90), p99 ×0.75 (target ≤ 1.00): NOT met',
+      '  unique: CPU/request not recorded (target ≤ 0.90), p99 ×0.73 (target ≤ 1.00): NOT met',
+      '  Speed target: NOT MET',
+    ]);
   });
 
-  test("the Node floor gets ratios too, but the targets are the Fastify pipeline's alone", () => {
+  test("the Node floor gets ratios too, but the target is the Fastify pipeline's alone, and a load not measured fails it", () => {
     const lines = benchReport(parseRows(WITH_CPU));
-    const targets = lines.slice(lines.findIndex((line) => line.startsWith('Targets')) + 1);
-    expect(targets).toEqual(['  post: throughput ×1.14 (target ≥ 1.20), p99 ×0.75 (target ≤ 1.00): NOT met']);
+    // per round (120+70)/(200+95), (110+66)/(196+94), (130+72)/(205+100): median 0.64; p99 15/20, 14/21, 16/19: median 0.75
+    expect(lines.slice(lines.findIndex((line) => line.startsWith('Speed target')) + 1)).toEqual([
+      '  post: CPU/request ×0.64 (target ≤ 0.90), p99 ×0.75 (target ≤ 1.00): met',
+      '  unique: not measured',
+      '  Speed target: NOT MET',
+    ]);
+  });
+
+  test('the speed target is met when both loads are at most 0.9× the CPU per request and at most the p99 of go-faithful', () => {
+    const verdict = (uniqueFastifyCpu: [number, number][]) =>
+      judgeSpeedTarget(
+        ratiosToGo(
+          parseRows(
+            rowsText({
+              'post/64': WITH_CPU_POST,
+              'unique/64': {
+                fastify: uniqueFastifyCpu.map(([ingestion, processing], i) => [9000, 16 - i, 90, 70, ingestion, processing] as Round),
+                'go-faithful': [
+                  [7000, 22, 14, 11, 200, 100],
+                  [7100, 22, 14, 11, 200, 95],
+                  [6900, 23, 14, 11, 205, 100],
+                ],
+              },
+            }),
+          ),
+        ),
+      )!;
+    // unique per round 260/300, 250/295, 270/305: median 0.867 ≤ 0.9
+    expect(
+      verdict([
+        [180, 80],
+        [170, 80],
+        [180, 90],
+      ]),
+    ).toMatchObject({ met: true, missing: [] });
+    // 275/300, 260/295, 290/305: median 0.917 > 0.9
+    const notMet = verdict([
+      [180, 95],
+      [170, 90],
+      [190, 100],
+    ]);
+    expect(notMet.met).toBe(false);
+    expect(notMet.loads.find((load) => load.load === 'unique')).toMatchObject({ met: false });
+    expect(notMet.loads.find((load) => load.load === 'unique')!.cpuPerRequestRatio).toBeCloseTo(275 / 300, 6);
   });
 
   test('without it: the Fastify pipeline alone, said so, with no ratio and no target', () => {
@@ -409,7 +457,16 @@ describe('the text report', () => {
       writeFileSync(join(dir, 'rows.tsv'), FASTIFY_ALONE);
       const run = spawnSync(
         process.execPath,
-        ['--import', 'tsx', 'scripts/bench-report.ts', join(dir, 'rows.tsv'), '--chart', join(dir, 'chart.svg'), '--setup', '10 s runs'],
+        [
+          '--import',
+          'tsx',
+          'scripts/bench/bench-report.ts',
+          join(dir, 'rows.tsv'),
+          '--chart',
+          join(dir, 'chart.svg'),
+          '--setup',
+          '10 s runs',
+        ],
         {
           cwd: ROOT,
           encoding: 'utf8',
@@ -427,6 +484,61 @@ describe('the text report', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('the CPU per request record', () => {
+  const setup = {
+    host: 'AMD EPYC',
+    cores: 2,
+    date: '2026-12-07T19:00:00.000Z',
+    node: 'v20.20.2',
+    go: 'go version go1.19.8 linux/amd64',
+    loadAverageBefore: 1.5,
+    durationSeconds: 10,
+    warmupSeconds: 5,
+    warmupRequests: 15_000,
+  };
+
+  test("holds per implementation each service's CPU per request and the per-round sums, with the host and how it ran", () => {
+    const record = cpuPerRequestRecord(parseRows(WITH_CPU), setup);
+    expect(record).toMatchObject({ version: 1, ...setup, rounds: 3, connections: [64] });
+    expect(record.measurements.find((m) => m.impl === 'fastify')).toMatchObject({
+      load: 'post',
+      conns: 64,
+      rounds: 3,
+      rps: { median: 8000, min: 7400, max: 8600 },
+      ingestionUs: { median: 120, min: 110, max: 130 },
+      processingUs: { median: 70, min: 66, max: 72 },
+      // per round 120+70, 110+66, 130+72
+      totalUs: { median: 190, min: 176, max: 202 },
+    });
+  });
+
+  test('holds the per-round CPU ratios to Go and the speed target', () => {
+    const record = cpuPerRequestRecord(parseRows(WITH_CPU), setup);
+    // 190/295, 176/290, 202/305
+    expect(record.ratios.find((r) => r.impl === 'fastify' && r.versus === 'go-faithful')!.cpuPerRequest).toEqual({
+      median: 0.644,
+      min: 0.607,
+      max: 0.662,
+    });
+    expect(record.speedTarget).toEqual({
+      cpuPerRequestRatioMax: 0.9,
+      p99RatioMax: 1,
+      conns: 64,
+      versus: 'go-faithful',
+      loads: [{ load: 'post', cpuPerRequestRatio: 0.644, p99Ratio: 0.75, met: true }],
+      met: false,
+    });
+  });
+
+  test('without CPU columns or Go: nulls where nothing was measured, valid JSON', () => {
+    const record = cpuPerRequestRecord(parseRows(FASTIFY_ALONE), setup);
+    expect(record.measurements[0].ingestionUs).toEqual({ median: null, min: null, max: null });
+    expect(record.ratios).toEqual([]);
+    expect(record.speedTarget).toBeNull();
+    expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+  });
 });
 
 const wrk = spawnSync('sh', ['-c', 'command -v wrk && command -v curl'], { encoding: 'utf8' }).status === 0;
@@ -455,11 +567,11 @@ test("the bench's payload is the article's sample event", () => {
       const run = spawnSync(
         'bash',
         [
-          join(ROOT, 'scripts', 'bench.sh'),
+          join(ROOT, 'scripts', 'bench', 'bench.sh'),
           '--no-build',
           ...['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', ...args],
           ...['--ingestion-port', String(ingestion), '--processing-port', String(processing)],
-          ...['--out', out, '--chart', join(out, 'chart.svg')],
+          ...['--out', out],
         ],
         { cwd: out, env: env(), encoding: 'utf8', timeout: 100_000 },
       );
@@ -491,7 +603,14 @@ test("the bench's payload is the article's sample event", () => {
       }
       expect(run.stdout).toMatch(/Peak RSS under load/);
       expect(run.stdout).toMatch(/CPU time per request/);
-      expect(existsSync(join(out, 'chart.svg'))).toBe(true);
+      // the chart and the CPU record go to the output folder, not over the committed docs
+      expect(existsSync(join(out, 'benchmark.svg'))).toBe(true);
+      expect(run.stdout).toMatch(/The committed docs\/benchmark.svg and docs\/bench\/cpu-per-request.json are unchanged/);
+      const record = JSON.parse(readFileSync(join(out, 'cpu-per-request.json'), 'utf8'));
+      expect(record).toMatchObject({ version: 1, cores: expect.any(Number), durationSeconds: 1, warmupSeconds: 0, speedTarget: null });
+      expect(record.host).not.toBe('');
+      expect(record.measurements.map((m: { load: string }) => m.load)).toEqual(['post', 'unique']);
+      expect(record.measurements[0].ingestionUs.median).toBeGreaterThan(10);
     });
   }, 120_000);
 
@@ -506,8 +625,28 @@ test("the bench's payload is the article's sample event", () => {
     });
   }, 120_000);
 
+  test('without wrk it says how to install it, and measures nothing', () => {
+    const bin = tempDir('bench-path-');
+    try {
+      for (const tool of ['node', 'cut', 'dirname']) {
+        const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        symlinkSync(found, join(bin, tool));
+      }
+      const run = spawnSync('/bin/bash', [join(ROOT, 'scripts', 'bench', 'bench.sh'), '--no-build'], {
+        cwd: ROOT,
+        env: { ...env(), PATH: bin },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/bench: wrk is not installed/);
+      expect(run.stderr).toMatch(/apt-get install -y wrk curl golang-go golang-github-gorilla-mux-dev/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   test('asking for a Go variant without GO_REFERENCE_DIR is a usage error', () => {
-    const run = spawnSync('bash', ['scripts/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {
+    const run = spawnSync('bash', ['scripts/bench/bench.sh', '--no-build', '--impls', 'fastify go-faithful'], {
       cwd: ROOT,
       env: env(),
       encoding: 'utf8',

@@ -6,13 +6,12 @@
  * request (median and min–max over the rounds); then each Node
  * implementation's ratios to each Go variant, computed per round (the
  * implementations ran back to back) and summarised as median and min–max;
- * then the Fastify pipeline's targets at 64 connections. Without Go rows it
+ * then the Fastify pipeline's speed target (scripts/bench/speed-target.ts). Without Go rows it
  * says that the Node side was measured alone.
  */
+import { ratiosToGo } from './bench-ratios';
 import { distinct, FASTIFY, isGoVariant, median, summarise, type Row, type Spread, type Summary } from './bench-rows';
-
-/** The throughput and p99 targets against the Go reference as the article wrote it, at 64 connections. */
-export const TARGET = { versus: 'go-faithful', conns: 64, rpsRatio: 1.2, p99Ratio: 1 } as const;
+import { judgeSpeedTarget, SPEED_TARGET, type SpeedVerdict } from './speed-target';
 
 const range = (values: readonly number[], digits: number): string =>
   `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
@@ -57,50 +56,35 @@ export function benchReport(rows: readonly Row[]): string[] {
 
   lines.push('');
   lines.push('Node / Go, per round (req/s ratio: higher is better; p99 and CPU per request ratios: lower is better)');
-  const targets: string[] = [];
-  for (const load of distinct(rows.map((row) => row.load))) {
-    for (const conns of distinct(rows.map((row) => row.conns))) {
-      for (const node of nodeImpls) {
-        for (const go of goVariants) {
-          const pairs = distinct(rows.map((row) => row.round)).flatMap((round) => {
-            const find = (impl: string) =>
-              rows.find((row) => row.load === load && row.conns === conns && row.round === round && row.impl === impl);
-            const ours = find(node);
-            const theirs = find(go);
-            return ours !== undefined && theirs !== undefined
-              ? [{ rps: ours.rps / theirs.rps, p99: ours.p99 / theirs.p99, cpu: cpuPerRequest(ours) / cpuPerRequest(theirs) }]
-              : [];
-          });
-          if (pairs.length === 0) continue;
-          const rpsRatios = pairs.map((pair) => pair.rps);
-          const p99Ratios = pairs.map((pair) => pair.p99);
-          const cpuRatios = pairs.map((pair) => pair.cpu).filter((cpu) => !Number.isNaN(cpu));
-          const cpu = cpuRatios.length === 0 ? '' : `   ${ratio('CPU/request', cpuRatios)}`;
-          lines.push(
-            `${pad(load, 7)}${pad(String(conns), 6)}${pad(node, 11)}vs ${pad(go, 12)} ${ratio('req/s', rpsRatios)}   ${ratio('p99', p99Ratios)}${cpu}`,
-          );
-          if (node === FASTIFY && conns === TARGET.conns && go === TARGET.versus) {
-            const [rpsRatio, p99Ratio] = [median(rpsRatios), median(p99Ratios)];
-            const met = rpsRatio >= TARGET.rpsRatio && p99Ratio <= TARGET.p99Ratio;
-            targets.push(
-              `${load}: throughput ×${rpsRatio.toFixed(2)} (target ≥ ${TARGET.rpsRatio.toFixed(2)}), ` +
-                `p99 ×${p99Ratio.toFixed(2)} (target ≤ ${TARGET.p99Ratio.toFixed(2)}): ${met ? 'met' : 'NOT met'}`,
-            );
-          }
-        }
-      }
-    }
+  for (const r of ratiosToGo(rows)) {
+    const cpu = r.cpuPerRequest.length === 0 ? '' : `   ${ratio('CPU/request', r.cpuPerRequest)}`;
+    lines.push(
+      `${pad(r.load, 7)}${pad(String(r.conns), 6)}${pad(r.impl, 11)}vs ${pad(r.versus, 12)} ${ratio('req/s', r.rps)}   ${ratio('p99', r.p99)}${cpu}`,
+    );
   }
-  if (targets.length > 0) {
-    lines.push('');
-    lines.push(`Targets of the Fastify pipeline at ${TARGET.conns} connections against the Go reference as the article wrote it:`);
-    lines.push(...targets.map((target) => `  ${target}`));
-  }
+  const verdict = judgeSpeedTarget(ratiosToGo(rows));
+  if (verdict !== undefined) lines.push('', ...speedTargetLines(verdict));
   return lines;
 }
 
-/** Both services' CPU time per request of one run, µs; NaN when not recorded. */
-const cpuPerRequest = (row: Row): number => row.ingestionCpuUs + row.processingCpuUs;
+/** The speed target's lines: per load the CPU-per-request and p99 ratios against their limits, then the verdict. */
+export function speedTargetLines(verdict: SpeedVerdict): string[] {
+  const { conns, versus, cpuPerRequestRatio, p99Ratio } = SPEED_TARGET;
+  const lines = [
+    `Speed target at ${conns} connections: both Fastify services together ≤ ×${cpuPerRequestRatio.toFixed(2)} the CPU time per request ` +
+      `of ${versus} (the Go services as the article wrote them), p99 ≤ ×${p99Ratio.toFixed(2)} theirs, on ${SPEED_TARGET.loads.join(' and ')}:`,
+  ];
+  for (const load of verdict.loads) {
+    const cpu = Number.isNaN(load.cpuPerRequestRatio) ? 'not recorded' : `×${load.cpuPerRequestRatio.toFixed(2)}`;
+    lines.push(
+      `  ${load.load}: CPU/request ${cpu} (target ≤ ${cpuPerRequestRatio.toFixed(2)}), p99 ×${load.p99Ratio.toFixed(2)} ` +
+        `(target ≤ ${p99Ratio.toFixed(2)}): ${load.met ? 'met' : 'NOT met'}`,
+    );
+  }
+  if (verdict.missing.length > 0) lines.push(`  ${verdict.missing.join(', ')}: not measured`);
+  lines.push(`  Speed target: ${verdict.met ? 'MET' : 'NOT MET'}`);
+  return lines;
+}
 
 /** `name ×median (min–max)` of per-round ratios. */
 const ratio = (name: string, values: readonly number[]): string => `${name} ×${median(values).toFixed(2)} (${range(values, 2)})`;

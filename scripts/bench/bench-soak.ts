@@ -3,11 +3,11 @@
  * that memory stays flat and latency does not drift.
  *
  * Starts both built services (`dist/`, after `npm run build`) on loopback as
- * `scripts/bench.sh` runs them (logs on, to /dev/null; no Redis, no retry
+ * `scripts/bench/bench.sh` runs them (logs on, to /dev/null; no Redis, no retry
  * queue: processing keeps keys and vehicles in memory, the case that needs
- * bounds), each with `scripts/bench-soak-memory-probe.cjs` preloaded, which
+ * bounds), each with `scripts/bench/bench-soak-memory-probe.cjs` preloaded, which
  * appends `process.memoryUsage()` to a file every 10 s (no endpoint). Then
- * runs wrk with `scripts/bench-soak-unique.lua` (a distinct event per
+ * runs wrk with `scripts/bench/bench-soak-unique.lua` (a distinct event per
  * request) for one minute at a time, back to back, `--minutes` times; every
  * `--sample-seconds` reads each service's RSS from `/proc/<pid>/status` and
  * its heap from the probe's latest line.
@@ -34,8 +34,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MEMORY_MAX_KEYS } from '../apps/resilience/idempotent-store';
-import { formatTable } from './drill/stats';
+import { DEFAULT_MEMORY_MAX_KEYS } from '../../apps/resilience/idempotent-store';
+import { formatTable } from '../drill/stats';
 
 const USAGE = `Usage: npm run bench:soak -- [options]
   --minutes N          minutes of load, one wrk run each (10; 2 to 180)
@@ -48,7 +48,7 @@ const USAGE = `Usage: npm run bench:soak -- [options]
   --out DIR            where the samples go (bench-results/, git-ignored)
   --no-build           do not run \`npm run build\` first`;
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const MINUTE_MS = 60_000;
 /** A wrk run that has not ended this long after its minute is killed. */
 const WRK_GRACE_MS = 30_000;
@@ -190,7 +190,7 @@ function startService(name: ServiceName, port: number, env: Record<string, strin
   for (const variable of ['REDIS_URL', 'RETRY_QUEUE_URL', 'RETRY_QUEUE_DIR', 'NODE_OPTIONS']) delete inherited[variable];
   const child = spawn(
     process.execPath,
-    ['--require', join(ROOT, 'scripts', 'bench-soak-memory-probe.cjs'), join(ROOT, 'dist', 'apps', name, 'server.js')],
+    ['--require', join(ROOT, 'scripts', 'bench', 'bench-soak-memory-probe.cjs'), join(ROOT, 'dist', 'apps', name, 'server.js')],
     {
       env: {
         ...inherited,
@@ -259,7 +259,7 @@ function runWrkMinute(url: string, minute: number, connections: number): Promise
   return new Promise((resolve, reject) => {
     const wrk = spawn(
       'wrk',
-      ['-t1', `-c${connections}`, '-d60s', '--timeout', '5s', '-s', join(ROOT, 'scripts', 'bench-soak-unique.lua'), url],
+      ['-t1', `-c${connections}`, '-d60s', '--timeout', '5s', '-s', join(ROOT, 'scripts', 'bench', 'bench-soak-unique.lua'), url],
       {
         env: { ...process.env, SOAK_RUN: String(minute) },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,14 +4,14 @@
 # validation on; logs to /dev/null) with `node --cpu-prof`, drives ingestion
 # with wrk for a warm-up and a measured run, stops both with SIGTERM (the
 # profiles are written at exit) and prints the top self-time entries of each
-# (scripts/cpu-profile-top.ts, measured run only). Logs go to /dev/null, as in
+# (scripts/bench/cpu-profile-top.ts, measured run only). Logs go to /dev/null, as in
 # the benchmark; stderr is kept next to the profiles.
 #
 # Loads come from the Go reference's harness (GO_REFERENCE_DIR): `post`
 # (bench/ev-post.lua, one payload) or `unique` (bench/ev-unique.lua, a
 # distinct event per request).
 #
-# Usage: GO_REFERENCE_DIR=... scripts/profile-services.sh [--load post|unique]
+# Usage: GO_REFERENCE_DIR=... scripts/bench/profile-services.sh [--load post|unique]
 #          [--connections 64] [--warmup 5] [--duration 15] [--out DIR] [--no-build]
 #          [--node-flags "..."]    extra flags for both node processes (e.g. --trace-gc)
 #          [--no-profile]          no profiler: only the CPU time per request (from /proc)
@@ -22,7 +22,7 @@
 # also count time a preempted process waited inside a system call.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 reference="${GO_REFERENCE_DIR:-}"
 load=post connections=64 warmup=5 duration=15 out="$root/bench-results/profiles" build=1 node_flags="" profile=1
 ingestion_port=13100 processing_port=13101
@@ -98,6 +98,6 @@ for name in ingestion processing; do
   echo
   echo "== $name ($run/$name)"
   # The profile starts when the process does: the measured run, in seconds since then.
-  node --import tsx "$root/scripts/cpu-profile-top.ts" "$run/$name"/*.cpuprofile --top 25 \
+  node --import tsx "$root/scripts/bench/cpu-profile-top.ts" "$run/$name"/*.cpuprofile --top 25 \
     --from "$(echo "$measure_from - ${spawned[$name]} + 0.5" | bc)" --to "$(echo "$measure_to - ${spawned[$name]}" | bc)"
 done

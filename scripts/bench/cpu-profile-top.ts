@@ -5,7 +5,7 @@
  * (idle excluded). Used to find where each service spends its CPU under load
  * (docs/services.md, "Where the CPU goes").
  *
- * Usage: node --import tsx scripts/cpu-profile-top.ts <file.cpuprofile> [--top N] [--from S --to S]
+ * Usage: node --import tsx scripts/bench/cpu-profile-top.ts <file.cpuprofile> [--top N] [--from S --to S]
  *   --from/--to: only the samples between S seconds after the profile's start and S seconds.
  */
 import { readFileSync } from 'node:fs';

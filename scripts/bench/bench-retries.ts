@@ -10,11 +10,11 @@
  *                            [--duration 4] [--warmup 1] [--no-redis]
  */
 import { parseArgs } from 'node:util';
-import { probe503Rate } from './drill/client';
-import { startPipelineCluster } from './drill/cluster';
-import { localLauncher } from './launch/pipeline-launcher';
-import { measureLatency, type LatencyResult } from './drill/latency';
-import { formatTable, ms, percentile } from './drill/stats';
+import { probe503Rate } from '../drill/client';
+import { startPipelineCluster } from '../drill/cluster';
+import { localLauncher } from '../launch/pipeline-launcher';
+import { measureLatency, type LatencyResult } from '../drill/latency';
+import { formatTable, ms, percentile } from '../drill/stats';
 
 const USAGE = `Usage: npm run bench:retries -- [options]
   --rates 0,0.1,0.3   FAULT_503_RATE values, one fresh pipeline each

@@ -17,9 +17,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const PROBE = join(ROOT, 'scripts', 'bench-synth-rss-probe.cjs');
+const PROBE = join(ROOT, 'scripts', 'bench', 'bench-synth-rss-probe.cjs');
 const STACK_FILE = join('stacks', 'ev-pipeline-dev', 'cdk.tf.json');
 const CACHE_DIR = join(ROOT, '.tmp', 'synth-app');
 /** The README's command must answer within this; the app must stay within all three. */

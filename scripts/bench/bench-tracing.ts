@@ -27,9 +27,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { localLauncher } from './launch/pipeline-launcher';
-import { formatTable, percentile } from './drill/stats';
-import { OtlpReceiver } from './tracing/otlp-receiver';
+import { localLauncher } from '../launch/pipeline-launcher';
+import { formatTable, percentile } from '../drill/stats';
+import { OtlpReceiver } from '../tracing/otlp-receiver';
 
 const USAGE = `Usage: npm run bench:tracing -- [options]
   --rounds N            rounds; every round drives all cases at once; the tables give medians (10)
@@ -41,7 +41,7 @@ const USAGE = `Usage: npm run bench:tracing -- [options]
   --rate R              offer at most R requests per second per case (paced connections): CPU per request compared at the
                         same load, instead of each case as fast as it goes (unset)`;
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 /** A tracing configuration to measure. */
 type Case = 'off' | 'on' | 'unsampled';

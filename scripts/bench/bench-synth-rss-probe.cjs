@@ -2,7 +2,7 @@
 // on exit, appends the process's peak resident set size in KB and the CPU time
 // it used (user + system) in microseconds, one line per process, to the file
 // BENCH_RSS_FILE names (a file, not stderr: the cdktf CLI swallows its app's
-// stderr), for scripts/bench-synth.mjs.
+// stderr), for scripts/bench/bench-synth.mjs.
 const { appendFileSync } = require('node:fs');
 
 process.on('exit', () => {

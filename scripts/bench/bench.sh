@@ -9,8 +9,12 @@
 # node:http forwarder with ingestion's undici pool and nothing else, in front
 # of the same processing — the ceiling of any Node ingestion on this machine.
 # Prints medians, min–max, each service's peak RSS and CPU time per request,
-# and the Node/Go ratios, and draws the medians as an SVG chart
-# (scripts/bench-report.ts; docs/benchmark.svg by default).
+# the Node/Go ratios and the speed target's verdict (scripts/bench/speed-target.ts),
+# draws the medians as an SVG chart and writes the CPU time per request as
+# JSON (scripts/bench/bench-report.ts) — into the output folder
+# (bench-results/), or with --update-docs into docs/benchmark.svg and
+# docs/bench/cpu-per-request.json, the committed figures that
+# `npm run capacity` reads.
 #
 # Every measurement starts processing, then ingestion pointed at it, on
 # 127.0.0.1 (logs to /dev/null), waits for GET /health-check, warms up at the
@@ -30,7 +34,7 @@
 # Needs wrk and curl; go for the Go side.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench_dir="$root/scripts/bench"
 # tsx's loader by path, so that TypeScript runs from whatever directory the script is called in.
 tsx_loader="$(cd "$root" && node -p "require.resolve('tsx')")"
@@ -41,14 +45,21 @@ usage() {
 Usage: npm run bench -- [options]
   --rounds N            interleaved rounds (3)
   --duration S          seconds per measured wrk run (10)
-  --warmup S            seconds of load before measuring, at the highest connection count (5: Node needs 4–5 s)
+  --warmup S            seconds of one warm-up run, at the highest connection count (5)
+  --warmup-requests N   warm-up runs repeat until N requests were answered, 60 s at most (15000: Node's JIT
+                        needs about 15,000 requests; on a starved machine 5 s gives it a few hundred)
   --connections "16 64" wrk connection counts
   --loads "post unique" loads to run
   --impls LIST          fastify, go-faithful, go-tuned (all three when GO_REFERENCE_DIR is set, else fastify),
                         node-floor (a bare node:http forwarder: the ceiling of a Node ingestion here)
   --ingestion-port P    (13000)   --processing-port P (13001)
-  --out DIR             where the raw rows go (bench-results/, git-ignored)
-  --chart FILE          the SVG chart of the medians (docs/benchmark.svg)
+  --out DIR             where the rows, the chart and the CPU JSON go (bench-results/, git-ignored)
+  --update-docs         write the chart and the CPU JSON over the committed docs/benchmark.svg and
+                        docs/bench/cpu-per-request.json instead
+  --chart FILE          the SVG chart of the medians (OUT/benchmark.svg)
+  --cpu-json FILE       CPU time per request per service, as JSON (OUT/cpu-per-request.json)
+  --pin                 pin ingestion to CPU 0 and processing to CPU 1 (taskset): one core each, as the
+                        capacity model assumes (npm run capacity; docs/capacity.md)
   --no-build            do not run `npm run build` first
 Environment: GO_REFERENCE_DIR  directory of the Go reference (with build.sh); unset: Fastify alone
 USAGE
@@ -57,19 +68,25 @@ USAGE
 rounds=3
 duration=10
 warmup=5
+warmup_requests=15000
+warmup_max_seconds=60
 connections="16 64"
 loads="post unique"
 impls=""
 ingestion_port=13000
 processing_port=13001
 out="$root/bench-results"
-chart="$root/docs/benchmark.svg"
+chart=""
+cpu_json=""
+update_docs=0
+pin=0
 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --warmup-requests) warmup_requests="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --loads) loads="$2"; shift 2 ;;
     --impls) impls="$2"; shift 2 ;;
@@ -77,15 +94,32 @@ while [ $# -gt 0 ]; do
     --processing-port) processing_port="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --chart) chart="$2"; shift 2 ;;
+    --cpu-json) cpu_json="$2"; shift 2 ;;
+    --update-docs) update_docs=1; shift ;;
+    --pin) pin=1; shift ;;
     --no-build) build=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
+if [ "$update_docs" -eq 1 ]; then
+  chart="${chart:-$root/docs/benchmark.svg}" cpu_json="${cpu_json:-$root/docs/bench/cpu-per-request.json}"
+else
+  chart="${chart:-$out/benchmark.svg}" cpu_json="${cpu_json:-$out/cpu-per-request.json}"
+fi
+
 load_before="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)"
+if [ "$pin" -eq 1 ]; then
+  command -v taskset >/dev/null 2>&1 || { echo "bench: --pin needs taskset (sudo apt-get install -y util-linux)" >&2; exit 1; }
+  [ "$(nproc)" -ge 2 ] || { echo "bench: --pin needs 2 CPUs; this machine has $(nproc)" >&2; exit 2; }
+fi
 for tool in wrk curl; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool not found (apt-get install -y wrk curl)" >&2; exit 1; }
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "bench: $tool is not installed; it is needed to load the services. Install it with:" >&2
+    echo "  sudo apt-get install -y wrk curl golang-go golang-github-gorilla-mux-dev   # Go: for the Go reference (GO_REFERENCE_DIR)" >&2
+    exit 1
+  }
 done
 for load in $loads; do
   [ -f "$bench_dir/$load.lua" ] || { echo "bench: unknown load $load (scripts/bench/$load.lua)" >&2; exit 2; }
@@ -96,7 +130,8 @@ if [ -z "$impls" ]; then
     echo "bench: GO_REFERENCE_DIR is not set: measuring the Fastify pipeline alone, with no comparison to the Go reference" >&2
     impls="fastify"
   elif ! command -v go >/dev/null 2>&1; then
-    echo "bench: go is not installed: measuring the Fastify pipeline alone (apt-get install golang-go golang-github-gorilla-mux-dev)" >&2
+    echo "bench: GO_REFERENCE_DIR is set but go is not installed: measuring the Fastify pipeline alone, with no comparison to the Go reference." >&2
+    echo "  To compare: sudo apt-get install -y golang-go golang-github-gorilla-mux-dev" >&2
     impls="fastify"
   else
     impls="fastify go-faithful go-tuned"
@@ -200,9 +235,19 @@ measure() {
     go-tuned) processing="$go_bin/processing"; ingestion="$go_bin/ingestion"; ingestion_env+=(GO_MAX_IDLE_PER_HOST=128) ;;
     *) echo "bench: unknown implementation $impl" >&2; exit 2 ;;
   esac
+  if [ "$pin" -eq 1 ]; then ingestion="taskset -c 0 $ingestion" processing="taskset -c 1 $processing"; fi
   start_service processing "$processing_port" "$processing"
   start_service ingestion "$ingestion_port" "$ingestion" "${ingestion_env[@]}"
-  if [ "$warmup" -gt 0 ]; then run_wrk "$load" "$max_c" "$warmup" >/dev/null; fi
+  # Warm up by requests answered, not by time: Node compiles its hot paths after some thousands of requests,
+  # which a starved machine serves in far more than 5 s.
+  if [ "$warmup" -gt 0 ]; then
+    local warmed=0 spent=0
+    while :; do
+      line="$(run_wrk "$load" "$max_c" "$warmup")"
+      warmed=$((warmed + $(field requests "$line"))) spent=$((spent + warmup))
+      if [ "$warmed" -ge "$warmup_requests" ] || [ "$spent" -ge "$warmup_max_seconds" ]; then break; fi
+    done
+  fi
   for c in $connections; do
     ingestion_ticks="$(cpu_ticks ingestion)" processing_ticks="$(cpu_ticks processing)"
     line="$(run_wrk "$load" "$c" "$duration")"
@@ -226,6 +271,17 @@ for round in $(seq "$rounds"); do
     done
   done
 done
+# The processor the figures belong to: lscpu's model name (or /proc/cpuinfo's).
+host="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
+[ -n "$host" ] || host="$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1)"
+host="${host:-unknown processor}"
+go_version=""
+if [[ " $impls " == *" go-"* ]]; then go_version="$(go version 2>/dev/null || true)"; fi
 echo
-node --import "$tsx_loader" "$root/scripts/bench-report.ts" "$rows" --chart "$chart" \
-  --setup "${duration} s runs after ${warmup} s of warm-up, wrk -t1, $(nproc) cores (load average $load_before before the run), Node $(node --version)"
+node --import "$tsx_loader" "$bench_dir/bench-report.ts" "$rows" --chart "$chart" --cpu-json "$cpu_json" \
+  --setup "${duration} s runs after a warm-up of ${warmup_requests} requests (${warmup} s runs, ${warmup_max_seconds} s at most), wrk -t1, $([ "$pin" -eq 0 ] || echo 'ingestion on CPU 0 and processing on CPU 1, ')$host, $(nproc) cores (load average $load_before before the run), Node $(node --version)" \
+  --host "$host" --cores "$(nproc)" --go "$go_version" --load-average "$load_before" --duration "$duration" --warmup "$warmup" --warmup-requests "$warmup_requests"
+echo "Rows: $rows"
+if [ "$update_docs" -eq 0 ]; then
+  echo "The committed docs/benchmark.svg and docs/bench/cpu-per-request.json are unchanged; --update-docs writes them."
+fi
