@@ -218,6 +218,7 @@ export class ServiceConnectService extends Construct implements IServiceConnectS
       props.taskRole ??
       new AppTaskRole(this, 'TaskRole', {
         name: `${prefix}-task`,
+        accountArn: this.logGroup.logGroupArn,
         statements: [...(props.taskRoleStatements ?? []), ...(props.collector?.taskRoleStatements ?? [])],
         enableExecuteCommand,
       });
