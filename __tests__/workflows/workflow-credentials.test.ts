@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { githubOidcTrustPolicy } from '../../modules/iam/github-oidc-trust';
-import { ENVIRONMENTS } from '../../pipeline/environments';
+import { ENVIRONMENTS, type EnvironmentName } from '../../pipeline/environments';
 import { DeliveryPipeline, githubEnvironmentName } from '../../pipeline/github-environments';
 import { ServiceConnectPipelineStack } from '../../pipeline/service-connect-stack';
 import { trustAdmits } from '../helpers/iam-conditions';
@@ -19,7 +19,7 @@ const ROOT = join(__dirname, '..', '..');
 const HOST = 'token.actions.githubusercontent.com';
 const REPOSITORY = 'acme/ev-pipeline';
 const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${HOST}`;
-const ENVS = Object.keys(ENVIRONMENTS);
+const ENVS = Object.keys(ENVIRONMENTS) as EnvironmentName[];
 const WORKFLOWS: Record<DeliveryPipeline, any> = {
   [DeliveryPipeline.INFRASTRUCTURE]: parse(readFileSync(join(ROOT, '.github/workflows/infrastructure.yml'), 'utf8')),
   [DeliveryPipeline.APPLICATION]: parse(readFileSync(join(ROOT, '.github/workflows/application.yml'), 'utf8')),
@@ -113,8 +113,8 @@ describe('each pipeline deploys in environments of its own, prd after dev', () =
 });
 
 /** The deploy role's trust policy in the synthesized stack of `env`, with the repository and provider variables given. */
-function deployRoleTrust(env: string): string {
-  const stack = new ServiceConnectPipelineStack(Testing.app(), `ev-pipeline-${env}-service-connect`, { config: ENVIRONMENTS[env]! });
+function deployRoleTrust(env: EnvironmentName): string {
+  const stack = new ServiceConnectPipelineStack(Testing.app(), `ev-pipeline-${env}-service-connect`, { config: ENVIRONMENTS[env] });
   const roles = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.aws_iam_role);
   const trusts = roles.map((role) => String(role.assume_role_policy)).filter((policy) => policy.includes('AssumeRoleWithWebIdentity'));
   expect(trusts).toHaveLength(1);
@@ -122,7 +122,7 @@ function deployRoleTrust(env: string): string {
 }
 
 /** The apply role's trust policy as docs/delivery.md has it created. */
-const applyRoleTrust = (env: string): string =>
+const applyRoleTrust = (env: EnvironmentName): string =>
   githubOidcTrustPolicy({
     providerArn: PROVIDER,
     repository: REPOSITORY,

@@ -146,7 +146,6 @@ export async function deployService(target: DeployTarget, options: DeployOptions
     const plane = detectDataPlane(preflight.primary, base, label);
     const dataPlaneFit = checkDataPlane(plane, base, preflight.primary, appContainerName, label);
     progress.dataPlane = plane;
-    log(`[${DeployStep.BASE_REVISION}] ${label} (latest ACTIVE); ${dataPlaneFit}`);
 
     const stack = isStackRevision(described.tags, target.stackRevisionTag)
       ? base
@@ -163,9 +162,8 @@ export async function deployService(target: DeployTarget, options: DeployOptions
           'Find out who registered it (registeredBy), then apply the stack to register a clean revision',
       );
     }
-    log(
-      `[${DeployStep.BASE_REVISION}] ${stack === base ? `${label} is the stack's revision` : `${label} is the stack's revision ${stackLabel} but for the app image`}`,
-    );
+    const origin = stack === base ? "the stack's revision" : `the stack's revision ${stackLabel} but for the app image`;
+    log(`[${DeployStep.BASE_REVISION}] ${label} (latest ACTIVE, ${origin}); ${dataPlaneFit}`);
 
     const rendered = renderTaskDefinition(base, described.tags, appContainerName, image.uri, target.revisionTags);
     const expectedRepository = repositoryOf(rendered.previousImage);
