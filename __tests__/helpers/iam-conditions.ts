@@ -1,6 +1,7 @@
 /**
- * A small evaluator of the IAM condition operators the project's trust
- * policies use (StringEquals, StringLike, with IAM's `*` and `?` wildcards),
+ * A small evaluator of the IAM condition operators the project's policies
+ * use (StringEquals, StringLike and ArnLike with IAM's `*` and `?`
+ * wildcards, Bool),
  * for tests that check which OIDC tokens a role admits. Every operator of a
  * statement must hold; a key with several values holds when one matches.
  */
@@ -17,6 +18,9 @@ export function stringLike(pattern: string, value: string): boolean {
 const OPERATORS: Readonly<Record<string, (pattern: string, value: string) => boolean>> = {
   StringEquals: (pattern, value) => pattern === value,
   StringLike: stringLike,
+  // ARNs compared whole: the same wildcards as StringLike (enough for patterns that end in `*`).
+  ArnLike: stringLike,
+  Bool: (pattern, value) => pattern === value,
 };
 
 /** Whether a statement's `Condition` holds for `context`; an unknown operator throws (the test must learn it first). */
