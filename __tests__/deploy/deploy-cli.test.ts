@@ -461,7 +461,9 @@ describe("the base revision against the stack's", () => {
       `container '${CONTAINER}' secrets REDIS_PASSWORD added ("arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:other")`,
       `container 'envoy' image: "840364872350.dkr.ecr.ap-northeast-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod" -> "public.ecr.aws/attacker/envoy:latest"`,
     ]);
-    expect(run.summary.message).toMatch(/differs from the stack's revision dev-ev-pipeline-data-processing-service:3 in more than the app image \(5 difference/);
+    expect(run.summary.message).toMatch(
+      /differs from the stack's revision dev-ev-pipeline-data-processing-service:3 in more than the app image \(5 difference/,
+    );
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
@@ -472,7 +474,10 @@ describe("the base revision against the stack's", () => {
     stackWithSecret.containerDefinitions![0] = { ...stackWithSecret.containerDefinitions![0]!, secrets: [secret] };
     const base = appMeshTaskDefinition(5, NEW_IMAGE);
     base.containerDefinitions = [
-      { ...base.containerDefinitions![0]!, secrets: [{ ...secret, valueFrom: `${secret.valueFrom.replace('dev-processing', 'dev-ingestion')}` }] },
+      {
+        ...base.containerDefinitions![0]!,
+        secrets: [{ ...secret, valueFrom: `${secret.valueFrom.replace('dev-processing', 'dev-ingestion')}` }],
+      },
       base.containerDefinitions![1]!,
     ];
     script({ base, baseTags: DEPLOYED_TAGS, older: [{ taskDefinition: stackWithSecret, tags: TAGS }] });
@@ -485,11 +490,17 @@ describe("the base revision against the stack's", () => {
   });
 
   test("no revision of the stack's among the ACTIVE ones is refused", async () => {
-    script({ base: appMeshTaskDefinition(5), baseTags: DEPLOYED_TAGS, older: [{ taskDefinition: appMeshTaskDefinition(4), tags: DEPLOYED_TAGS }] });
+    script({
+      base: appMeshTaskDefinition(5),
+      baseTags: DEPLOYED_TAGS,
+      older: [{ taskDefinition: appMeshTaskDefinition(4), tags: DEPLOYED_TAGS }],
+    });
     const run = await runCli(deployArgs());
 
     expect(run.summary).toMatchObject({ outcome: 'refused', failedStep: 'base-revision' });
-    expect(run.summary.message).toMatch(/no ACTIVE revision of family 'dev-ev-pipeline-data-processing-service' among the newest 2 carries ManagedBy=cdktf/);
+    expect(run.summary.message).toMatch(
+      /no ACTIVE revision of family 'dev-ev-pipeline-data-processing-service' among the newest 2 carries ManagedBy=cdktf/,
+    );
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
   });
 });

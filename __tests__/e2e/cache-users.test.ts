@@ -6,7 +6,12 @@
  */
 import Redis from 'ioredis';
 import { SAMPLE_EVENT } from '../apps/sample-event';
-import { CIRCUIT_BREAKER_KEY_PREFIX, IDEMPOTENCY_KEY_PREFIX, INGESTION_CACHE_ACCESS, PROCESSING_CACHE_ACCESS } from '../../contract/shared-state';
+import {
+  CIRCUIT_BREAKER_KEY_PREFIX,
+  IDEMPOTENCY_KEY_PREFIX,
+  INGESTION_CACHE_ACCESS,
+  PROCESSING_CACHE_ACCESS,
+} from '../../contract/shared-state';
 import { ensureBuilt, startService } from '../../scripts/launch/service-process';
 import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
 

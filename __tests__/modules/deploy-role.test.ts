@@ -225,7 +225,11 @@ describe('DeployRole', () => {
       ['no service', { serviceArns: [] }, /'serviceArns': give at least one ARN/],
       ['no revision tag', { revisionTags: {} }, /'revisionTags': give at least one tag/],
       ['a reserved tag key', { revisionTags: { 'aws:owner': 'x' } }, /'revisionTags\['aws:owner'\]': 'aws:owner' is not a tag key/],
-      ['a wildcard tag value', { revisionTags: { ManagedBy: 'npm-*' } }, /'revisionTags\['ManagedBy'\]': 'npm-\*' must be an exact, non-empty value/],
+      [
+        'a wildcard tag value',
+        { revisionTags: { ManagedBy: 'npm-*' } },
+        /'revisionTags\['ManagedBy'\]': 'npm-\*' must be an exact, non-empty value/,
+      ],
       [
         'a task definition ARN with its revision',
         { taskDefinitionFamilyArns: [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:3`] },

@@ -145,11 +145,20 @@ describe('SharedStateCache', () => {
       );
       const secretArn = resolved(`${id}_secret_arn`);
       expect(secretArn).toMatch(new RegExp(`^\\$\\{aws_secretsmanager_secret\\.Cache_${construct}CredentialsSecret_[0-9A-F]{8}\\.arn\\}$`));
-      expect(resolved(`${id}_task_secrets`)).toEqual({ REDIS_USERNAME: `${secretArn}:username::`, REDIS_PASSWORD: `${secretArn}:password::` });
-      expect(resolved(`${id}_statement`)).toEqual({ sid: 'ReadCacheCredentials', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] });
+      expect(resolved(`${id}_task_secrets`)).toEqual({
+        REDIS_USERNAME: `${secretArn}:username::`,
+        REDIS_PASSWORD: `${secretArn}:password::`,
+      });
+      expect(resolved(`${id}_statement`)).toEqual({
+        sid: 'ReadCacheCredentials',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretArn],
+      });
     }
     expect(resolved('data-ingestion_secret_arn')).not.toBe(resolved('data-processing_secret_arn'));
-    expect(() => cache.credentialsOf('billing')).toThrow(/invalid prop 'clientId': 'billing' is not a client of the cache \(data-ingestion, data-processing\)/);
+    expect(() => cache.credentialsOf('billing')).toThrow(
+      /invalid prop 'clientId': 'billing' is not a client of the cache \(data-ingestion, data-processing\)/,
+    );
   });
 
   test('evicts nothing: its own parameter group with maxmemory-policy noeviction', () => {
@@ -169,7 +178,10 @@ describe('SharedStateCache', () => {
   test('addMemoryAlarm: one alarm per node on DatabaseMemoryUsagePercentage above 80 %', () => {
     const stack = newStack();
     const cache = new SharedStateCache(stack, 'Cache', { ...props, nodeCount: 3 });
-    cache.addMemoryAlarm('MemoryAlarm', { alarmNamePrefix: 'dev-ev-cache-memory', topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:alarms' });
+    cache.addMemoryAlarm('MemoryAlarm', {
+      alarmNamePrefix: 'dev-ev-cache-memory',
+      topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:alarms',
+    });
     const alarms = resources(synthJson(stack), 'aws_cloudwatch_metric_alarm');
     expect(alarms.map((alarm: any) => [alarm.alarm_name, alarm.dimensions.CacheClusterId])).toEqual([
       ['dev-ev-cache-memory-001', 'dev-ev-shared-state-001'],

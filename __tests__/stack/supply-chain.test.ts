@@ -14,8 +14,7 @@ import { ServiceConnectPipelineStack } from '../../pipeline/service-connect-stac
 const PINNED = /(@sha256:[0-9a-f]{64}|:v?\d+(\.\d+){2,3}(-[a-z]+)?)$/;
 
 const STACKS = {
-  'App Mesh': () =>
-    JSON.parse(Testing.synth(new DataPipelineStack(Testing.app(), 'ev-pipeline-dev', { config: ENVIRONMENTS.dev }))),
+  'App Mesh': () => JSON.parse(Testing.synth(new DataPipelineStack(Testing.app(), 'ev-pipeline-dev', { config: ENVIRONMENTS.dev }))),
   'Service Connect': () => {
     const app = Testing.app({ context: { [STRICT_RETRY_BUDGET_CONTEXT]: true } });
     return JSON.parse(Testing.synth(new ServiceConnectPipelineStack(app, 'ev-pipeline-dev-service-connect', { config: ENVIRONMENTS.dev })));
@@ -43,13 +42,18 @@ describe.each(Object.entries(STACKS))('%s stack', (_, synth) => {
     expect(ecsTrusts).toHaveLength(4);
     for (const trust of ecsTrusts) {
       expect(trust).toMatch(/"StringEquals":\{"aws:SourceAccount":"\$\{element\(split\(":", [^)]+\), 4\)\}"\}/);
-      expect(trust).toMatch(/"ArnLike":\{"aws:SourceArn":"arn:\$\{element\(.+?, 1\)\}:ecs:\$\{element\(.+?, 3\)\}:\$\{element\(.+?, 4\)\}:\*"\}/);
+      expect(trust).toMatch(
+        /"ArnLike":\{"aws:SourceArn":"arn:\$\{element\(.+?, 1\)\}:ecs:\$\{element\(.+?, 3\)\}:\$\{element\(.+?, 4\)\}:\*"\}/,
+      );
     }
   });
 
   test("the provider tags everything, task definitions included, ManagedBy=cdktf and the stack's DeployScope", () => {
     const [provider] = json.provider.aws;
-    expect(provider.default_tags[0].tags).toMatchObject({ ManagedBy: 'cdktf', DeployScope: expect.stringMatching(/^dev-\$\{var\.project\}/) });
+    expect(provider.default_tags[0].tags).toMatchObject({
+      ManagedBy: 'cdktf',
+      DeployScope: expect.stringMatching(/^dev-\$\{var\.project\}/),
+    });
     const deployRole = Object.values<any>(json.resource.aws_iam_role_policy).find((policy) => policy.name === 'deploy-app-images');
     const register = JSON.parse(deployRole.policy).Statement.find((s: any) => s.Sid === 'RegisterTaggedRevisions');
     expect(register.Condition.StringEquals).toEqual({

@@ -155,7 +155,8 @@ describe('the apply role and the deploy role trust different subjects', () => {
       const context = { [`${HOST}:aud`]: 'sts.amazonaws.com', [`${HOST}:sub`]: subjectOf(job) };
       const opened = roles.filter((role) => trustAdmits(role.trust, PROVIDER, context)).map((role) => role.name);
       const deployEnv = /^deploy-(\w+)$/.exec(job.id)?.[1];
-      const expected = deployEnv === undefined ? [] : roles.filter((r) => r.pipeline === job.pipeline && r.env === deployEnv).map((r) => r.name);
+      const expected =
+        deployEnv === undefined ? [] : roles.filter((r) => r.pipeline === job.pipeline && r.env === deployEnv).map((r) => r.name);
       expect(opened).toEqual(expected);
     },
   );
@@ -177,6 +178,7 @@ describe('the apply role and the deploy role trust different subjects', () => {
 
   test('docs/delivery.md tells to create the apply role with exactly this trust', () => {
     const docs = readFileSync(join(ROOT, 'docs/delivery.md'), 'utf8');
-    for (const env of ENVS) expect(docs).toContain(`repo:<owner>/<repo>:environment:${githubEnvironmentName(DeliveryPipeline.INFRASTRUCTURE, env)}`);
+    for (const env of ENVS)
+      expect(docs).toContain(`repo:<owner>/<repo>:environment:${githubEnvironmentName(DeliveryPipeline.INFRASTRUCTURE, env)}`);
   });
 });

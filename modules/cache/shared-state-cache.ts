@@ -259,7 +259,11 @@ export class SharedStateCache extends Construct {
   public credentialsOf(clientId: string): CacheClientCredentials {
     const credentials = this.credentials.get(clientId);
     if (credentials === undefined) {
-      throw new InvalidPropError(this, 'clientId', `'${clientId}' is not a client of the cache (${[...this.credentials.keys()].join(', ')})`);
+      throw new InvalidPropError(
+        this,
+        'clientId',
+        `'${clientId}' is not a client of the cache (${[...this.credentials.keys()].join(', ')})`,
+      );
     }
     return credentials;
   }
@@ -301,7 +305,11 @@ function validateClients(scope: Construct, clients: readonly CacheClient[]): voi
   for (const [index, client] of clients.entries()) {
     const prop = `clients[${index}]`;
     if (!CLIENT_ID.test(client.id)) {
-      throw new InvalidPropError(scope, `${prop}.id`, `must be 1-30 lower-case letters, digits and hyphens starting with a letter; got '${client.id}'`);
+      throw new InvalidPropError(
+        scope,
+        `${prop}.id`,
+        `must be 1-30 lower-case letters, digits and hyphens starting with a letter; got '${client.id}'`,
+      );
     }
     const userName = client.userName ?? client.id;
     if (!USER_NAME.test(userName) || userName === 'default') {

@@ -107,7 +107,12 @@ function deployStatements(props: DeployRoleProps): PolicyStatement[] {
     // DescribeTaskDefinition and ListTaskDefinitions support no resource-level permissions.
     { sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions'], resources: ['*'] },
     // RegisterTaskDefinition supports no resource-level permission either: only revisions with the role's tags.
-    { sid: 'RegisterTaggedRevisions', actions: ['ecs:RegisterTaskDefinition'], resources: ['*'], conditions: { StringEquals: requestTags } },
+    {
+      sid: 'RegisterTaggedRevisions',
+      actions: ['ecs:RegisterTaskDefinition'],
+      resources: ['*'],
+      conditions: { StringEquals: requestTags },
+    },
     // Registering with tags needs ecs:TagResource; allowed only as part of RegisterTaskDefinition, only in the families, only these tags.
     {
       sid: 'TagRevisionsOnRegistration',
@@ -205,7 +210,11 @@ function validate(owner: string, props: DeployRoleProps): void {
   }
   for (const [key, value] of Object.entries(props.revisionTags)) {
     if (known(key) && (key === '' || key.startsWith('aws:') || /[*?]/.test(key))) {
-      throw new InvalidPropError(owner, `revisionTags['${key}']`, `'${key}' is not a tag key the role can require (empty, 'aws:' or a wildcard)`);
+      throw new InvalidPropError(
+        owner,
+        `revisionTags['${key}']`,
+        `'${key}' is not a tag key the role can require (empty, 'aws:' or a wildcard)`,
+      );
     }
     if (known(value) && (value === '' || /[*?]/.test(value))) {
       throw new InvalidPropError(owner, `revisionTags['${key}']`, `'${value}' must be an exact, non-empty value (no wildcards)`);

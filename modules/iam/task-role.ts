@@ -40,10 +40,17 @@ export class TaskRole extends Construct implements IRole {
   constructor(scope: Construct, id: string, props: TaskRoleProps) {
     super(scope, id);
     if (props.virtualNodeArns.length === 0) {
-      throw new InvalidPropError(`TaskRole '${this.node.path}'`, 'virtualNodeArns', 'give the ARN of at least one virtual node of the service');
+      throw new InvalidPropError(
+        `TaskRole '${this.node.path}'`,
+        'virtualNodeArns',
+        'give the ARN of at least one virtual node of the service',
+      );
     }
     // The virtual nodes are in the tasks' account and region: the trust admits ECS tasks of those only.
-    const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ecsTasksTrustPolicy(props.virtualNodeArns[0] as string) });
+    const role = new IamRole(this, 'Resource', {
+      name: props.name,
+      assumeRolePolicy: ecsTasksTrustPolicy(props.virtualNodeArns[0] as string),
+    });
     const statements: PolicyStatement[] = [
       { sid: 'EnvoyOwnNodeOnly', actions: ['appmesh:StreamAggregatedResources'], resources: [...props.virtualNodeArns] },
       // X-Ray supports no resource-level permissions for these actions.

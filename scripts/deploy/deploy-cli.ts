@@ -9,7 +9,13 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ENVIRONMENTS, environmentConfig, serviceSettings } from '../../pipeline/environments';
 import { DataPlane, nameSuffixOf } from '../../pipeline/data-plane';
 import { DEFAULT_PROJECT, pipelineResourceNames, serviceResourceNames } from '../../pipeline/resource-names';
-import { DEPLOY_SCOPE_TAG, MANAGED_BY_DEPLOY_COMMAND, MANAGED_BY_STACK, MANAGED_BY_TAG, deployRevisionTags } from '../../pipeline/revision-tags';
+import {
+  DEPLOY_SCOPE_TAG,
+  MANAGED_BY_DEPLOY_COMMAND,
+  MANAGED_BY_STACK,
+  MANAGED_BY_TAG,
+  deployRevisionTags,
+} from '../../pipeline/revision-tags';
 import { SUCCESSFUL_OUTCOMES, deployService, type DeployTarget } from './deploy-service';
 import { SYSTEM_CLOCK, type Clock } from './wait-for-deployment';
 
@@ -130,7 +136,9 @@ export async function runDeployCli(argv: readonly string[], io: DeployCliIo): Pr
   };
   if (values['print-names']) {
     const { cluster, serviceName, family, appContainerName } = target;
-    io.stdout(JSON.stringify({ env: target.env, cluster, serviceName, family, appContainerName, repositoryName: names.repositoryName }, null, 2));
+    io.stdout(
+      JSON.stringify({ env: target.env, cluster, serviceName, family, appContainerName, repositoryName: names.repositoryName }, null, 2),
+    );
     return 0;
   }
   if (values.image === undefined) return usageError('--image is required');

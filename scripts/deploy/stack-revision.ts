@@ -1,4 +1,10 @@
-import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand, type ECSClient, type Tag, type TaskDefinition } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+  type ECSClient,
+  type Tag,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { DeployError, DeployStep } from './deploy-error';
 
 /** A tag, key and value, that marks who registered a revision. */
