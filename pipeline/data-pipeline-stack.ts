@@ -136,14 +136,13 @@ export class DataPipelineStack extends TerraformStack {
       };
     };
     const resilienceEnvironment = backbone.resilienceEnvironment(cache);
-    const secrets = backbone.cacheSecrets(cache);
     this.processing = new MeshedService(this, 'DataProcessing', {
       ...common,
       ...deployment(DATA_PROCESSING),
       // PROCESSING_RETRY_POLICY is the contract's object; it compiles here only while its shape fits the library's RetryPolicySpec.
       spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, retryMode, {
         environment: { ...resilienceEnvironment, ...backbone.processingStoreEnvironment(cache) },
-        secrets,
+        secrets: backbone.cacheSecrets(cache, DATA_PROCESSING.name),
         retryPolicy: PROCESSING_RETRY_POLICY,
       }),
       outlierDetection: PROCESSING_OUTLIER_DETECTION,
@@ -155,7 +154,7 @@ export class DataPipelineStack extends TerraformStack {
       ...deployment(DATA_INGESTION),
       spec: pipelineServiceSpec(DATA_INGESTION, config, this.inputs.appVersion, retryMode, {
         environment: { ...resilienceEnvironment, [EnvVar.DATA_PROCESSING_URL]: this.processing.urlOf(EV_PATH) },
-        secrets,
+        secrets: backbone.cacheSecrets(cache, DATA_INGESTION.name),
         backends: [this.processing.virtualService],
       }),
       taskRoleStatements: this.retryQueue.producerStatements(),

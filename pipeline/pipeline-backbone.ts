@@ -19,11 +19,13 @@ import {
 import { METRICS_NAMESPACE, PipelineMetric, SERVICE_DIMENSION } from '../contract/metrics';
 import { RETRY_QUEUE_SETTINGS } from '../contract/retry-queue';
 import { DATA_INGESTION, DATA_PROCESSING, EV_PATH } from '../contract/services';
-import { SHARED_STATE_USER_ACCESS } from '../contract/shared-state';
+import { INGESTION_CACHE_ACCESS, PROCESSING_CACHE_ACCESS } from '../contract/shared-state';
 import type { EnvironmentConfig } from './environments';
 import { pipelineResourceNames, type PipelineResourceNames } from './resource-names';
 import { StackInputs } from './stack-inputs';
 import { EnvVar } from '../contract/environment-variables';
+import { DEPLOY_SCOPE_TAG, MANAGED_BY_STACK, MANAGED_BY_TAG, deployRevisionTags } from './revision-tags';
+import { DeliveryPipeline, githubEnvironmentName } from './github-environments';
 
 export interface PipelineBackboneProps {
   /** The environment's typed configuration. */
@@ -82,6 +84,8 @@ export class PipelineBackbone {
   public readonly retryQueue: RetryQueue;
   /** The managed policy of the redrive operators. */
   public readonly redriveOperator: RedriveOperatorPolicy;
+  /** The shared-state cache, once {@link addCache} made one. */
+  private cache: SharedStateCache | undefined;
 
   private constructor(
     private readonly stack: TerraformStack,
@@ -93,7 +97,16 @@ export class PipelineBackbone {
     this.namePrefix = this.names.namePrefix;
     new AwsProvider(stack, 'aws', {
       region: this.inputs.region,
-      defaultTags: [{ tags: { Project: this.inputs.project, Environment: config.env, ManagedBy: 'cdktf' } }],
+      defaultTags: [
+        {
+          tags: {
+            Project: this.inputs.project,
+            Environment: config.env,
+            [MANAGED_BY_TAG]: MANAGED_BY_STACK,
+            [DEPLOY_SCOPE_TAG]: this.namePrefix,
+          },
+        },
+      ],
     });
     this.region = new DataAwsRegion(stack, 'current').name;
     this.partition = new DataAwsPartition(stack, 'partition').partition;
@@ -120,9 +133,13 @@ export class PipelineBackbone {
       clientSecurityGroupId: clients.securityGroupId,
       nodeType: settings.nodeType,
       nodeCount: settings.nodeCount,
-      userAccess: SHARED_STATE_USER_ACCESS,
+      clients: [
+        { id: DATA_INGESTION.name, access: INGESTION_CACHE_ACCESS },
+        { id: DATA_PROCESSING.name, access: PROCESSING_CACHE_ACCESS },
+      ],
     });
     clients.allowEgressTo(CACHE_PORT, cache.securityGroupId, 'Valkey/Redis shared state');
+    this.cache = cache;
     return cache;
   }
 
@@ -136,15 +153,16 @@ export class PipelineBackbone {
   }
 
   /**
-   * The cache user's credentials as ECS secrets (`REDIS_USERNAME`,
-   * `REDIS_PASSWORD`), read from the cache's Secrets Manager secret at task
-   * start, never plain environment; none without a cache.
+   * Service `service`'s own cache user's credentials as ECS secrets
+   * (`REDIS_USERNAME`, `REDIS_PASSWORD`), read from its Secrets Manager
+   * secret at task start, never plain environment; none without a cache.
    */
-  public cacheSecrets(cache: SharedStateCache | undefined): Record<string, AppSecret> {
+  public cacheSecrets(cache: SharedStateCache | undefined, service: string): Record<string, AppSecret> {
     if (!cache) return {};
+    const { credentialsSecretArn } = cache.credentialsOf(service);
     return {
-      [EnvVar.REDIS_USERNAME]: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.USERNAME),
-      [EnvVar.REDIS_PASSWORD]: AppSecret.fromSecretsManager(cache.credentialsSecretArn, CacheCredentialsKey.PASSWORD),
+      [EnvVar.REDIS_USERNAME]: AppSecret.fromSecretsManager(credentialsSecretArn, CacheCredentialsKey.USERNAME),
+      [EnvVar.REDIS_PASSWORD]: AppSecret.fromSecretsManager(credentialsSecretArn, CacheCredentialsKey.PASSWORD),
     };
   }
 
@@ -167,7 +185,8 @@ export class PipelineBackbone {
       name: this.names.deployRoleName,
       githubOidcProviderArn: this.inputs.githubOidcProviderArn,
       githubRepository: this.inputs.githubRepository,
-      githubEnvironments: [config.env],
+      githubEnvironments: [githubEnvironmentName(DeliveryPipeline.APPLICATION, config.env)],
+      revisionTags: deployRevisionTags(this.namePrefix),
       serviceArns: services.map((service) => service.serviceArn),
       taskDefinitionFamilyArns: services.map((service) => service.taskDefinitionFamilyArn),
       repositoryArns: services.map((service) => service.repositoryArn),
@@ -182,7 +201,7 @@ export class PipelineBackbone {
     return role;
   }
 
-  /** The alarm topic and the alarms on dead letters and on processing's failure rate. */
+  /** The alarm topic and the alarms on dead letters, on processing's failure rate and, with a cache, on its memory. */
   public addAlarms(): AlarmTopic {
     const { config } = this.props;
     const alarmTopic = new AlarmTopic(this.stack, 'AlarmTopic', {
@@ -206,6 +225,7 @@ export class PipelineBackbone {
       thresholdPercent: config.failureRateAlarmPercent,
       topicArn: alarmTopic.topicArn,
     });
+    this.cache?.addMemoryAlarm('MemoryAlarm', { alarmNamePrefix: `${this.namePrefix}-cache-memory`, topicArn: alarmTopic.topicArn });
     return alarmTopic;
   }
 

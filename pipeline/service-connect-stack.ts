@@ -118,14 +118,13 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       return { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent };
     };
     const environment = { ...backbone.resilienceEnvironment(cache), [EnvVar.OTEL_EXPORTER_OTLP_ENDPOINT]: SIDECAR_OTLP_ENDPOINT };
-    const secrets = backbone.cacheSecrets(cache);
     const processingTimeout = perAttemptProxyTimeout(PROCESSING_RETRY_POLICY);
     this.processing = new ServiceConnectService(this, 'DataProcessing', {
       ...common,
       ...deployment(DATA_PROCESSING),
       spec: pipelineServiceSpec(DATA_PROCESSING, config, this.inputs.appVersion, retryMode, {
         environment: { ...environment, ...backbone.processingStoreEnvironment(cache) },
-        secrets,
+        secrets: backbone.cacheSecrets(cache, DATA_PROCESSING.name),
         // RETRY_MODE=off turns retries off on purpose: then no caller is to apply the policy.
         ...(retryMode === RetryMode.OFF ? {} : { retryPolicy: PROCESSING_RETRY_POLICY }),
         timeouts: { request: processingTimeout, call: processingTimeout },
@@ -150,7 +149,7 @@ export class ServiceConnectPipelineStack extends TerraformStack {
               }
             : {}),
         },
-        secrets,
+        secrets: backbone.cacheSecrets(cache, DATA_INGESTION.name),
         backends: [this.processing],
       }),
       ...(appRetries

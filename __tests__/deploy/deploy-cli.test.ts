@@ -12,10 +12,12 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
+  ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type Deployment,
   type Service,
+  type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -82,6 +84,10 @@ function newDeployment(
 interface Script {
   /** The base revision (family's latest ACTIVE). @default App Mesh revision 3 with the bootstrap image */
   readonly base?: TaskDefinition;
+  /** The base revision's tags. @default TAGS (the stack's: ManagedBy=cdktf) */
+  readonly baseTags?: Tag[];
+  /** Older ACTIVE revisions, newest first, as ListTaskDefinitions and DescribeTaskDefinition by ARN answer. @default none */
+  readonly older?: { taskDefinition: TaskDefinition; tags: Tag[] }[];
   /** The service before the deployment. @default service() (runs revision 3) */
   readonly before?: Service;
   /** What DescribeServices answers while waiting, in order; the last repeats. */
@@ -89,12 +95,18 @@ interface Script {
 }
 
 /** Scripts a deployment: preflight, base revision, image, register (as revision 4), update, then `polls`. */
-function script({ base = appMeshTaskDefinition(3), before = service(), polls = [] }: Script = {}): void {
+function script({ base = appMeshTaskDefinition(3), baseTags = TAGS, older = [], before = service(), polls = [] }: Script = {}): void {
   const describeServices = ecs.on(DescribeServicesCommand);
   describeServices.resolvesOnce(described(before));
   for (const poll of polls.slice(0, -1)) describeServices.resolvesOnce(described(poll));
   if (polls.length > 0) describeServices.resolves(described(polls[polls.length - 1]));
-  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: base, tags: TAGS });
+  ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: base, tags: baseTags });
+  for (const revision of older) {
+    ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: revision.taskDefinition.taskDefinitionArn }).resolves(revision);
+  }
+  ecs.on(ListTaskDefinitionsCommand).resolves({
+    taskDefinitionArns: [base, ...older.map((revision) => revision.taskDefinition)].map((revision) => revision.taskDefinitionArn!),
+  });
   ecr.on(DescribeImagesCommand).resolves({
     imageDetails: [
       {
@@ -184,7 +196,7 @@ describe('a successful deployment', () => {
     ]);
   });
 
-  test('the registered revision is the base without its read-only keys, with only the app image changed and the tags kept', async () => {
+  test("the registered revision is the base without its read-only keys, with only the app image changed, the tags kept and the deploy command's set over them", async () => {
     const base = appMeshTaskDefinition(3);
     script({ base, polls: [completed] });
     await runCli(deployArgs());
@@ -200,7 +212,12 @@ describe('a successful deployment', () => {
     const [app, ...sidecars] = input.containerDefinitions as TaskDefinition['containerDefinitions'] & object[];
     expect(app).toEqual({ ...base.containerDefinitions![0], image: NEW_IMAGE });
     expect(sidecars).toEqual(base.containerDefinitions!.slice(1));
-    expect(input.tags).toEqual(TAGS.filter((tag) => !tag.key.startsWith('aws:')));
+    expect(input.tags).toEqual([
+      { key: 'Project', value: 'ev-pipeline' },
+      { key: 'Environment', value: 'dev' },
+      { key: 'ManagedBy', value: 'npm-run-deploy' },
+      { key: 'DeployScope', value: 'dev-ev-pipeline' },
+    ]);
   });
 
   test('prints each step, the new service events once each and oldest first, and the JSON summary last', async () => {
@@ -376,6 +393,115 @@ describe('time-out', () => {
     ]);
     expect(run.summary).toMatchObject({ outcome: 'timed-out', rollbackDeploymentId: ROLLBACK });
     expect(ecs.commandCalls(DeregisterTaskDefinitionCommand)).toHaveLength(0);
+  });
+});
+
+/** Tags of a revision `npm run deploy` registered in dev's App Mesh stack. */
+const DEPLOYED_TAGS: Tag[] = [
+  { key: 'Project', value: 'ev-pipeline' },
+  { key: 'Environment', value: 'dev' },
+  { key: 'ManagedBy', value: 'npm-run-deploy' },
+  { key: 'DeployScope', value: 'dev-ev-pipeline' },
+];
+
+describe("the base revision against the stack's", () => {
+  const stackRevision = appMeshTaskDefinition(3);
+  const completed = service({ deployments: [newDeployment('COMPLETED')] });
+
+  test("a base the deploy command made from the stack's revision (only the app image differs) is deployed", async () => {
+    script({
+      base: appMeshTaskDefinition(5, `${REGISTRY}/${REPOSITORY}@${OLD_DIGEST}`),
+      baseTags: DEPLOYED_TAGS,
+      older: [{ taskDefinition: stackRevision, tags: TAGS }],
+      polls: [completed],
+    });
+    const run = await runCli(deployArgs());
+
+    expect(run.code).toBe(0);
+    expect(run.summary).toMatchObject({ outcome: 'succeeded', stackTaskDefinition: taskDefinitionArn(3) });
+    expect(ecs.commandCalls(ListTaskDefinitionsCommand)[0].args[0].input).toEqual({
+      familyPrefix: FAMILY,
+      status: 'ACTIVE',
+      sort: 'DESC',
+      maxResults: 100,
+    });
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand).map((call) => call.args[0].input)).toEqual([
+      { taskDefinition: FAMILY, include: ['TAGS'] },
+      { taskDefinition: taskDefinitionArn(5), include: ['TAGS'] },
+      { taskDefinition: taskDefinitionArn(3), include: ['TAGS'] },
+    ]);
+    expect(ecs.commandCalls(UpdateServiceCommand).map((call) => call.args[0].input)).toEqual([
+      { cluster: CLUSTER, service: SERVICE, taskDefinition: taskDefinitionArn(4) },
+    ]);
+  });
+
+  test('attack: a revision planted with the deploy role (a sidecar, another task role, changed environment and secrets) is refused, each difference named', async () => {
+    const planted = appMeshTaskDefinition(5, `${REGISTRY}/${REPOSITORY}@${OLD_DIGEST}`);
+    const [app, envoy, xray] = planted.containerDefinitions!;
+    planted.taskRoleArn = `arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task`;
+    planted.containerDefinitions = [
+      {
+        ...app,
+        environment: [...(app!.environment ?? []), { name: 'HTTPS_PROXY', value: 'http://203.0.113.7:3128' }],
+        secrets: [{ name: 'REDIS_PASSWORD', valueFrom: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:other` }],
+      },
+      { ...envoy!, image: 'public.ecr.aws/attacker/envoy:latest' },
+      xray!,
+      { name: 'exfiltrator', image: 'public.ecr.aws/attacker/tools:latest', essential: false },
+    ];
+    script({ base: planted, baseTags: DEPLOYED_TAGS, older: [{ taskDefinition: stackRevision, tags: TAGS }] });
+    const run = await runCli(deployArgs());
+
+    expect(run.code).toBe(1);
+    expect(run.summary).toMatchObject({ outcome: 'refused', failedStep: 'base-revision', stackTaskDefinition: taskDefinitionArn(3) });
+    expect(run.summary.drift).toEqual([
+      `taskRoleArn: "arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-processing-task" -> "arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task"`,
+      `container 'exfiltrator' added (image "public.ecr.aws/attacker/tools:latest")`,
+      `container '${CONTAINER}' environment HTTPS_PROXY added ("http://203.0.113.7:3128")`,
+      `container '${CONTAINER}' secrets REDIS_PASSWORD added ("arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:other")`,
+      `container 'envoy' image: "840364872350.dkr.ecr.ap-northeast-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod" -> "public.ecr.aws/attacker/envoy:latest"`,
+    ]);
+    expect(run.summary.message).toMatch(
+      /differs from the stack's revision dev-ev-pipeline-data-processing-service:3 in more than the app image \(5 difference/,
+    );
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  test('a container removed and a secret changed are named too', async () => {
+    const stackWithSecret = appMeshTaskDefinition(3);
+    const secret = { name: 'REDIS_PASSWORD', valueFrom: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:dev-processing:password::` };
+    stackWithSecret.containerDefinitions![0] = { ...stackWithSecret.containerDefinitions![0]!, secrets: [secret] };
+    const base = appMeshTaskDefinition(5, NEW_IMAGE);
+    base.containerDefinitions = [
+      {
+        ...base.containerDefinitions![0]!,
+        secrets: [{ ...secret, valueFrom: `${secret.valueFrom.replace('dev-processing', 'dev-ingestion')}` }],
+      },
+      base.containerDefinitions![1]!,
+    ];
+    script({ base, baseTags: DEPLOYED_TAGS, older: [{ taskDefinition: stackWithSecret, tags: TAGS }] });
+    const run = await runCli(deployArgs());
+
+    expect(run.summary.drift).toEqual([
+      `container '${CONTAINER}' secrets REDIS_PASSWORD: "${secret.valueFrom}" -> "${secret.valueFrom.replace('dev-processing', 'dev-ingestion')}"`,
+      "container 'xray-daemon' removed",
+    ]);
+  });
+
+  test("no revision of the stack's among the ACTIVE ones is refused", async () => {
+    script({
+      base: appMeshTaskDefinition(5),
+      baseTags: DEPLOYED_TAGS,
+      older: [{ taskDefinition: appMeshTaskDefinition(4), tags: DEPLOYED_TAGS }],
+    });
+    const run = await runCli(deployArgs());
+
+    expect(run.summary).toMatchObject({ outcome: 'refused', failedStep: 'base-revision' });
+    expect(run.summary.message).toMatch(
+      /no ACTIVE revision of family 'dev-ev-pipeline-data-processing-service' among the newest 2 carries ManagedBy=cdktf/,
+    );
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
 } from '../helpers/terraform';
+import { conditionsHold } from '../helpers/iam-conditions';
 import { newStack, onlyResource, synthJson } from './fixture';
 
 const ACCOUNT = '123456789012';
@@ -32,7 +33,24 @@ const props: DeployRoleProps = {
     `arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task`,
     `arn:aws:iam::${ACCOUNT}:role/dev-ev-pipeline-data-ingestion-task-exec`,
   ],
+  revisionTags: { ManagedBy: 'npm-run-deploy', DeployScope: 'dev-ev-pipeline' },
 };
+
+/**
+ * Whether the policy allows `action` with the request tags `tags` (a
+ * RegisterTaskDefinition's `tags`, as IAM sees them: `aws:RequestTag/<key>`)
+ * and `extra` context keys: some Allow statement of the action holds and no
+ * Deny statement does. Resources are not evaluated (RegisterTaskDefinition
+ * has none to scope by).
+ */
+function allows(policy: any, action: string, tags: Record<string, string>, extra: Record<string, string> = {}): boolean {
+  const context = { ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:RequestTag/${key}`, value])), ...extra };
+  const matching = (effect: string) =>
+    policy.Statement.filter((s: any) => s.Effect === effect && s.Action.includes(action)).some((s: any) =>
+      conditionsHold(s.Condition ?? {}, context),
+    );
+  return matching('Allow') && !matching('Deny');
+}
 
 /** The role's trust policy and permission policy, parsed, from a stack with one DeployRole of `overrides`. */
 function synthesized(overrides: Partial<DeployRoleProps> = {}) {
@@ -80,11 +98,19 @@ describe('DeployRole', () => {
   });
 
   describe('permissions', () => {
-    test('describe and register task definitions, tag only on registration, in the given families', () => {
+    test('describe and list task definitions; register only revisions that carry the revision tags, tagged only on registration, in the given families', () => {
       const { policy } = synthesized();
-      expect(statement(policy, 'TaskDefinitions')).toMatchObject({
-        Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+      expect(statement(policy, 'ReadTaskDefinitions')).toMatchObject({
+        Action: ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions'],
         Resource: ['*'],
+      });
+      const requestTags = { 'aws:RequestTag/ManagedBy': 'npm-run-deploy', 'aws:RequestTag/DeployScope': 'dev-ev-pipeline' };
+      expect(statement(policy, 'RegisterTaggedRevisions')).toEqual({
+        Sid: 'RegisterTaggedRevisions',
+        Effect: 'Allow',
+        Action: ['ecs:RegisterTaskDefinition'],
+        Resource: ['*'],
+        Condition: { StringEquals: requestTags },
       });
       expect(statement(policy, 'TagRevisionsOnRegistration')).toEqual({
         Sid: 'TagRevisionsOnRegistration',
@@ -94,7 +120,33 @@ describe('DeployRole', () => {
           `${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:*`,
           `${TASK_DEFINITION}/dev-ev-pipeline-data-processing-service:*`,
         ],
-        Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+        Condition: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition', ...requestTags } },
+      });
+    });
+
+    test('attack: registering a revision without the tags, as the stack (ManagedBy=cdktf), or in another scope is denied', () => {
+      const { policy } = synthesized();
+      const own = { ManagedBy: 'npm-run-deploy', DeployScope: 'dev-ev-pipeline' };
+      expect(allows(policy, 'ecs:RegisterTaskDefinition', own)).toBe(true);
+      // A revision of any other family, untagged: what a stolen deploy token would plant.
+      expect(allows(policy, 'ecs:RegisterTaskDefinition', {})).toBe(false);
+      // A revision that passes for the stack's own, the reference every deployment is checked against.
+      expect(allows(policy, 'ecs:RegisterTaskDefinition', { ...own, ManagedBy: 'cdktf' })).toBe(false);
+      // A revision in another stack's scope (prd's, say).
+      expect(allows(policy, 'ecs:RegisterTaskDefinition', { ...own, DeployScope: 'prd-ev-pipeline-sc' })).toBe(false);
+      // Tagging outside a registration (retagging an existing revision).
+      expect(allows(policy, 'ecs:TagResource', own)).toBe(false);
+      expect(allows(policy, 'ecs:TagResource', own, { 'ecs:CreateAction': 'RegisterTaskDefinition' })).toBe(true);
+    });
+
+    test('attack: UpdateService that turns ECS Exec on is denied', () => {
+      const { policy } = synthesized();
+      expect(statement(policy, 'NoEcsExecThroughUpdateService')).toEqual({
+        Sid: 'NoEcsExecThroughUpdateService',
+        Effect: 'Deny',
+        Action: ['ecs:UpdateService'],
+        Resource: props.serviceArns,
+        Condition: { Bool: { 'ecs:enable-execute-command': 'true' } },
       });
     });
 
@@ -130,11 +182,14 @@ describe('DeployRole', () => {
         'ecr:DescribeImages',
         'ecs:DescribeServices',
         'ecs:DescribeTaskDefinition',
+        'ecs:ListTaskDefinitions',
         'ecs:RegisterTaskDefinition',
         'ecs:TagResource',
         'ecs:UpdateService',
+        'ecs:UpdateService',
         'iam:PassRole',
       ]);
+      expect(policy.Statement.filter((s: any) => s.Effect === 'Deny').map((s: any) => s.Sid)).toEqual(['NoEcsExecThroughUpdateService']);
     });
 
     test('allowImagePush adds the ECR login and the push actions on the given repositories only', () => {
@@ -168,6 +223,13 @@ describe('DeployRole', () => {
         /'githubEnvironments\[1\]': '\*' must be an environment's exact name/,
       ],
       ['no service', { serviceArns: [] }, /'serviceArns': give at least one ARN/],
+      ['no revision tag', { revisionTags: {} }, /'revisionTags': give at least one tag/],
+      ['a reserved tag key', { revisionTags: { 'aws:owner': 'x' } }, /'revisionTags\['aws:owner'\]': 'aws:owner' is not a tag key/],
+      [
+        'a wildcard tag value',
+        { revisionTags: { ManagedBy: 'npm-*' } },
+        /'revisionTags\['ManagedBy'\]': 'npm-\*' must be an exact, non-empty value/,
+      ],
       [
         'a task definition ARN with its revision',
         { taskDefinitionFamilyArns: [`${TASK_DEFINITION}/dev-ev-pipeline-data-ingestion-service:3`] },

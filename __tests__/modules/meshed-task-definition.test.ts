@@ -170,7 +170,7 @@ describe('MeshedTaskDefinition', () => {
   test('X-Ray daemon: UDP 2000, UID 1337, not essential, soft memory limit', () => {
     const { xray } = taskDefinition();
     expect(xray).toMatchObject({
-      image: 'public.ecr.aws/xray/aws-xray-daemon:latest',
+      image: 'public.ecr.aws/xray/aws-xray-daemon:3.7.0',
       essential: false,
       cpu: 32,
       memoryReservation: 64,

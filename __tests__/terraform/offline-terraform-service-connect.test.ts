@@ -52,7 +52,7 @@ const available = offline !== undefined;
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test('terraform plan with the example variables creates the whole stack (53 resources), none of App Mesh', () => {
+  test('terraform plan with the example variables creates the whole stack (60 resources), none of App Mesh', () => {
     // WHEN
     expectTerraformSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
     const show = tf(stackDir, 'show', '-json', 'plan.bin');
@@ -61,11 +61,11 @@ const available = offline !== undefined;
     // THEN
     const changes: any[] = plan.resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
-    expect(changes).toHaveLength(53);
+    expect(changes).toHaveLength(60);
     // The application pipeline's role: trusted by the GitHub repository's environment through OIDC.
     const deployRole = changes.find((c) => c.type === 'aws_iam_role' && String(c.change.after.name).endsWith('-deploy'));
     expect(JSON.parse(deployRole.change.after.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({
-      'token.actions.githubusercontent.com:sub': ['repo:example-org/ev-pipeline:environment:dev'],
+      'token.actions.githubusercontent.com:sub': ['repo:example-org/ev-pipeline:environment:application-dev'],
     });
     expect(changes.filter((c) => c.type.startsWith('aws_appmesh_'))).toEqual([]);
     const processing = changes.find((c) => c.type === 'aws_ecs_service' && c.name.startsWith('DataProcessing_Service'));

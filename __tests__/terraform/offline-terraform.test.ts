@@ -50,7 +50,7 @@ const available = offline !== undefined;
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test('terraform plan with the example variables creates the whole stack (64 resources), retry policy included', () => {
+  test('terraform plan with the example variables creates the whole stack (71 resources), retry policy included', () => {
     // WHEN
     expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
     const show = tf('show', '-json', 'plan.bin');
@@ -59,11 +59,11 @@ const available = offline !== undefined;
     // THEN
     const changes: any[] = plan.resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
-    expect(changes).toHaveLength(64);
+    expect(changes).toHaveLength(71);
     // The application pipeline's role: trusted by the GitHub repository's environment through OIDC.
     const deployRole = changes.find((c) => c.type === 'aws_iam_role' && String(c.change.after.name).endsWith('-deploy'));
     expect(JSON.parse(deployRole.change.after.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({
-      'token.actions.githubusercontent.com:sub': ['repo:example-org/ev-pipeline:environment:dev'],
+      'token.actions.githubusercontent.com:sub': ['repo:example-org/ev-pipeline:environment:application-dev'],
     });
     const route = changes.find((c) => c.type === 'aws_appmesh_route' && c.name.startsWith('DataProcessing_Route'));
     expect(route.change.after.name).toBe('dev-smn-app-mesh-ecs-data-processing-service');

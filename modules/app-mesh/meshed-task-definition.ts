@@ -15,8 +15,12 @@ export const ENVOY_CONTAINER_NAME = 'envoy';
 export const ENVOY_UID = 1337;
 /** Name of the X-Ray daemon container. */
 export const XRAY_CONTAINER_NAME = 'xray-daemon';
-/** The X-Ray daemon image used when none is given (AWS's public image). */
-export const DEFAULT_XRAY_IMAGE = 'public.ecr.aws/xray/aws-xray-daemon:latest';
+/**
+ * The X-Ray daemon image used when none is given: AWS's public image at an
+ * exact release (3.7.0), never a moving tag such as `latest`, which would
+ * change the sidecar under a running service at its next task placement.
+ */
+export const DEFAULT_XRAY_IMAGE = 'public.ecr.aws/xray/aws-xray-daemon:3.7.0';
 /** Envoy's ports: admin, proxy ingress, proxy egress. */
 const ENVOY_ADMIN_PORT = 9901;
 const PROXY_INGRESS_PORT = 15000;

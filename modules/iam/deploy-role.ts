@@ -3,12 +3,9 @@ import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { InvalidPropError } from '../core/prop-error';
+import { githubOidcTrustPolicy } from './github-oidc-trust';
 import { renderPolicyDocument, type PolicyStatement } from './policy-statement';
 
-/** The issuer host of GitHub.com's OIDC tokens: the prefix of its condition keys. */
-export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
-/** The audience configure-aws-credentials asks GitHub to put in the token. */
-const STS_AUDIENCE = 'sts.amazonaws.com';
 /** `owner/name`, or the immutable form `owner@<org id>/name@<repository id>`. */
 const GITHUB_REPOSITORY = /^[A-Za-z0-9_.-]+(?:@\d+)?\/[A-Za-z0-9_.-]+(?:@\d+)?$/;
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/;
@@ -28,7 +25,10 @@ export interface DeployRoleProps {
   /**
    * GitHub environments whose jobs may assume the role: the `sub` claim must
    * be exactly `repo:<githubRepository>:environment:<environment>`, so only
-   * jobs that passed the environment's protection rules get in.
+   * jobs that passed the environment's protection rules get in. Name
+   * environments of the application pipeline only (`application-prd`), not
+   * ones the infrastructure pipeline's jobs also run in, else those jobs
+   * could deploy, and this role's jobs could assume the apply role.
    */
   readonly githubEnvironments: readonly string[];
   /** Issuer host of the OIDC tokens (GitHub Enterprise Server has its own). @default GITHUB_OIDC_HOST */
@@ -45,6 +45,16 @@ export interface DeployRoleProps {
   readonly repositoryArns: readonly string[];
   /** ARNs of the roles the task definitions name (task and execution roles): the only roles the role may pass, and only to ECS tasks. */
   readonly passRoleArns: readonly string[];
+  /**
+   * Tags every revision the role registers must carry (`aws:RequestTag/<key>`
+   * equal to the value): RegisterTaskDefinition supports no resource-level
+   * permission, so these tags are what keeps the role's revisions apart from
+   * others. Give a tag whose value the stack's own revisions do not carry
+   * (the stack's `ManagedBy=cdktf` against `ManagedBy=npm-run-deploy`), so
+   * that a revision the role registered can never pass for one the stack
+   * registered.
+   */
+  readonly revisionTags: Readonly<Record<string, string>>;
   /** Also let the role push images to `repositoryArns` (the delivery pipeline builds and deploys in one job). @default false */
   readonly allowImagePush?: boolean;
 }
@@ -52,10 +62,12 @@ export interface DeployRoleProps {
 /**
  * The role a delivery pipeline (GitHub Actions, through the account's OIDC
  * provider) assumes to deploy app images: register task definition revisions
- * of the given families, update and describe the given services (to those
- * families only), look up images in the given repositories, pass only the
- * given task and execution roles to ECS tasks. It cannot deregister
- * revisions, change other services, or create anything else.
+ * that carry `revisionTags` (tagged at registration, in the given families
+ * only), update and describe the given services (to those families only,
+ * never turning ECS Exec on), look up images in the given repositories, pass
+ * only the given task and execution roles to ECS tasks. It cannot
+ * deregister revisions, retag or untag them, change other services, or
+ * create anything else.
  */
 export class DeployRole extends Construct {
   /** The role's ARN: `role-to-assume` of aws-actions/configure-aws-credentials. */
@@ -67,26 +79,14 @@ export class DeployRole extends Construct {
     super(scope, id);
     const owner = `DeployRole '${this.node.path}'`;
     validate(owner, props);
-    const host = props.githubOidcHost ?? GITHUB_OIDC_HOST;
     const role = new IamRole(this, 'Resource', {
       name: props.name,
       description: `Deploys app images from GitHub Actions (${props.githubRepository}, environments ${props.githubEnvironments.join(', ')})`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'GitHubActionsEnvironments',
-            Effect: 'Allow',
-            Principal: { Federated: props.githubOidcProviderArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: {
-                [`${host}:aud`]: STS_AUDIENCE,
-                [`${host}:sub`]: props.githubEnvironments.map((environment) => `repo:${props.githubRepository}:environment:${environment}`),
-              },
-            },
-          },
-        ],
+      assumeRolePolicy: githubOidcTrustPolicy({
+        providerArn: props.githubOidcProviderArn,
+        repository: props.githubRepository,
+        environments: props.githubEnvironments,
+        ...(props.githubOidcHost === undefined ? {} : { host: props.githubOidcHost }),
       }),
     });
     new IamRolePolicy(this, 'Policy', {
@@ -102,15 +102,23 @@ export class DeployRole extends Construct {
 /** The permissions of the deploy command (and, when allowed, of an image push). */
 function deployStatements(props: DeployRoleProps): PolicyStatement[] {
   const familyArns = props.taskDefinitionFamilyArns.map((arn) => `${arn}:*`);
+  const requestTags = Object.fromEntries(Object.entries(props.revisionTags).map(([key, value]) => [`aws:RequestTag/${key}`, value]));
   const statements: PolicyStatement[] = [
-    // RegisterTaskDefinition and DescribeTaskDefinition support no resource-level permissions.
-    { sid: 'TaskDefinitions', actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] },
-    // Registering with tags needs ecs:TagResource; allowed only as part of RegisterTaskDefinition, only in the families.
+    // DescribeTaskDefinition and ListTaskDefinitions support no resource-level permissions.
+    { sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions'], resources: ['*'] },
+    // RegisterTaskDefinition supports no resource-level permission either: only revisions with the role's tags.
+    {
+      sid: 'RegisterTaggedRevisions',
+      actions: ['ecs:RegisterTaskDefinition'],
+      resources: ['*'],
+      conditions: { StringEquals: requestTags },
+    },
+    // Registering with tags needs ecs:TagResource; allowed only as part of RegisterTaskDefinition, only in the families, only these tags.
     {
       sid: 'TagRevisionsOnRegistration',
       actions: ['ecs:TagResource'],
       resources: familyArns,
-      conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+      conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition', ...requestTags } },
     },
     { sid: 'DescribeServices', actions: ['ecs:DescribeServices'], resources: [...props.serviceArns] },
     {
@@ -118,6 +126,14 @@ function deployStatements(props: DeployRoleProps): PolicyStatement[] {
       actions: ['ecs:UpdateService'],
       resources: [...props.serviceArns],
       conditions: { ArnLike: { 'ecs:task-definition': familyArns } },
+    },
+    // A deployment changes the revision; a shell into the tasks is not part of it.
+    {
+      sid: 'NoEcsExecThroughUpdateService',
+      effect: 'Deny',
+      actions: ['ecs:UpdateService'],
+      resources: [...props.serviceArns],
+      conditions: { Bool: { 'ecs:enable-execute-command': 'true' } },
     },
     { sid: 'DescribeImages', actions: ['ecr:DescribeImages'], resources: [...props.repositoryArns] },
     {
@@ -183,6 +199,26 @@ function validate(owner: string, props: DeployRoleProps): void {
     if (props[prop].length === 0) throw new InvalidPropError(owner, prop, 'give at least one ARN; the role grants nothing on "*"');
     const wildcard = props[prop].find((arn) => known(arn) && arn.includes('*'));
     if (wildcard !== undefined) throw new InvalidPropError(owner, prop, `'${wildcard}' has a wildcard; name each resource`);
+  }
+  const tagKeys = Object.keys(props.revisionTags);
+  if (tagKeys.length === 0) {
+    throw new InvalidPropError(
+      owner,
+      'revisionTags',
+      'give at least one tag: without one, the role could register revisions in any task definition family',
+    );
+  }
+  for (const [key, value] of Object.entries(props.revisionTags)) {
+    if (known(key) && (key === '' || key.startsWith('aws:') || /[*?]/.test(key))) {
+      throw new InvalidPropError(
+        owner,
+        `revisionTags['${key}']`,
+        `'${key}' is not a tag key the role can require (empty, 'aws:' or a wildcard)`,
+      );
+    }
+    if (known(value) && (value === '' || /[*?]/.test(value))) {
+      throw new InvalidPropError(owner, `revisionTags['${key}']`, `'${value}' must be an exact, non-empty value (no wildcards)`);
+    }
   }
   const withRevision = props.taskDefinitionFamilyArns.find((arn) => known(arn) && /:\d+$/.test(arn));
   if (withRevision !== undefined) {

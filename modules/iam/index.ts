@@ -1,4 +1,6 @@
 export * from './policy-statement';
+export * from './ecs-tasks-trust';
+export * from './github-oidc-trust';
 export * from './task-execution-role';
 export * from './task-role';
 export * from './role';

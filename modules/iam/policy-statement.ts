@@ -7,6 +7,8 @@ export type PolicyConditions = Readonly<Record<string, Readonly<Record<string, s
 export interface PolicyStatement {
   /** Statement ID, for readers of the policy. */
   readonly sid: string;
+  /** Whether the statement allows or denies. @default 'Allow' */
+  readonly effect?: 'Allow' | 'Deny';
   /** Actions, each `service:Action` without `*`. */
   readonly actions: readonly string[];
   /** Resource ARNs; `*` only for actions that support no resource-level permissions. */
@@ -25,19 +27,13 @@ export function renderPolicyDocument(owner: string, statements: readonly PolicyS
     Version: '2012-10-17',
     Statement: statements.map((s) => ({
       Sid: s.sid,
-      Effect: 'Allow',
+      Effect: s.effect ?? 'Allow',
       Action: [...s.actions],
       Resource: [...s.resources],
       ...(s.conditions === undefined ? {} : { Condition: s.conditions }),
     })),
   });
 }
-
-/** The trust policy that lets ECS tasks assume a role. */
-export const ECS_TASKS_TRUST_POLICY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
 
 /** The Session Manager channels ECS Exec opens; ssmmessages supports no resource-level permissions. */
 export const ECS_EXEC_STATEMENT: PolicyStatement = Object.freeze({

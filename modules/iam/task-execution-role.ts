@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecretStore, type AppSecret } from '../ecs/app-secret';
-import { ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+import { ecsTasksTrustPolicy } from './ecs-tasks-trust';
+import { renderPolicyDocument, type PolicyStatement } from './policy-statement';
 import { ImportedRole, type IRole } from './role';
 
 export interface TaskExecutionRoleProps {
@@ -34,7 +35,8 @@ export class TaskExecutionRole extends Construct implements IRole {
 
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps) {
     super(scope, id);
-    const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ECS_TASKS_TRUST_POLICY });
+    // The log group is in the tasks' account and region: the trust admits ECS tasks of those only.
+    const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ecsTasksTrustPolicy(props.logGroupArn) });
     new IamRolePolicy(this, 'Policy', {
       name: 'pull-images-and-write-logs',
       role: role.id,

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ECS_EXEC_STATEMENT, ECS_TASKS_TRUST_POLICY, renderPolicyDocument, type PolicyStatement } from './policy-statement';
+import { ecsTasksTrustPolicy } from './ecs-tasks-trust';
+import { ECS_EXEC_STATEMENT, renderPolicyDocument, type PolicyStatement } from './policy-statement';
 import { ImportedRole, type IRole } from './role';
+import { InvalidPropError } from '../core/prop-error';
 
 export interface TaskRoleProps {
   /** Name of the role. */
@@ -37,7 +39,18 @@ export class TaskRole extends Construct implements IRole {
 
   constructor(scope: Construct, id: string, props: TaskRoleProps) {
     super(scope, id);
-    const role = new IamRole(this, 'Resource', { name: props.name, assumeRolePolicy: ECS_TASKS_TRUST_POLICY });
+    if (props.virtualNodeArns.length === 0) {
+      throw new InvalidPropError(
+        `TaskRole '${this.node.path}'`,
+        'virtualNodeArns',
+        'give the ARN of at least one virtual node of the service',
+      );
+    }
+    // The virtual nodes are in the tasks' account and region: the trust admits ECS tasks of those only.
+    const role = new IamRole(this, 'Resource', {
+      name: props.name,
+      assumeRolePolicy: ecsTasksTrustPolicy(props.virtualNodeArns[0] as string),
+    });
     const statements: PolicyStatement[] = [
       { sid: 'EnvoyOwnNodeOnly', actions: ['appmesh:StreamAggregatedResources'], resources: [...props.virtualNodeArns] },
       // X-Ray supports no resource-level permissions for these actions.

@@ -16,7 +16,7 @@ import { awslogs, type ContainerDefinition } from '../ecs/container-definition';
  */
 
 /** A small image whose `true` exits 0 at once, pinned (Docker's official busybox, mirrored on Amazon ECR Public). */
-export const READINESS_GATE_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
+export const READINESS_GATE_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37.0';
 
 /** Name of the gate's container in the task. */
 export const READINESS_GATE_CONTAINER_NAME = 'readiness-gate';

@@ -161,6 +161,7 @@ export class ServiceConnectService
       props.taskRole ??
       new AppTaskRole(this, 'TaskRole', {
         name: `${prefix}-task`,
+        accountArn: this.logGroup.logGroupArn,
         statements: [...this.taskRoleStatements, ...(props.collector?.taskRoleStatements ?? [])],
         enableExecuteCommand: this.enableExecuteCommand,
       });

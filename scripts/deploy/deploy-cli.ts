@@ -9,6 +9,13 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ENVIRONMENTS, environmentConfig, PIPELINE_SERVICE_NAMES, serviceSettings } from '../../pipeline/environments';
 import { DataPlane, nameSuffixOf } from '../../pipeline/data-plane';
 import { DEFAULT_PROJECT, pipelineResourceNames, serviceResourceNames } from '../../pipeline/resource-names';
+import {
+  DEPLOY_SCOPE_TAG,
+  MANAGED_BY_DEPLOY_COMMAND,
+  MANAGED_BY_STACK,
+  MANAGED_BY_TAG,
+  deployRevisionTags,
+} from '../../pipeline/revision-tags';
 import { SUCCESSFUL_OUTCOMES, deployService, type DeployTarget } from './deploy-service';
 import { SYSTEM_CLOCK, type Clock } from './wait-for-deployment';
 
@@ -23,9 +30,12 @@ deployment (not for "services stable", which a rolled-back deployment reaches
 too). Steps: preflight (service ACTIVE, ECS deployment controller, circuit
 breaker with rollback, no deployment in progress); base revision (the family's
 latest ACTIVE task definition, checked against the service's data plane: App
-Mesh or Service Connect); the image exists in ECR; render (only the app
-container's image changes); register (skipped when nothing changed); update
-the service; wait. Revisions are never deregistered.
+Mesh or Service Connect, and against the stack's own revision, tagged
+${MANAGED_BY_TAG}=${MANAGED_BY_STACK}: a base that differs from it in anything but the app image
+is refused, each difference listed); the image exists in ECR; render (only the
+app container's image changes; tagged ${MANAGED_BY_TAG}=${MANAGED_BY_DEPLOY_COMMAND} and ${DEPLOY_SCOPE_TAG}=<name prefix>);
+register (skipped when nothing changed); update the service (its task
+definition, nothing else); wait. Revisions are never deregistered.
 
 required:
   --env <env>              environment: ${Object.keys(ENVIRONMENTS).join(', ')}
@@ -119,9 +129,14 @@ export async function runDeployCli(argv: readonly string[], io: DeployCliIo): Pr
     serviceName: values['service-name'] ?? names.serviceName,
     family: values.family ?? names.taskFamily,
     appContainerName: values.container ?? names.appContainerName,
+    stackRevisionTag: { key: MANAGED_BY_TAG, value: MANAGED_BY_STACK },
+    revisionTags: deployRevisionTags(pipeline.namePrefix),
   };
   if (values['print-names']) {
-    io.stdout(JSON.stringify({ ...target, repositoryName: names.repositoryName }, null, 2));
+    const { cluster, serviceName, family, appContainerName } = target;
+    io.stdout(
+      JSON.stringify({ env: target.env, cluster, serviceName, family, appContainerName, repositoryName: names.repositoryName }, null, 2),
+    );
     return 0;
   }
   if (values.image === undefined) return usageError('--image is required');

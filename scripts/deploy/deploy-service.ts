@@ -13,6 +13,8 @@ import { findImageInEcr } from './ecr-image';
 import { parseEcrImageReference, repositoryOf } from './image-reference';
 import { checkPreflight } from './preflight';
 import { renderTaskDefinition } from './render-task-definition';
+import { revisionDrift } from './revision-drift';
+import { findStackRevision, isStackRevision, type RevisionTag } from './stack-revision';
 import { waitForDeployment, type Clock } from './wait-for-deployment';
 
 /** Which service to deploy to, with the names resolved. */
@@ -27,6 +29,10 @@ export interface DeployTarget {
   readonly family: string;
   /** The app's container, whose image is replaced. */
   readonly appContainerName: string;
+  /** The tag that marks the revisions the stack registered (`ManagedBy=cdktf`): the reference a base revision is checked against. */
+  readonly stackRevisionTag: RevisionTag;
+  /** The tags every revision this command registers carries (the deploy role requires them). */
+  readonly revisionTags: Readonly<Record<string, string>>;
 }
 
 /** How to deploy. */
@@ -73,6 +79,10 @@ export interface DeploySummary {
   readonly dataPlane?: DataPlane;
   /** The task definition the service ran before (the rollback target). */
   readonly previousTaskDefinition?: string;
+  /** The stack's revision the base was checked against. */
+  readonly stackTaskDefinition?: string;
+  /** How the base revision differs from the stack's beyond the app image (a refusal). */
+  readonly drift?: readonly string[];
   /** The task definition deployed (or, on a dry run, the base revision it would be rendered from). */
   readonly taskDefinition?: string;
   /** Whether a new revision was registered. */
@@ -136,9 +146,26 @@ export async function deployService(target: DeployTarget, options: DeployOptions
     const plane = detectDataPlane(preflight.primary, base, label);
     const dataPlaneFit = checkDataPlane(plane, base, preflight.primary, appContainerName, label);
     progress.dataPlane = plane;
-    log(`[${DeployStep.BASE_REVISION}] ${label} (latest ACTIVE); ${dataPlaneFit}`);
 
-    const rendered = renderTaskDefinition(base, described.tags, appContainerName, image.uri);
+    const stack = isStackRevision(described.tags, target.stackRevisionTag)
+      ? base
+      : await inStep(DeployStep.BASE_REVISION, () => findStackRevision(ecs, family, target.stackRevisionTag));
+    const stackLabel = `${family}:${stack.revision}`;
+    progress.stackTaskDefinition = stack.taskDefinitionArn;
+    const drift = revisionDrift(stack, base, appContainerName);
+    if (drift.length > 0) {
+      progress.drift = drift;
+      throw new DeployError(
+        DeployStep.BASE_REVISION,
+        `${label} differs from the stack's revision ${stackLabel} in more than the app image (${drift.length} difference(s): ` +
+          `${drift.join('; ')}); it was not registered by the stack or by this command from the stack's revision. ` +
+          'Find out who registered it (registeredBy), then apply the stack to register a clean revision',
+      );
+    }
+    const origin = stack === base ? "the stack's revision" : `the stack's revision ${stackLabel} but for the app image`;
+    log(`[${DeployStep.BASE_REVISION}] ${label} (latest ACTIVE, ${origin}); ${dataPlaneFit}`);
+
+    const rendered = renderTaskDefinition(base, described.tags, appContainerName, image.uri, target.revisionTags);
     const expectedRepository = repositoryOf(rendered.previousImage);
     if (expectedRepository !== `${image.registry}/${image.repositoryName}`) {
       throw new DeployError(

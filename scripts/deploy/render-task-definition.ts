@@ -9,7 +9,7 @@ import { DeployError, DeployStep } from './deploy-error';
  * `satisfies` keeps the list equal to the SDK's: a field the API adds fails
  * the build here until it is listed, so it is carried over, not lost.
  */
-const REGISTRABLE_KEYS = {
+export const REGISTRABLE_KEYS = {
   family: true,
   taskRoleArn: true,
   executionRoleArn: true,
@@ -47,13 +47,15 @@ export interface RenderedTaskDefinition {
  * Renders the next revision: `base` (from DescribeTaskDefinition) with the
  * image of container `appContainerName` set to `image` and nothing else
  * changed; read-only keys dropped (see `REGISTRABLE_KEYS`); the base's tags (`include: ['TAGS']`)
- * kept, except reserved `aws:` ones.
+ * kept, except reserved `aws:` ones, with `revisionTags` set over them (the
+ * tags the deploy role requires of every revision it registers).
  */
 export function renderTaskDefinition(
   base: TaskDefinition,
   tags: readonly Tag[] | undefined,
   appContainerName: string,
   image: string,
+  revisionTags: Readonly<Record<string, string>>,
 ): RenderedTaskDefinition {
   const app = base.containerDefinitions?.find((container) => container.name === appContainerName);
   if (app === undefined || base.family === undefined) {
@@ -66,8 +68,9 @@ export function renderTaskDefinition(
   input.containerDefinitions = base.containerDefinitions?.map((container) =>
     container.name === appContainerName ? { ...container, image } : container,
   );
-  const keptTags = (tags ?? []).filter((tag) => !tag.key?.startsWith(RESERVED_TAG_PREFIX));
-  if (keptTags.length > 0) input.tags = keptTags;
+  const keptTags = (tags ?? []).filter((tag) => !tag.key?.startsWith(RESERVED_TAG_PREFIX) && !Object.hasOwn(revisionTags, tag.key ?? ''));
+  const requiredTags = Object.entries(revisionTags).map(([key, value]) => ({ key, value }));
+  if (keptTags.length + requiredTags.length > 0) input.tags = [...keptTags, ...requiredTags];
   const previousImage = app.image ?? '';
   return { input: input as unknown as RegisterTaskDefinitionCommandInput, previousImage, changed: previousImage !== image };
 }

@@ -15,6 +15,9 @@ import {
 } from '../../helpers/terraform';
 import { scale, scalingStack, spec } from './scaling-fixture';
 
+/** An ARN of the tasks' account and region, for the task roles' trust. */
+const LOG_GROUP_ARN = 'arn:aws:logs:ap-northeast-1:111122223333:log-group:/ecs/processing';
+
 const offline = offlineTerraform('a stack with a scaled ECS service');
 
 (offline ? describe : describe.skip)(
@@ -43,9 +46,14 @@ const offline = offlineTerraform('a stack with a scaled ECS service');
       const legacy = Cluster.fromClusterArn(fixture.stack, 'Legacy', 'arn:aws:ecs:ap-northeast-1:111122223333:cluster/legacy');
       new AppTaskRole(fixture.stack, 'ProcessingTaskRole', {
         name: 'processing-task',
+        accountArn: LOG_GROUP_ARN,
         statements: taskScaleInProtectionStatements(fixture.cluster),
       });
-      new AppTaskRole(fixture.stack, 'LegacyTaskRole', { name: 'legacy-task', statements: taskScaleInProtectionStatements(legacy) });
+      new AppTaskRole(fixture.stack, 'LegacyTaskRole', {
+        name: 'legacy-task',
+        accountArn: LOG_GROUP_ARN,
+        statements: taskScaleInProtectionStatements(legacy),
+      });
       dir = tempDir('ev-pipeline-scaling-tf-');
       writeFileSync(join(dir, 'main.tf.json'), Testing.synth(fixture.stack, true));
       writeOfflineProviderOverride(dir);

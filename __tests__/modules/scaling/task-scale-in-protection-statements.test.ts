@@ -6,7 +6,11 @@ import { scalingStack } from './scaling-fixture';
 describe('taskScaleInProtectionStatements', () => {
   test("grant the task role Get/UpdateTaskProtection on the cluster's tasks only", () => {
     const { stack, cluster } = scalingStack();
-    new AppTaskRole(stack, 'ProcessingTaskRole', { name: 'processing-task', statements: taskScaleInProtectionStatements(cluster) });
+    new AppTaskRole(stack, 'ProcessingTaskRole', {
+      name: 'processing-task',
+      accountArn: 'arn:aws:logs:ap-northeast-1:111122223333:log-group:/ecs/processing',
+      statements: taskScaleInProtectionStatements(cluster),
+    });
     // The policy is a Terraform template until the cluster exists: Terraform evaluates the replace() inside it
     // (`terraform plan` of the offline scaling stack shows the evaluated document).
     const clusterId = refOf(cluster, 'id').slice(2, -1);
