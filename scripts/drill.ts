@@ -52,13 +52,7 @@ interface DrillArgs {
   readonly queueBackend: QueueBackend;
 }
 
-function number(
-  values: OptionValues<typeof DRILL_OPTIONS>,
-  name: string,
-  min: number,
-  max: number,
-  integer: boolean,
-): number | undefined {
+function number(values: OptionValues<typeof DRILL_OPTIONS>, name: string, min: number, max: number, integer: boolean): number | undefined {
   const raw = values[name as keyof typeof DRILL_OPTIONS];
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -169,7 +163,9 @@ async function drill(args: DrillArgs): Promise<number> {
   }
   if (!redis && kills > 0) {
     if (args.killsGiven) {
-      throw new UsageError(`--kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`);
+      throw new UsageError(
+        `--kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`,
+      );
     }
     console.error("drill: warning: memory mode: a kill would lose processing's state, so kills are off (--kills 0)");
     kills = 0;

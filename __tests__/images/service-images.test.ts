@@ -124,14 +124,20 @@ describe('each image laid out as its Dockerfile builds it, started on Node 22', 
 
   beforeAll(() => {
     for (const stage of sharedStages) {
-      const layout = layOutStage(dockerfile, stage, { context: ROOT, buildArgs: {}, stages: built, runEnv, runInstead: devInstallFromRepository });
+      const layout = layOutStage(dockerfile, stage, {
+        context: ROOT,
+        buildArgs: {},
+        stages: built,
+        runEnv,
+        runInstead: devInstallFromRepository,
+      });
       built.set(stage.name ?? String(stage.index), layout);
     }
     for (const { app, service } of IMAGES) {
       const buildArgs = { SERVICE: app, APP_PORT: String(service.port) };
       images.set(app, layOutStage(dockerfile, finalStage as Stage, { context: ROOT, buildArgs, stages: built, runEnv }));
     }
-  }, 300_000);
+  }, 600_000);
 
   afterAll(() => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -160,7 +166,12 @@ describe('each image laid out as its Dockerfile builds it, started on Node 22', 
 
   test('a SERVICE that names no service fails the build, naming what is allowed', () => {
     expect(() =>
-      layOutStage(dockerfile, finalStage as Stage, { context: ROOT, buildArgs: { SERVICE: 'billing', APP_PORT: '3002' }, stages: built, runEnv }),
+      layOutStage(dockerfile, finalStage as Stage, {
+        context: ROOT,
+        buildArgs: { SERVICE: 'billing', APP_PORT: '3002' },
+        stages: built,
+        runEnv,
+      }),
     ).toThrow(/SERVICE must name a service under apps\/ \(ingestion, processing\), got 'billing'/);
   });
 
@@ -203,13 +214,21 @@ describe('each image laid out as its Dockerfile builds it, started on Node 22', 
     }
 
     const event = readFileSync(join(ROOT, 'samples', 'ev-event.json'), 'utf8');
-    const answer = await fetch(`http://127.0.0.1:${ingestionPort}/ev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: event });
+    const answer = await fetch(`http://127.0.0.1:${ingestionPort}/ev`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: event,
+    });
     expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 200, body: { status: 'processed', anomalies: [] } });
-    const vehicle = (await (await fetch(`http://127.0.0.1:${processingPort}/vehicles/${JSON.parse(event).vehicle_id}`)).json()) as { events: number };
+    const vehicle = (await (await fetch(`http://127.0.0.1:${processingPort}/vehicles/${JSON.parse(event).vehicle_id}`)).json()) as {
+      events: number;
+    };
     expect(vehicle.events).toBe(1);
 
     // SIGTERM, as ECS stops a task: both shut down gracefully with exit code 0.
-    const exits = [processing, ingestion].map((child) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))));
+    const exits = [processing, ingestion].map(
+      (child) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+    );
     ingestion.kill('SIGTERM');
     processing.kill('SIGTERM');
     expect(await Promise.all(exits)).toEqual([0, 0]);

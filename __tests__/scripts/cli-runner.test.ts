@@ -68,7 +68,11 @@ describe('the shared CLI runner', () => {
 
 describe('every npm run CLI on the runner, as a real process', () => {
   /** Runs `tsx scripts/<script>` with `args`; resolves with exit code and output. */
-  async function cli(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function cli(
+    script: string,
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
       const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], {
         cwd: ROOT,
@@ -86,16 +90,20 @@ describe('every npm run CLI on the runner, as a real process', () => {
     ['diagram.ts', 'diagram', /^usage: npm run diagram/],
     ['retry-budget.ts', 'budget', /^usage: npm run budget/],
     ['drill.ts', 'drill', /^usage: npm run drill/],
-  ])('%s answers --help with its usage (exit 0) and refuses an unknown option (exit 2)', async (script, name, usage) => {
-    const help = await cli(script, ['--help']);
-    expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout).toMatch(usage);
-    const wrong = await cli(script, ['--no-such-option']);
-    expect(wrong.code).toBe(2);
-    expect(wrong.stdout).toBe('');
-    expect(wrong.stderr).toMatch(new RegExp(`^${name}: Unknown option '--no-such-option'`));
-    expect(wrong.stderr).toMatch(usage.source.replace('^', '\n'));
-  }, 60_000);
+  ])(
+    '%s answers --help with its usage (exit 0) and refuses an unknown option (exit 2)',
+    async (script, name, usage) => {
+      const help = await cli(script, ['--help']);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(usage);
+      const wrong = await cli(script, ['--no-such-option']);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stdout).toBe('');
+      expect(wrong.stderr).toMatch(new RegExp(`^${name}: Unknown option '--no-such-option'`));
+      expect(wrong.stderr).toMatch(usage.source.replace('^', '\n'));
+    },
+    60_000,
+  );
 
   test('budget names the known environments for an unknown one (exit 2)', async () => {
     const wrong = await cli('retry-budget.ts', ['--env', 'staging']);

@@ -6,7 +6,13 @@ import { DEV_RETRY_QUEUE_DIR, runRedriveCli } from '../../scripts/redrive/redriv
 
 const ROOT = join(__dirname, '..', '..');
 
-function io(devQueueDir: string): { out: string[]; err: string[]; stdout: (l: string) => void; stderr: (l: string) => void; devQueueDir: string } {
+function io(devQueueDir: string): {
+  out: string[];
+  err: string[];
+  stdout: (l: string) => void;
+  stderr: (l: string) => void;
+  devQueueDir: string;
+} {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, stdout: (line) => out.push(line), stderr: (line) => err.push(line), devQueueDir };

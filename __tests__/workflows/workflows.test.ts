@@ -100,10 +100,7 @@ describe.each(WORKFLOWS)('%s', (name) => {
 
 describe('actionlint itself', () => {
   test('reports a mistake, so a clean result means something', async () => {
-    const broken = workflowText('application.yml').replace(
-      'SERVICE=${{ matrix.app }}',
-      'SERVICE=${{ matrix.application }}',
-    );
+    const broken = workflowText('application.yml').replace('SERVICE=${{ matrix.app }}', 'SERVICE=${{ matrix.application }}');
     const problems = await runLint(broken, workflowPath('application.yml'));
     expect(problems).toEqual([
       expect.objectContaining({ kind: 'expression', message: expect.stringContaining('property "application" is not defined') }),

@@ -56,7 +56,8 @@ export function redriveCli(env: NodeJS.ProcessEnv, io: RedriveCliIo): CliDefinit
       if (!['start', 'list', 'cancel'].includes(command ?? '')) throw new UsageError(`unknown command '${command ?? ''}'`);
       if (command === 'cancel' ? rest.length !== 1 : rest.length !== 0) throw new UsageError(`wrong arguments for ${command}`);
       const rate = values.rate === undefined ? undefined : Number(values.rate);
-      if (rate !== undefined && !Number.isInteger(rate)) throw new UsageError(`--rate ${values.rate}: expected a whole number of messages per second`);
+      if (rate !== undefined && !Number.isInteger(rate))
+        throw new UsageError(`--rate ${values.rate}: expected a whole number of messages per second`);
       const redrive = await selectRedrive(values, env, io);
       if (command === 'start') {
         const { taskHandle } = await redrive.start({ maxMessagesPerSecond: rate });
