@@ -11,6 +11,12 @@
  * dev dependencies) is served by the repository's own `node_modules`, which
  * `npm ci` installed from the same lock file; the test checks that the
  * stage's package.json and lock file are the repository's, byte for byte.
+ *
+ * The Dockerfile rules below (digest-pinned base, no `latest`, install
+ * scripts off, a user that is not root, exec-form CMD and HEALTHCHECK) stand
+ * in for hadolint, which neither Debian nor the npm registry distributes (the
+ * npm linters `dockerfilelint` and `dockerlinter` check neither digests nor
+ * the user), and which could not be fetched from anywhere else here.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
