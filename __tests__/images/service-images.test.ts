@@ -14,9 +14,9 @@
  *
  * The Dockerfile rules below (digest-pinned base, no `latest`, install
  * scripts off, a user that is not root, exec-form CMD and HEALTHCHECK) stand
- * in for hadolint, which neither Debian nor the npm registry distributes (the
- * npm linters `dockerfilelint` and `dockerlinter` check neither digests nor
- * the user), and which could not be fetched from anywhere else here.
+ * in for hadolint, which neither Debian nor the npm registry distributes
+ * (it ships as a binary of its own, or wrapped for pip); the Dockerfile
+ * linters that the npm registry has are not hadolint and were not adopted.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
