@@ -17,12 +17,12 @@ describe('state backend without EV_PIPELINE_STATE_BUCKET', () => {
 });
 
 describe('state backend with EV_PIPELINE_STATE_BUCKET', () => {
-  test('is S3, one encrypted object per stack, locked by an S3 lock file (no DynamoDB table)', () => {
+  test("is S3, one encrypted object per stack under the infrastructure workflow's key, locked by an S3 lock file (no DynamoDB table)", () => {
     const backend = terraformBlock({ EV_PIPELINE_STATE_BUCKET: 'acme-tf-state', AWS_REGION: 'eu-west-1' }).backend;
     expect(backend).toEqual({
       s3: {
         bucket: 'acme-tf-state',
-        key: 'ev-pipeline-dev-service-connect/terraform.tfstate',
+        key: 'ev-pipeline/ev-pipeline-dev-service-connect.tfstate',
         region: 'eu-west-1',
         encrypt: true,
         use_lockfile: true,
@@ -37,7 +37,7 @@ describe('state backend with EV_PIPELINE_STATE_BUCKET', () => {
       EV_PIPELINE_STATE_KEY_PREFIX: 'telemetry/',
       AWS_REGION: 'eu-west-1',
     }).backend as { s3: Record<string, unknown> };
-    expect(backend.s3).toMatchObject({ region: 'us-east-1', key: 'telemetry/ev-pipeline-dev-service-connect/terraform.tfstate' });
+    expect(backend.s3).toMatchObject({ region: 'us-east-1', key: 'telemetry/ev-pipeline-dev-service-connect.tfstate' });
   });
 
   test('without any region, names the variables to set', () => {
