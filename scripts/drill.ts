@@ -13,14 +13,14 @@
  *                    [--fault-rate 0.2] [--kills 4] [--think-ms 5] [--seed N]
  *                    [--drain-timeout S] [--no-redis] [--queue embedded|sqs]
  */
-import { parseArgs } from 'node:util';
 import { chaosSummaryLine, runChaos, type ChaosReport } from './drill/chaos';
 import { probe503Rate } from './drill/client';
 import { startPipelineCluster, type PipelineCluster, type QueueBackend } from './drill/cluster';
 import { localLauncher } from './launch/pipeline-launcher';
 import { formatTable, ms } from './drill/stats';
+import { main, UsageError, type OptionValues } from './cli/run-cli';
 
-const USAGE = `Usage: npm run drill -- [options]
+const USAGE = `usage: npm run drill -- [options]
   --events N         distinct events to send (5000; with --duration: a cap, default none)
   --duration S       send for S seconds instead of a fixed count; kills are spread over them
   --clients N        concurrent clients (8)
@@ -33,9 +33,8 @@ const USAGE = `Usage: npm run drill -- [options]
   --seed N           seed of event order, back-offs and kill moments (random)
   --drain-timeout S  how long to wait for the retry queue to drain (60)
   --no-redis         memory mode even when redis-server is installed (kills must be 0)
-  --queue BACKEND    retry queue: embedded (a directory) or sqs (local-aws-sqs, through AWS_ENDPOINT_URL_SQS) (embedded)`;
-
-class UsageError extends Error {}
+  --queue BACKEND    retry queue: embedded (a directory) or sqs (local-aws-sqs, through AWS_ENDPOINT_URL_SQS) (embedded)
+  -h, --help         this text`;
 
 interface DrillArgs {
   readonly events: number | undefined;
@@ -53,14 +52,8 @@ interface DrillArgs {
   readonly queueBackend: QueueBackend;
 }
 
-function number(
-  values: Record<string, string | boolean | undefined>,
-  name: string,
-  min: number,
-  max: number,
-  integer: boolean,
-): number | undefined {
-  const raw = values[name];
+function number(values: OptionValues<typeof DRILL_OPTIONS>, name: string, min: number, max: number, integer: boolean): number | undefined {
+  const raw = values[name as keyof typeof DRILL_OPTIONS];
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (
@@ -88,28 +81,23 @@ function parseDowntimes(raw: string): Array<[number, number]> {
   });
 }
 
-function parseDrillArgs(argv: string[]): DrillArgs | 'help' {
-  const option = { type: 'string' } as const;
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      events: option,
-      duration: option,
-      clients: option,
-      vehicles: option,
-      'fault-rate': option,
-      kills: option,
-      'think-ms': option,
-      downtimes: option,
-      seed: option,
-      'drain-timeout': option,
-      'no-redis': { type: 'boolean' },
-      queue: option,
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help === true) return 'help';
+const option = { type: 'string' } as const;
+const DRILL_OPTIONS = {
+  events: option,
+  duration: option,
+  clients: option,
+  vehicles: option,
+  'fault-rate': option,
+  kills: option,
+  'think-ms': option,
+  downtimes: option,
+  seed: option,
+  'drain-timeout': option,
+  'no-redis': { type: 'boolean' },
+  queue: option,
+} as const;
+
+function drillArgs(values: OptionValues<typeof DRILL_OPTIONS>): DrillArgs {
   const duration = number(values, 'duration', 1, 3_600, false);
   const queueBackend = values.queue ?? 'embedded';
   if (queueBackend !== 'embedded' && queueBackend !== 'sqs') throw new UsageError(`--queue ${queueBackend}: expected embedded or sqs`);
@@ -163,20 +151,7 @@ function drillTable(report: ChaosReport): string {
   );
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: DrillArgs;
-  try {
-    const parsed = parseDrillArgs(argv);
-    if (parsed === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
-    args = parsed;
-  } catch (error) {
-    console.error(`drill: ${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-
+async function drill(args: DrillArgs): Promise<number> {
   const launcher = localLauncher;
   let redis = args.redis;
   let kills = args.kills;
@@ -188,10 +163,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!redis && kills > 0) {
     if (args.killsGiven) {
-      console.error(
-        `drill: --kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`,
+      throw new UsageError(
+        `--kills ${kills} needs Redis: in memory mode a killed processing loses every applied event. Install redis-server, or pass --kills 0.`,
       );
-      return 2;
     }
     console.error("drill: warning: memory mode: a kill would lose processing's state, so kills are off (--kills 0)");
     kills = 0;
@@ -268,6 +242,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main({ name: 'drill', usage: USAGE, options: DRILL_OPTIONS, run: ({ values }) => drill(drillArgs(values)) });
