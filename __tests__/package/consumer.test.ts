@@ -110,6 +110,81 @@ describe(`${PACKAGE} installed from its tarball`, () => {
     expect(lstatSync(join(consumer, 'node_modules', PACKAGE)).isSymbolicLink()).toBe(false);
   });
 
+  describe('a JavaScript consumer (no compiler) making mistakes, run with plain node', () => {
+    /** What the library reports for each mistake of `fixtures/mistakes.cjs`, by the mistake's name. */
+    let reported: Record<string, string | null>;
+
+    beforeAll(() => {
+      cpSync(join(__dirname, 'fixtures', 'mistakes.cjs'), join(consumer, 'mistakes.cjs'));
+      const lines = run(process.execPath, ['mistakes.cjs'], consumer).stdout.trim().split('\n');
+      reported = Object.fromEntries(lines.map((line) => JSON.parse(line)).map(({ name, message }) => [name, message]));
+    }, 120_000);
+
+    /** Each mistake, the construct the message must name and the props as the consumer wrote them. */
+    const expected: [string, string, string[]][] = [
+      ['port as a string', 'MeshedService', ["'spec.port'", "got '8080' (string)"]],
+      ['port out of range', 'MeshedService', ["'spec.port'", 'from 1 to 65535, got 70000']],
+      ['name with capitals', 'MeshedService', ["'spec.name'", "got 'Orders' (string)"]],
+      ['cpu Fargate does not offer', 'MeshedService', ["'spec.size.cpu'", 'got 300']],
+      ['memory Fargate does not offer with the cpu', 'MeshedService', ["'spec.size.memory'", 'got 3000']],
+      [
+        'sidecars leave the app too little',
+        'MeshedService',
+        ["'spec.size.cpu'", 'leave the app 96', 'sidecarSize.envoyCpu', 'spec.minimumAppSize.cpu'],
+      ],
+      ['misspelt prop', 'MeshedService', ["'desiredCont'", "did you mean 'desiredCount'?"]],
+      ['unknown spec prop', 'MeshedService', ["'spec.timeout'", "did you mean 'spec.timeouts'?"]],
+      ['misspelt timeout', 'MeshedService', ["'spec.timeouts.requst'", "did you mean 'spec.timeouts.request'?"]],
+      ['timeout of zero', 'MeshedService', ["'spec.timeouts.call'", 'positive whole number of milliseconds']],
+      ['timeout as a number', 'MeshedService', ["'spec.timeouts.request'", 'got 5000']],
+      ['negative retries', 'MeshedService', ["'spec.retryPolicy.maxRetries'", 'got -1']],
+      ['unknown retry event', 'MeshedService', ["'spec.retryPolicy.httpRetryEvents[0]'", "'teapot-error'"]],
+      ['retry policy misspelt', 'MeshedService', ["'spec.retryPolicy.maxRetry'", "did you mean 'spec.retryPolicy.maxRetries'?"]],
+      ['retry timeouts that cannot fit', 'MeshedService', ['only 1 of 4 attempts', 'spec.timeouts.call', 'spec.timeouts.request']],
+      ['backend from another mesh', 'MeshedService', ["'spec.backends[0]'", 'belongs to mesh']],
+      ['backend that is a string', 'MeshedService', ["'spec.backends[0]'", "got 'payments.shop.internal' (string)"]],
+      ['version weights summing to 0', 'MeshedService', ["'versions'", 'sum to 0']],
+      ['version given twice', 'MeshedService', ["'versions[1].name'", 'given twice']],
+      ['version prop misspelt', 'MeshedService', ["'versions[0].wieght'", "did you mean 'versions[0].weight'?"]],
+      ['environment value not a string', 'MeshedService', ["'spec.environment.LEVEL'", 'must be a string, got 3']],
+      ['secret in the environment', 'MeshedService', ["'spec.environment.DB_PASSWORD'", 'spec.secrets']],
+      ['secret that is no ARN', 'MeshedService', ["'spec.secrets.API_TOKEN'", "got 'hunter2' (string)"]],
+      ['log retention CloudWatch does not offer', 'MeshedService', ["'logRetentionDays'", 'got 45']],
+      ['deployment maximum above 200 %', 'MeshedService', ["'deploymentMaximumPercent'", 'got 300']],
+      ['image as a string', 'MeshedService', ["'spec.image'", "got 'nginx:latest' (string)"]],
+      ['health check as a plain object', 'MeshedService', ["'spec.healthCheck'", 'ContainerHealthCheck']],
+      ['egress port out of range', 'MeshedService', ["'egressIgnoredPorts[1]'", 'got 99999']],
+      ['two services of one name', 'MeshedService', ["'spec.name'", "'orders' is already the name of MeshedService"]],
+      [
+        'several mistakes in one spec',
+        'MeshedService',
+        ['4 invalid props', "'spec.name'", "'spec.port'", "'spec.size.cpu'", "'spec.timeouts.call'"],
+      ],
+      ['Service Connect: timeout in milliseconds', 'ServiceConnectService', ["'spec.timeouts.request'", 'whole number of seconds']],
+      [
+        'Service Connect: idle timeout below the request timeout',
+        'ServiceConnectService',
+        ["'idleTimeout'", 'below the per-request timeout'],
+      ],
+      ['Service Connect: proxy headroom below AWS advice', 'ServiceConnectService', ["'proxyHeadroom.cpu'", 'got 128 CPU units']],
+      ['Service Connect: misspelt prop', 'ServiceConnectService', ["'clientAlais'", "did you mean 'clientAlias'?"]],
+      ['scaling: min above max', 'ServiceConnectService', ["'spec.scaling.minTasks'", 'more than maxTasks']],
+    ];
+
+    test('every mistake of the fixture is checked here, and there are at least 25 kinds', () => {
+      expect(Object.keys(reported).sort()).toEqual(expected.map(([name]) => name).sort());
+      expect(expected.length).toBeGreaterThanOrEqual(25);
+    });
+
+    test.each(expected)('%s: reported by the construct and the prop the consumer wrote', (name, construct, parts) => {
+      const message = reported[name];
+      expect(message).toEqual(expect.stringContaining(`${construct} 'mistakes/Orders`));
+      for (const part of parts) expect(message).toEqual(expect.stringContaining(part));
+      // Never by an inner construct's prop.
+      expect(message).not.toMatch(/'(timeout\.perRequest|retentionDays|listener\.port|size\.envoyCpu|appEnvironment)/);
+    });
+  });
+
   describe('a consumer compiled under strict, exactOptionalPropertyTypes and noUncheckedIndexedAccess, run with plain node', () => {
     let outdir: string;
 

@@ -178,6 +178,7 @@ export class MeshedService extends ServiceBase<AppMeshPlatform, IVirtualService,
       ...(this.retryPolicy ? { retryPolicy: this.retryPolicy } : {}),
       ...(spec.timeouts?.call ? { timeout: { perRequest: spec.timeouts.call } } : {}),
       ...(props.retryBackoff ? { backoff: props.retryBackoff } : {}),
+      timeoutsAsWritten: { owner: this.owner, routeTimeout: 'spec.timeouts.call', callerTimeout: 'spec.timeouts.request' },
     });
     this.virtualService = new VirtualService(this, 'VirtualService', {
       mesh: platform.mesh,

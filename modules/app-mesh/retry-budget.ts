@@ -122,15 +122,22 @@ export class RetryBudgetValidation implements IValidation {
       `retry budget: only ${fit} of ${policy.maxAttempts} attempts (1 + maxRetries ${policy.spec.maxRetries}) ` +
       `fit when every attempt is slow: ${policy.maxAttempts} × ${attempt.timeout} (${attempt.source}) plus ` +
       `Envoy's back-off need ${current}, but ${budget.source} is ${budget.timeout}. ` +
-      `Set the route's timeout.perRequest and the listener per-request timeouts of its callers to at least ${recommended}, ` +
-      `or lower maxRetries.`;
+      `${setTimeouts(this.route)} to at least ${recommended}, or lower maxRetries.`;
     if (attempt !== perRetry) {
       finding +=
         ` Note: ${attempt.source} (${attempt.timeout}) is below the per-retry timeout (${perRetry.timeout}) and cuts every attempt ` +
         `short; raise it to at least ${perRetry.timeout}, or lower perRetryTimeoutMs to ${attempt.timeout}.`;
     }
-    const subject = `Route '${this.route.node.path}'`;
+    const written = this.route.timeoutsAsWritten;
+    const subject = written ? `${written.owner} (route '${this.route.node.path}')` : `Route '${this.route.node.path}'`;
     if (fit < 2) return reportRetryBudgetFinding(this.route, subject, `${finding} Not even one retry can happen.`, true);
     return reportRetryBudgetFinding(this.route, subject, finding, false);
   }
+}
+
+/** What the user sets to give `route` more time, in the words of the construct they wrote. */
+function setTimeouts(route: Route): string {
+  const written = route.timeoutsAsWritten;
+  if (!written) return "Set the route's timeout.perRequest and the listener per-request timeouts of its callers";
+  return `Set ${written.routeTimeout} of ${written.owner} and ${written.callerTimeout} of the services that call it`;
 }

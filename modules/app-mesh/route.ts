@@ -25,6 +25,22 @@ export interface RouteOptions {
   readonly timeout?: HttpTimeout;
   /** Envoy's retry back-off, for the retry-budget check only (App Mesh does not expose it). @default ENVOY_DEFAULT_BACKOFF (25 ms base, 250 ms cap) */
   readonly backoff?: RetryBackoffSpec;
+  /**
+   * How the retry-budget check names the timeouts to change, when a
+   * composite made the route from props of its own (e.g. `MeshedService`:
+   * `spec.timeouts.call`). @default the route's and listeners' own props
+   */
+  readonly timeoutsAsWritten?: TimeoutsAsWritten;
+}
+
+/** The props, as a composite's user writes them, that set a route's timeouts. */
+export interface TimeoutsAsWritten {
+  /** The construct the user wrote, e.g. `MeshedService 'stack/Orders'`. */
+  readonly owner: string;
+  /** Its prop that sets the route's per-request timeout, e.g. `spec.timeouts.call`. */
+  readonly routeTimeout: string;
+  /** The prop that sets the callers' request timeouts, e.g. `spec.timeouts.request`. */
+  readonly callerTimeout: string;
 }
 
 export interface RouteProps extends RouteOptions {
@@ -50,6 +66,8 @@ export class Route extends Construct {
   public readonly retryPolicy: RetryPolicy | undefined;
   /** Envoy's retry back-off assumed by the retry-budget check. */
   public readonly backoff: RetryBackoffSpec;
+  /** How the retry-budget check names the timeouts to change. */
+  public readonly timeoutsAsWritten: TimeoutsAsWritten | undefined;
   /** The per-request timeout in force on this route (App Mesh's 15 s when unset). */
   public readonly perRequestTimeout: Duration;
 
@@ -66,6 +84,7 @@ export class Route extends Construct {
     this.weightedTargets = props.weightedTargets;
     this.retryPolicy = props.retryPolicy;
     this.backoff = props.backoff ?? ENVOY_DEFAULT_BACKOFF;
+    this.timeoutsAsWritten = props.timeoutsAsWritten;
     this.perRequestTimeout = effectivePerRequestTimeout(props.timeout);
 
     const timeout = renderHttpTimeout(props.timeout);

@@ -69,7 +69,7 @@ export function propNames<T>(names: { readonly [K in keyof Required<T>]: true })
 /** The known name closest to `name` (edit distance at most a third of its length, at least 2), if one is close. */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.ceil(name.length / 3)) + 1;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {

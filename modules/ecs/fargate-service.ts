@@ -93,6 +93,8 @@ export class FargateService extends Construct {
   public readonly serviceId: string;
   /** The `aws_ecs_service` resource (for `dependsOn` between services). */
   public readonly resource: EcsService;
+  /** The target groups the tasks register in. */
+  private readonly loadBalancers: LoadBalancerAttachment[];
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -177,5 +179,30 @@ export class FargateService extends Construct {
     this.serviceName = service.name;
     this.serviceId = service.id;
     this.resource = service;
+    this.loadBalancers = [...(props.loadBalancers ?? [])];
+  }
+
+  /**
+   * Registers the tasks in one more target group, after construction: for a
+   * load balancer whose rules need the service's own security group first.
+   * `healthCheckGracePeriodSeconds` (0-2147483647) replaces the service's.
+   */
+  public attachLoadBalancer(attachment: LoadBalancerAttachment, healthCheckGracePeriodSeconds?: number): void {
+    const owner = `FargateService '${this.node.path}'`;
+    requireNonEmptyString(owner, 'attachment.targetGroupArn', attachment.targetGroupArn);
+    requireNonEmptyString(owner, 'attachment.containerName', attachment.containerName);
+    requireIntegerInRange(owner, 'attachment.containerPort', attachment.containerPort, 1, 65_535);
+    this.loadBalancers.push(attachment);
+    this.resource.putLoadBalancer(
+      this.loadBalancers.map((lb) => ({
+        targetGroupArn: lb.targetGroupArn,
+        containerName: lb.containerName,
+        containerPort: lb.containerPort,
+      })),
+    );
+    if (healthCheckGracePeriodSeconds !== undefined) {
+      requireIntegerInRange(owner, 'healthCheckGracePeriodSeconds', healthCheckGracePeriodSeconds, 0, 2_147_483_647);
+      this.resource.healthCheckGracePeriodSeconds = healthCheckGracePeriodSeconds;
+    }
   }
 }

@@ -17,6 +17,7 @@ import type { IRole } from '../iam/role';
 import { TaskExecutionRole } from '../iam/task-execution-role';
 import { ALLOWED_RETENTION_DAYS, LogGroup, type ILogGroup } from '../logs/log-group';
 import type { RetryPolicy } from '../retry/retry-policy';
+import { ServiceScaling } from '../scaling/service-scaling';
 import type { ServiceImage } from './service-image';
 import type { ServicePlatform } from './service-platform';
 import type { ServiceSpec } from './service-spec';
@@ -28,7 +29,7 @@ export interface ServiceBaseProps<TPlatform extends ServicePlatform, TBackend> {
   readonly platform: TPlatform;
   /** What the service is: name, port, image, size, environment, secrets, backends, timeouts, retry policy, health check. */
   readonly spec: ServiceSpec<TBackend>;
-  /** Tasks to start with (per version, where the data plane has versions). @default 1 */
+  /** Tasks to run (per version, where the data plane has versions), without `spec.scaling`. @default 1 */
   readonly desiredCount?: number;
   /** Upper limit of running tasks during a deployment, in percent (100-200). @default 200 */
   readonly deploymentMaximumPercent?: number;
@@ -205,10 +206,11 @@ export abstract class ServiceBase<
     },
   ): FargateService {
     const props = this.baseProps;
-    return new FargateService(scope, 'Service', {
+    const scaling = props.spec.scaling;
+    const service = new FargateService(scope, 'Service', {
       name,
       cluster: props.platform.cluster,
-      desiredCount: parts.desiredCount ?? props.desiredCount ?? 1,
+      desiredCount: scaling?.minTasks ?? parts.desiredCount ?? props.desiredCount ?? 1,
       deploymentMaximumPercent: props.deploymentMaximumPercent ?? 200,
       deploymentMinimumHealthyPercent: props.deploymentMinimumHealthyPercent ?? 100,
       subnetIds: props.platform.subnetIds,
@@ -223,6 +225,15 @@ export abstract class ServiceBase<
       ...(props.externallyManaged ? { externallyManaged: props.externallyManaged } : {}),
       ...(props.deploymentCircuitBreaker ? { deploymentCircuitBreaker: props.deploymentCircuitBreaker } : {}),
     });
+    if (scaling) {
+      new ServiceScaling(scope, 'Scaling', {
+        cluster: props.platform.cluster,
+        serviceName: service.serviceName,
+        taskSize: props.spec.size,
+        scaling,
+      });
+    }
+    return service;
   }
 
   private requireUniqueName(name: string, rendering: DataPlaneRendering<TProps>): void {
@@ -245,7 +256,11 @@ function checkDeployment(
   rendering: Pick<DataPlaneRendering<never>, 'usesOwnRepository'>,
 ): void {
   const owner = problems.owner;
-  if (props.desiredCount !== undefined) problems.check(() => requireIntegerInRange(owner, 'desiredCount', props.desiredCount, 0, 5_000));
+  if (props.desiredCount !== undefined) {
+    if (props.spec?.scaling !== undefined)
+      problems.add('desiredCount', 'spec.scaling sets the task count (it starts at minTasks); leave desiredCount out');
+    else problems.check(() => requireIntegerInRange(owner, 'desiredCount', props.desiredCount, 0, 5_000));
+  }
   if (props.deploymentMaximumPercent !== undefined) {
     problems.check(() => requireIntegerInRange(owner, 'deploymentMaximumPercent', props.deploymentMaximumPercent, 100, 200));
   }

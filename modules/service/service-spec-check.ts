@@ -6,6 +6,7 @@ import { ContainerHealthCheck } from '../ecs/container-health-check';
 import { requireFargateSize } from '../ecs/fargate-sizes';
 import type { TaskSize } from '../ecs/task-size';
 import { RetryPolicy, type RetryPolicySpec } from '../retry/retry-policy';
+import { requireServiceScalingSpec } from '../scaling/service-scaling-check';
 import { ServiceImage } from './service-image';
 import { DEFAULT_MINIMUM_APP_SIZE, type ServiceSpec, type ServiceTimeouts } from './service-spec';
 
@@ -25,6 +26,7 @@ const SPEC_PROPS = propNames<ServiceSpec<unknown>>({
   retryPolicy: true,
   healthCheck: true,
   user: true,
+  scaling: true,
 });
 const TIMEOUT_PROPS = propNames<ServiceTimeouts>({ request: true, call: true });
 const SIZE_PROPS = propNames<TaskSize>({ cpu: true, memory: true });
@@ -131,6 +133,9 @@ export function checkServiceSpec(problems: PropProblems, spec: ServiceSpec<unkno
     } else if (!problems.has('spec.port')) {
       problems.check(() => spec.healthCheck!.render(owner, 'spec.healthCheck', spec.port));
     }
+  }
+  if (spec.scaling !== undefined && !problems.has('spec.size')) {
+    problems.check(() => requireServiceScalingSpec(owner, 'spec.scaling', spec.scaling!, spec.size, 'spec.size'));
   }
   if (spec.user !== undefined && (typeof spec.user !== 'string' || spec.user.length === 0)) {
     problems.add('spec.user', `must be a UID, UID:GID or user name, got ${describeValue(spec.user)}`);

@@ -2,6 +2,7 @@ import type { Duration } from '../core/duration';
 import type { AppSecret } from '../ecs/app-secret';
 import type { ContainerHealthCheck } from '../ecs/container-health-check';
 import type { TaskSize } from '../ecs/task-size';
+import type { ServiceScalingSpec } from '../scaling/service-scaling-spec';
 import type { RetryPolicySpec } from '../retry/retry-policy';
 import type { ServiceImage } from './service-image';
 
@@ -68,6 +69,13 @@ export interface ServiceSpec<TBackend> {
   readonly healthCheck?: ContainerHealthCheck;
   /** UID (or UID:GID) the app runs as. @default the image's USER */
   readonly user?: string;
+  /**
+   * Autoscaling of the service's task count: min/max tasks, target-tracking
+   * policies and the budget max tasks × task size must fit. The service
+   * starts with `minTasks` and leaves its desired count to the scaler.
+   * @default a fixed task count (the composite's desiredCount)
+   */
+  readonly scaling?: ServiceScalingSpec;
 }
 
 /** The least an app container gets when `minimumAppSize` is not given: 128 CPU units and 128 MiB. */
