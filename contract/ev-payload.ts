@@ -65,8 +65,11 @@ export function idempotencyKeyProblem(header: string | undefined): string | unde
 /** Response header set to `true` when processing answers from a key it already applied. */
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 
-/** Request header that makes data-processing answer 503 (the article's fault switch). */
+/** Request header that makes data-processing answer 503 (the article's fault switch), where fault injection is enabled. */
 export const FAULT_503_HEADER = 'x-503';
+
+/** The value of `FAULT_INJECTION` that turns the fault switches on; any other value (or none) leaves them off. */
+export const FAULT_INJECTION_ENABLED = 'enabled';
 
 /** The idempotency key of an event: the header when given, else `vehicle_id` and `timestamp`. */
 export function idempotencyKeyOf(payload: Pick<EvPayload, 'vehicle_id' | 'timestamp'>, header?: string): string {

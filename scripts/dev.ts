@@ -29,7 +29,7 @@ const ingestionPort = process.env.INGESTION_PORT ?? String(DATA_INGESTION.port);
 function start(service: 'ingestion' | 'processing', env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', service, 'server.ts')], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { FAULT_INJECTION: 'enabled', ...process.env, ...env },
     stdio: 'inherit',
   });
 }

@@ -29,8 +29,8 @@ describe('the pipeline as two processes', () => {
   beforeAll(() => ensureBuilt());
 
   beforeEach(async () => {
-    processing = await startService('processing');
-    ingestion = await startService('ingestion', { DATA_PROCESSING_URL: `${processing.url}/ev` });
+    processing = await startService('processing', { FAULT_INJECTION: 'enabled' });
+    ingestion = await startService('ingestion', { DATA_PROCESSING_URL: `${processing.url}/ev`, FAULT_INJECTION: 'enabled' });
   });
   afterEach(async () => {
     await ingestion.stop();

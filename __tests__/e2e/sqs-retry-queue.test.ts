@@ -82,12 +82,13 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
   });
 
   test('park → drain → apply once: x-503 parks the event (202), processing drains it, a second park of it is a replay', async () => {
-    const processing = await startService('processing', { ...sqs.env(), ...FAST_DRAIN });
+    const processing = await startService('processing', { ...sqs.env(), ...FAST_DRAIN, FAULT_INJECTION: 'enabled' });
     const ingestion = await startService('ingestion', {
       ...sqs.env(),
       DATA_PROCESSING_URL: `${processing.url}/ev`,
       RETRY_BACKOFF_BASE_MS: '1',
       RETRY_BACKOFF_MAX_MS: '2',
+      FAULT_INJECTION: 'enabled',
     });
     running.push(ingestion, processing);
     const event = { ...SAMPLE_EVENT, vehicle_id: 'EV-SQS-1' };

@@ -76,6 +76,7 @@ describe('RETRY_QUEUE_DIR shared by both services', () => {
       readProcessingSettings({
         ...QUIET,
         RETRY_QUEUE_DIR: queueDir.dir,
+        FAULT_INJECTION: 'enabled',
         FAULT_503_RATE: '1',
         RETRY_QUEUE_BACKOFF_BASE_SECONDS: '0.1',
         RETRY_QUEUE_BACKOFF_MAX_SECONDS: '0.2',

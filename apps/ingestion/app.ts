@@ -64,6 +64,8 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly metrics?: EmbeddedMetrics;
   /** OpenTelemetry tracing: a server span per request, a client span per attempt at processing; the app shuts it down (flushes) on close. @default none: no spans, no hooks */
   readonly tracing?: Tracing;
+  /** Whether the `x-503` fault switch is forwarded to processing (`FAULT_INJECTION=enabled`: dev and local runs only). @default false */
+  readonly faultInjection?: boolean;
 }
 
 /** Builds the data-ingestion app (not listening; call `listen` or use `inject`). */
@@ -123,7 +125,7 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   app.register(async function countedEvRoute(scope) {
     // Hooks of this scope apply to the routes of the plugins it registers: POST /ev only.
     if (metrics !== undefined) scope.addHook('onResponse', countEvAnswers(metrics));
-    await scope.register(evRoute, { processing: forwarding });
+    await scope.register(evRoute, { processing: forwarding, faultInjection: options.faultInjection ?? false });
   });
   app.addHook('onClose', async () => {
     await processing.close();

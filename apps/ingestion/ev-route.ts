@@ -8,7 +8,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EvPayload, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from '../../contract/ev-payload';
 import { EV_PATH } from '../../contract/services';
 import { errorBody } from '../service-kit/error-reply';
-import { forwardedRequestHeaders, relayedAnswerHeaders } from './forwarded-headers';
+import {
+  FAULT_INJECTION_FORWARDED_HEADERS,
+  FORWARDED_REQUEST_HEADERS,
+  forwardedRequestHeaders,
+  relayedAnswerHeaders,
+} from './forwarded-headers';
 import { UpstreamFailure } from '../resilience/upstream-failure';
 import { ProcessingUnreachableError, type ProcessingClient } from './processing-client';
 import { keepRawJsonBody } from './raw-json-body';
@@ -16,10 +21,13 @@ import { keepRawJsonBody } from './raw-json-body';
 /** Options of {@link evRoute}. */
 export interface EvRouteOptions {
   readonly processing: ProcessingClient;
+  /** Whether the `x-503` fault switch is forwarded (fault injection on); off, it stays behind. */
+  readonly faultInjection: boolean;
 }
 
 /** Registers `POST /ev`. */
-export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { processing }) => {
+export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { processing, faultInjection }) => {
+  const forwarded = faultInjection ? FAULT_INJECTION_FORWARDED_HEADERS : FORWARDED_REQUEST_HEADERS;
   keepRawJsonBody(app);
   app.post(EV_PATH, { schema: { body: EvPayload } }, async (request, reply) => {
     if (request.rawJsonBody === null) throw new Error('POST /ev body was not read by the raw JSON parser');
@@ -29,7 +37,7 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
     try {
       const answer = await processing.send({
         body: request.rawJsonBody,
-        headers: forwardedRequestHeaders(request.headers),
+        headers: forwardedRequestHeaders(request.headers, forwarded),
       });
       return reply.code(answer.statusCode).headers(relayedAnswerHeaders(answer.headers)).send(answer.body);
     } catch (error) {

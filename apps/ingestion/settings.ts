@@ -4,6 +4,7 @@ import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../cont
 import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../service-kit/env';
 import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
+import { readFaultInjection } from '../service-kit/fault-injection';
 import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from './app';
 import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { EnvVar } from '../../contract/environment-variables';
@@ -27,6 +28,8 @@ export interface IngestionSettings extends ServerSettings, PipelineSettings {
   readonly retryOverallTimeoutMs: number;
   /** `OTEL_*`: OpenTelemetry tracing. @default off (no OTLP endpoint) */
   readonly tracing: TracingSettings;
+  /** `FAULT_INJECTION=enabled`: the `x-503` header is forwarded to processing. @default false */
+  readonly faultInjection: boolean;
 }
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
@@ -58,5 +61,6 @@ export function readIngestionSettings(env: Env): IngestionSettings {
     retryBackoff: { baseIntervalMs, maxIntervalMs },
     retryOverallTimeoutMs,
     tracing: readTracingSettings(env),
+    faultInjection: readFaultInjection(env),
   };
 }

@@ -27,10 +27,10 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
 
   beforeEach(async () => {
     processingLog = new LogLines();
-    processing = buildProcessing({ logStream: processingLog });
+    processing = buildProcessing({ logStream: processingLog, faultInjection: true });
     const address = await processing.listen({ port: 0, host: '127.0.0.1' });
     ingestionLog = new LogLines();
-    ingestion = buildIngestion({ dataProcessingUrl: new URL(`${address}/ev`), logStream: ingestionLog });
+    ingestion = buildIngestion({ dataProcessingUrl: new URL(`${address}/ev`), logStream: ingestionLog, faultInjection: true });
   });
   afterEach(async () => {
     await ingestion.close();

@@ -18,7 +18,7 @@ function post(app: ServiceApp, event: EvPayload | string, headers: Record<string
 describe('processing POST /ev', () => {
   let app: ServiceApp;
   beforeEach(async () => {
-    app = buildApp({ logLevel: 'silent' });
+    app = buildApp({ logLevel: 'silent', faultInjection: true });
     await app.ready();
   });
   afterEach(() => app.close());

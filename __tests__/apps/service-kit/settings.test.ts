@@ -27,8 +27,10 @@ describe('settings from the environment', () => {
       retryQueueDir: undefined,
       metricsFlushIntervalMs: 60_000,
       tracing: expect.objectContaining({ tracesUrl: undefined }),
+      faultInjection: false,
     });
     expect(readProcessingSettings({})).toMatchObject({
+      faultInjection: false,
       port: 3001,
       thresholds: DEFAULT_ANOMALY_THRESHOLDS,
       fault503Rate: 0,
@@ -61,6 +63,7 @@ describe('settings from the environment', () => {
       readProcessingSettings({
         ...shared,
         RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry',
+        FAULT_INJECTION: 'enabled',
         FAULT_503_RATE: '0.3',
         IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
         RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS: '5',
