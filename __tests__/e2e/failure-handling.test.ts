@@ -37,7 +37,7 @@ describe('failure handling across two processes', () => {
         body: JSON.stringify(SAMPLE_EVENT),
       });
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00Z' });
+      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00.000Z' });
       let events: number | undefined;
       for (const deadline = Date.now() + 15_000; events === undefined && Date.now() < deadline;) {
         const vehicle = await fetch(`${processing.url}/vehicles/EV-001`);

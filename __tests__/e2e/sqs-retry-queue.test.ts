@@ -95,7 +95,7 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
     for (const round of [1, 2]) {
       const response = await post(ingestion.url, event, { 'x-503': 'true' });
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-SQS-1@2024-02-15T10:30:00Z' });
+      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-SQS-1@2024-02-15T10:30:00.000Z' });
       await until(
         `round ${round}: retry queue drained`,
         () => sqs.depth(),

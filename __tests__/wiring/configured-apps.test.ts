@@ -94,7 +94,7 @@ describe('RETRY_QUEUE_DIR shared by both services', () => {
     );
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00Z' });
+    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00.000Z' });
     await eventually(async () => (await eventsOf(processing, 'EV-001')) === 1);
     await eventually(() => queueFiles(queueDir.dir, 'messages').length === 0);
     expect(await eventsOf(processing, 'EV-001')).toBe(1);

@@ -50,7 +50,7 @@ describe('processing drains the retry queue', () => {
       metrics,
     });
     expect((await postEvent(app, SAMPLE_EVENT)).statusCode).toBe(200);
-    // WHEN ingestion parks that same event (its derived key) and a new one (a client key)
+    // WHEN ingestion parks that same event (its derived key, here with the instant as the event spells it) and a new one (a client key)
     await producer.send({ idempotencyKey: 'EV-001@2024-02-15T10:30:00Z', body: JSON.stringify(SAMPLE_EVENT) });
     const later = eventWith({ timestamp: '2024-02-15T10:31:00Z', odometer: 12501 });
     await producer.send({ idempotencyKey: 'client-key-1', body: JSON.stringify(later) });

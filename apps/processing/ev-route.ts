@@ -5,8 +5,9 @@
  * does a random share of calls when a transient fault rate is set
  * (`FAULT_503_RATE`); without it both are ignored. Otherwise the
  * validated event is applied to its vehicle through the {@link EventApplier},
- * once per idempotency key, and the answer lists the anomalies found. A
- * replayed key answers the first result again with `idempotent-replayed: true`.
+ * once per idempotency key of its vehicle, and the answer lists the anomalies
+ * found. A replayed key answers the first result again with
+ * `idempotent-replayed: true`; the key with a different event is a 409.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -17,7 +18,7 @@ import type { EmbeddedMetrics } from '../resilience/embedded-metrics';
 import { ErrorBody, errorBody } from '../service-kit/error-reply';
 import { countEvAnswers } from '../service-kit/ev-metrics';
 import { Anomaly } from './anomaly';
-import { UnappliableEventError, type EventApplier } from './event-applier';
+import { ConflictingEventError, UnappliableEventError, type EventApplier } from './event-applier';
 
 /** The article's answer to a call with the `x-503` header. */
 export const FAULT_503_MESSAGE = 'Data Processing Service will return 503 ==> called with x-503 header set.';
@@ -65,7 +66,7 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (
     {
       schema: {
         body: EvPayload,
-        response: { 200: EvAnswer, 400: ErrorBody, 503: ErrorBody },
+        response: { 200: EvAnswer, 400: ErrorBody, 409: ErrorBody, 503: ErrorBody },
       },
       ...(injectFault === undefined ? {} : { onRequest: injectFault }),
       ...(metrics === undefined ? {} : { onResponse: countEvAnswers(metrics) }),
@@ -79,7 +80,8 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (
         return outcome.result as Static<typeof EvAnswer>;
       } catch (error) {
         if (!(error instanceof UnappliableEventError)) throw error;
-        return reply.code(400).send(errorBody(400, error.message, error.field));
+        const statusCode = error instanceof ConflictingEventError ? 409 : 400;
+        return reply.code(statusCode).send(errorBody(statusCode, error.message, error.field));
       }
     },
   );
