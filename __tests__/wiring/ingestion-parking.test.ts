@@ -111,7 +111,9 @@ describe('ingestion parks what it cannot deliver', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({
       error: 'Service Unavailable',
-      message: expect.stringMatching(/^event neither processed nor queued \(data-processing answered 503\); the retry queue failed: /),
+      message: expect.stringMatching(
+        /^event neither processed nor queued \(data-processing answered 503\); the retry queue is unavailable$/,
+      ),
     });
   });
 
@@ -157,7 +159,7 @@ describe('ingestion parks what it cannot deliver', () => {
     expect((await postEvent(ingestion, SAMPLE_EVENT)).statusCode).toBe(503);
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(503);
-    expect(response.json().message).toMatch(/^data-processing unreachable \(circuit-open\): circuit open/);
+    expect(response.json().message).toBe('data-processing unreachable (circuit-open)');
     expect(unavailable.requests()).toBe(1);
   });
 

@@ -117,7 +117,10 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
         return;
       }
       metrics?.count(PipelineMetric.PARKED);
-      app.log.warn({ idempotencyKey: outcome.idempotencyKey, reason: outcome.reason }, 'event parked in the retry queue');
+      app.log.warn(
+        { idempotencyKey: outcome.idempotencyKey, reason: outcome.reason, err: outcome.cause },
+        'event parked in the retry queue',
+      );
     });
   }
 

@@ -2,7 +2,9 @@
  * `POST /ev` of data-ingestion: validates the event against the shared
  * schema, forwards its bytes to processing with the propagated headers, and
  * relays processing's status and body. No answer from processing is a 503
- * (a timeout or the deadline over all attempts: 504) with a JSON error.
+ * (a timeout or the deadline over all attempts: 504) with a JSON error that
+ * says why without the transport's error (it may name processing's address);
+ * a 5xx answer that is not JSON (a proxy's) is replaced by a JSON error.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { EvPayload, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from '../../contract/ev-payload';
@@ -15,7 +17,7 @@ import {
   relayedAnswerHeaders,
 } from './forwarded-headers';
 import { UpstreamFailure } from '../resilience/upstream-failure';
-import { ProcessingUnreachableError, type ProcessingClient } from './processing-client';
+import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingClient } from './processing-client';
 import { keepRawJsonBody } from './raw-json-body';
 
 /** Options of {@link evRoute}. */
@@ -23,6 +25,12 @@ export interface EvRouteOptions {
   readonly processing: ProcessingClient;
   /** Whether the `x-503` fault switch is forwarded (fault injection on); off, it stays behind. */
   readonly faultInjection: boolean;
+}
+
+/** Whether processing's answer is JSON (its own answers all are). */
+function isJson(answer: ProcessingAnswer): boolean {
+  const type = answer.headers['content-type'];
+  return typeof type === 'string' && type.startsWith('application/json');
 }
 
 /** Registers `POST /ev`. */
@@ -39,13 +47,17 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
         body: request.rawJsonBody,
         headers: forwardedRequestHeaders(request.headers, forwarded),
       });
+      if (answer.statusCode >= 500 && !isJson(answer)) {
+        // Not processing's own answer (a proxy's plain-text 5xx, which may name addresses): the one error shape instead.
+        return reply.code(answer.statusCode).send(errorBody(answer.statusCode, `data-processing answered ${answer.statusCode}`));
+      }
       return reply.code(answer.statusCode).headers(relayedAnswerHeaders(answer.headers)).send(answer.body);
     } catch (error) {
       if (!(error instanceof ProcessingUnreachableError)) throw error;
       request.log.warn({ err: error }, 'data-processing unreachable');
       const timedOut = error.failure === UpstreamFailure.TIMEOUT || error.failure === UpstreamFailure.DEADLINE;
       const statusCode = timedOut ? 504 : 503;
-      return reply.code(statusCode).send(errorBody(statusCode, error.message));
+      return reply.code(statusCode).send(errorBody(statusCode, error.summary));
     }
   });
 };
