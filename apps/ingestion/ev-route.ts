@@ -25,6 +25,8 @@ export interface EvRouteOptions {
   readonly processing: ProcessingClient;
   /** Whether the `x-503` fault switch is forwarded (fault injection on); off, it stays behind. */
   readonly faultInjection: boolean;
+  /** Fires when ingestion shuts down: every call in flight ends at once (parked, or 503). */
+  readonly stop: AbortSignal;
 }
 
 /** Whether processing's answer is JSON (its own answers all are). */
@@ -34,7 +36,7 @@ function isJson(answer: ProcessingAnswer): boolean {
 }
 
 /** Registers `POST /ev`. */
-export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { processing, faultInjection }) => {
+export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { processing, faultInjection, stop }) => {
   const forwarded = faultInjection ? FAULT_INJECTION_FORWARDED_HEADERS : FORWARDED_REQUEST_HEADERS;
   keepRawJsonBody(app);
   app.post(EV_PATH, { schema: { body: EvPayload } }, async (request, reply) => {
@@ -46,6 +48,7 @@ export const evRoute: FastifyPluginAsyncTypebox<EvRouteOptions> = async (app, { 
       const answer = await processing.send({
         body: request.rawJsonBody,
         headers: forwardedRequestHeaders(request.headers, forwarded),
+        signal: stop,
       });
       if (answer.statusCode >= 500 && !isJson(answer)) {
         // Not processing's own answer (a proxy's plain-text 5xx, which may name addresses): the one error shape instead.

@@ -16,6 +16,7 @@ import { TRACE_ID_ATTRIBUTE } from '../../contract/tracing';
 import { errorBody } from '../service-kit/error-reply';
 import { TRACE_ID_HEADER } from '../service-kit/request-log';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
+import { UpstreamFailure } from '../resilience/upstream-failure';
 import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 
 /** What happened to an event that was to be parked (for metrics and logs). */
@@ -39,6 +40,8 @@ export class ParkingProcessingClient implements ProcessingClient {
 
   /** Processing's answer when below 500; else 202 queued, or 503 when the queue fails. */
   async send(call: ProcessingCall): Promise<ProcessingAnswer> {
+    // Shutting down: no new call (it would only be abandoned, and counted against the shared breaker).
+    if (call.signal?.aborted === true) return this.park(call, `data-processing not called (${UpstreamFailure.SHUTDOWN})`);
     let answer: ProcessingAnswer;
     try {
       answer = await this.inner.send(call);

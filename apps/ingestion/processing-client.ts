@@ -19,6 +19,12 @@ export interface ProcessingCall {
   readonly body: Buffer;
   /** Headers to send (content type, fault switch, trace id, idempotency key). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Fires when the call must end now (ingestion shutting down): the attempt
+   * in flight is abandoned and no retry follows; the call rejects with
+   * {@link ProcessingUnreachableError} of the signal's reason. @default none
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Processing's answer, any status. */

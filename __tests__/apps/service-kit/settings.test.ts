@@ -31,6 +31,7 @@ describe('settings from the environment', () => {
       metricsFlushIntervalMs: 60_000,
       tracing: expect.objectContaining({ tracesUrl: undefined }),
       faultInjection: false,
+      answerDeadlineMs: 25_000,
     });
     expect(readProcessingSettings({})).toMatchObject({
       faultInjection: false,
@@ -79,6 +80,21 @@ describe('settings from the environment', () => {
       idempotencyKeyTtlSeconds: 3600,
       retryQueueSettings: { ...RETRY_QUEUE_SETTINGS, visibilityTimeoutSeconds: 5, backoffBaseSeconds: 0.5, backoffMaxSeconds: 4 },
     });
+  });
+
+  test('the front-door bounds: ANSWER_DEADLINE_MS, REQUEST_TIMEOUT_MS (at most the default answer deadline), KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS', () => {
+    expect(
+      readIngestionSettings({
+        ANSWER_DEADLINE_MS: '20000',
+        REQUEST_TIMEOUT_MS: '5000',
+        KEEP_ALIVE_TIMEOUT_MS: '70000',
+        MAX_CONNECTIONS: '256',
+      }),
+    ).toMatchObject({ answerDeadlineMs: 20_000, requestTimeoutMs: 5_000, keepAliveTimeoutMs: 70_000, maxConnections: 256 });
+    expect(() => readProcessingSettings({ REQUEST_TIMEOUT_MS: '30000' })).toThrow(
+      /REQUEST_TIMEOUT_MS="30000" is invalid: expected an integer from 1 to 25000/,
+    );
+    expect(() => readIngestionSettings({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS="0" is invalid/);
   });
 
   test('RETRY_MODE=mesh: one call to processing may last the whole overall timeout (Envoy retries inside it)', () => {
