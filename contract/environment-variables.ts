@@ -37,6 +37,16 @@ export const EnvVar = Object.freeze({
   OTEL_EXPORTER_OTLP_ENDPOINT: 'OTEL_EXPORTER_OTLP_ENDPOINT',
   /** How ingestion identifies the vehicle: `none` or `alb-mtls` (see `VehicleAuth`). */
   VEHICLE_AUTH: 'VEHICLE_AUTH',
+  /**
+   * `enabled` turns on the fault switches (processing's `x-503` header and
+   * `FAULT_503_RATE`; ingestion forwards `x-503` only then); `disabled` or
+   * unset leaves them off. Dev environments and local runs only, never prd.
+   */
+  FAULT_INJECTION: 'FAULT_INJECTION',
+  /** Ingestion's answer deadline, in milliseconds: below the front door's idle timeout (see `ANSWER_DEADLINE_MS` in contract/retry-policy.ts). */
+  ANSWER_DEADLINE_MS: 'ANSWER_DEADLINE_MS',
+  /** How long an idle keep-alive connection stays open, in milliseconds: above the front door's idle timeout. */
+  KEEP_ALIVE_TIMEOUT_MS: 'KEEP_ALIVE_TIMEOUT_MS',
 } as const);
 
 /** The name of one of the shared environment variables. */

@@ -65,10 +65,29 @@ export function idempotencyKeyProblem(header: string | undefined): string | unde
 /** Response header set to `true` when processing answers from a key it already applied. */
 export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';
 
-/** Request header that makes data-processing answer 503 (the article's fault switch). */
+/** Request header that makes data-processing answer 503 (the article's fault switch), where fault injection is enabled. */
 export const FAULT_503_HEADER = 'x-503';
 
-/** The idempotency key of an event: the header when given, else `vehicle_id` and `timestamp`. */
+/** The value of `FAULT_INJECTION` that turns the fault switches on; any other value (or none) leaves them off. */
+export const FAULT_INJECTION_ENABLED = 'enabled';
+
+/**
+ * The instant of an RFC 3339 `timestamp` in one spelling: UTC with
+ * milliseconds (`2024-02-15T11:30:00+01:00` and `2024-02-15t10:30:00z` are both
+ * `2024-02-15T10:30:00.000Z`). Instants are told apart to the millisecond.
+ * A timestamp V8 cannot represent (a leap second) is returned as written;
+ * processing refuses such an event.
+ */
+export function canonicalTimestamp(timestamp: string): string {
+  const ms = Date.parse(timestamp);
+  return Number.isNaN(ms) ? timestamp : new Date(ms).toISOString();
+}
+
+/**
+ * The idempotency key of an event: the header when given, else `vehicle_id`
+ * and the instant of `timestamp` in its canonical spelling, so one instant
+ * written four ways is one key. The stores scope every key by `vehicle_id`.
+ */
 export function idempotencyKeyOf(payload: Pick<EvPayload, 'vehicle_id' | 'timestamp'>, header?: string): string {
-  return header !== undefined && header !== '' ? header : `${payload.vehicle_id}@${payload.timestamp}`;
+  return header !== undefined && header !== '' ? header : `${payload.vehicle_id}@${canonicalTimestamp(payload.timestamp)}`;
 }

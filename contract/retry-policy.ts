@@ -129,3 +129,33 @@ export function callTimeoutMs(policy: RetryPolicySpec, backoff: RetryBackoffSpec
  * default back-off (13 × 5 s + 2,525 ms of back-off = 67,525 ms → 68,000 ms).
  */
 export const PROCESSING_CALL_TIMEOUT_MS = callTimeoutMs(PROCESSING_RETRY_POLICY, ENVOY_DEFAULT_BACKOFF);
+
+/*
+ * The front door's chain of timeouts, shortest first:
+ *
+ *   request receive timeout (10 s, apps' REQUEST_TIMEOUT_MS)
+ *     < answer deadline (ANSWER_DEADLINE_MS, 25 s)
+ *     < load balancer idle timeout (FRONT_DOOR_IDLE_TIMEOUT_MS, 60 s)
+ *     < app keep-alive timeout (APP_KEEP_ALIVE_TIMEOUT_MS, 65 s).
+ *
+ * The load balancer drops a request that stays silent for its idle timeout,
+ * so ingestion answers before it: after the answer deadline it stops
+ * retrying and parks the event (202). The retries of PROCESSING_CALL_TIMEOUT_MS
+ * (68 s) do not fit that window: the deadline bounds their synchronous part,
+ * and the retry queue carries the rest. The app keeps idle connections open
+ * longer than the load balancer does, so that the load balancer always closes
+ * first and never sends a request on a connection the app is closing (a 502).
+ */
+
+/** Idle timeout of the load balancer in front of ingestion (ALB's default), in milliseconds. */
+export const FRONT_DOOR_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Ingestion's answer deadline, in milliseconds: five per-retry timeouts
+ * (25 s), room for several attempts at a slow processing, and 35 s short of
+ * the front door's idle timeout for parking the event and the hops.
+ */
+export const ANSWER_DEADLINE_MS = 5 * PROCESSING_RETRY_POLICY.perRetryTimeoutMs;
+
+/** How long the services keep an idle keep-alive connection, in milliseconds: 5 s past the front door's idle timeout. */
+export const APP_KEEP_ALIVE_TIMEOUT_MS = FRONT_DOOR_IDLE_TIMEOUT_MS + 5_000;

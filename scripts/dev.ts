@@ -44,7 +44,7 @@ const host = process.env.APP_HOST ?? '127.0.0.1';
 function start(service: 'ingestion' | 'processing', env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', service, 'server.ts')], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { FAULT_INJECTION: 'enabled', ...process.env, ...env },
     stdio: 'inherit',
   });
 }

@@ -39,6 +39,7 @@ describe.each<QueueBackend>(['embedded', 'sqs'])(
         redis: true,
         queueBackend,
         retryMode: 'app',
+        env: { FAULT_INJECTION: 'enabled' },
         queue: { visibilityTimeoutSeconds: 2, backoffBaseSeconds: 1, backoffMaxSeconds: 2 },
       });
       try {

@@ -24,8 +24,12 @@ describe('failure handling across two processes', () => {
 
   test('x-503 with a shared RETRY_QUEUE_DIR: 13 attempts, 202 queued, drained by processing and applied once', async () => {
     const queue = tempQueueDir();
-    const processing = await startService('processing', { RETRY_QUEUE_DIR: queue.dir });
-    const ingestion = await startService('ingestion', { RETRY_QUEUE_DIR: queue.dir, DATA_PROCESSING_URL: `${processing.url}/ev` });
+    const processing = await startService('processing', { RETRY_QUEUE_DIR: queue.dir, FAULT_INJECTION: 'enabled' });
+    const ingestion = await startService('ingestion', {
+      RETRY_QUEUE_DIR: queue.dir,
+      DATA_PROCESSING_URL: `${processing.url}/ev`,
+      FAULT_INJECTION: 'enabled',
+    });
     try {
       const response = await fetch(`${ingestion.url}/ev`, {
         method: 'POST',
@@ -33,7 +37,7 @@ describe('failure handling across two processes', () => {
         body: JSON.stringify(SAMPLE_EVENT),
       });
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00Z' });
+      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00.000Z' });
       let events: number | undefined;
       for (const deadline = Date.now() + 15_000; events === undefined && Date.now() < deadline;) {
         const vehicle = await fetch(`${processing.url}/vehicles/EV-001`);
@@ -61,7 +65,7 @@ describe('failure handling across two processes', () => {
 
   test.each([
     ['ingestion', { RETRY_MODE: 'envoy' }, /RETRY_MODE="envoy" is invalid: expected one of mesh, app, off/],
-    ['processing', { FAULT_503_RATE: '2' }, /FAULT_503_RATE="2" is invalid: expected a number from 0 to 1/],
+    ['processing', { FAULT_INJECTION: 'enabled', FAULT_503_RATE: '2' }, /FAULT_503_RATE="2" is invalid: expected a number from 0 to 1/],
     ['processing', { REDIS_URL: 'cache:6379' }, /REDIS_URL="cache:6379" is invalid/],
   ] as const)('%s with %p does not start: exit 1 and one line naming the variable', async (service, env, message) => {
     await expect(startService(service, env)).rejects.toThrow(message);

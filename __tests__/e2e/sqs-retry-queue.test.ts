@@ -82,19 +82,20 @@ describe('the retry queue on SQS (local-aws-sqs)', () => {
   });
 
   test('park → drain → apply once: x-503 parks the event (202), processing drains it, a second park of it is a replay', async () => {
-    const processing = await startService('processing', { ...sqs.env(), ...FAST_DRAIN });
+    const processing = await startService('processing', { ...sqs.env(), ...FAST_DRAIN, FAULT_INJECTION: 'enabled' });
     const ingestion = await startService('ingestion', {
       ...sqs.env(),
       DATA_PROCESSING_URL: `${processing.url}/ev`,
       RETRY_BACKOFF_BASE_MS: '1',
       RETRY_BACKOFF_MAX_MS: '2',
+      FAULT_INJECTION: 'enabled',
     });
     running.push(ingestion, processing);
     const event = { ...SAMPLE_EVENT, vehicle_id: 'EV-SQS-1' };
     for (const round of [1, 2]) {
       const response = await post(ingestion.url, event, { 'x-503': 'true' });
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-SQS-1@2024-02-15T10:30:00Z' });
+      expect(await response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-SQS-1@2024-02-15T10:30:00.000Z' });
       await until(
         `round ${round}: retry queue drained`,
         () => sqs.depth(),

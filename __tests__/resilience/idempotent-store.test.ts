@@ -6,7 +6,12 @@
  */
 import type Redis from 'ioredis';
 import { DependencyUnavailableError } from '../../apps/resilience/dependency-unavailable-error';
-import { MemoryIdempotentStore, type IdempotentStore, type Transition } from '../../apps/resilience/idempotent-store';
+import {
+  IdempotencyKeyConflictError,
+  MemoryIdempotentStore,
+  type IdempotentStore,
+  type Transition,
+} from '../../apps/resilience/idempotent-store';
 import { RedisIdempotentStore } from '../../apps/resilience/redis-idempotent-store';
 import { startRedisServer, type RedisServer } from '../../scripts/launch/redis-server';
 
@@ -22,6 +27,9 @@ function countEvent(key: string): Transition<Counter, { readonly eventNumber: nu
     return { state: { events, keys: [...(state?.keys ?? []), key] }, result: { eventNumber: events } };
   };
 }
+
+/** The fingerprint of the request most tests apply (the same request each time). */
+const FINGERPRINT = 'fingerprint-1';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,10 +76,33 @@ const redisFactory: StoreFactory = {
 };
 
 describe.each([memoryFactory, redisFactory])('$name', (factory) => {
+  it("scopes keys by entity: another entity's key is applied to that entity, not replayed", async () => {
+    const [store] = factory.pair();
+    await store.applyOnce('shared', 'car-a', FINGERPRINT, countEvent('shared'));
+    expect(await store.applyOnce('shared', 'car-b', FINGERPRINT, countEvent('shared'))).toEqual({
+      result: { eventNumber: 1 },
+      replayed: false,
+    });
+    expect(await store.get('car-b')).toEqual({ events: 1, keys: ['shared'] });
+  });
+
+  it('an entity id and key that only differ in where the separator falls are two keys', async () => {
+    const [store] = factory.pair();
+    await store.applyOnce('b:c', 'a', FINGERPRINT, countEvent('b:c'));
+    expect((await store.applyOnce('c', 'a:b', FINGERPRINT, countEvent('c'))).replayed).toBe(false);
+  });
+
+  it('the same key with another fingerprint throws IdempotencyKeyConflictError and changes nothing', async () => {
+    const [store] = factory.pair();
+    await store.applyOnce('k', 'car-f', FINGERPRINT, countEvent('k'));
+    await expect(store.applyOnce('k', 'car-f', 'fingerprint-2', countEvent('k'))).rejects.toThrow(IdempotencyKeyConflictError);
+    expect(await store.get('car-f')).toEqual({ events: 1, keys: ['k'] });
+  });
+
   it('replays the first result of a key, with replayed=true, and changes the state once', async () => {
     const [store] = factory.pair();
-    const first = await store.applyOnce('k1', 'car-1', countEvent('k1'));
-    const again = await store.applyOnce('k1', 'car-1', countEvent('k1'));
+    const first = await store.applyOnce('k1', 'car-1', FINGERPRINT, countEvent('k1'));
+    const again = await store.applyOnce('k1', 'car-1', FINGERPRINT, countEvent('k1'));
     expect(first).toEqual({ result: { eventNumber: 1 }, replayed: false });
     expect(again).toEqual({ result: { eventNumber: 1 }, replayed: true });
     expect(await store.get('car-1')).toEqual({ events: 1, keys: ['k1'] });
@@ -80,7 +111,7 @@ describe.each([memoryFactory, redisFactory])('$name', (factory) => {
   it('applies 50 concurrent copies of one key, arriving at two replicas, exactly once', async () => {
     const [a, b] = factory.pair();
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).applyOnce('dup', 'car-2', countEvent('dup'))),
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).applyOnce('dup', 'car-2', FINGERPRINT, countEvent('dup'))),
     );
     expect(outcomes.filter((outcome) => !outcome.replayed)).toHaveLength(1);
     expect(outcomes.every((outcome) => outcome.result.eventNumber === 1)).toBe(true);
@@ -90,7 +121,7 @@ describe.each([memoryFactory, redisFactory])('$name', (factory) => {
   it('applies 40 concurrent distinct keys on one entity without losing an update', async () => {
     const [a, b] = factory.pair();
     const keys = Array.from({ length: 40 }, (_, i) => `distinct-${i}`);
-    const outcomes = await Promise.all(keys.map((key, i) => (i % 2 === 0 ? a : b).applyOnce(key, 'car-3', countEvent(key))));
+    const outcomes = await Promise.all(keys.map((key, i) => (i % 2 === 0 ? a : b).applyOnce(key, 'car-3', FINGERPRINT, countEvent(key))));
     expect(outcomes.every((outcome) => !outcome.replayed)).toBe(true);
     expect(outcomes.map((outcome) => outcome.result.eventNumber).sort((x, y) => x - y)).toEqual(keys.map((_, i) => i + 1));
     const state = await a.get('car-3');
@@ -100,10 +131,10 @@ describe.each([memoryFactory, redisFactory])('$name', (factory) => {
 
   it('forgets a key after its TTL, so the key applies again', async () => {
     const [store] = factory.pair(400);
-    await store.applyOnce('short', 'car-4', countEvent('short'));
-    expect((await store.applyOnce('short', 'car-4', countEvent('short'))).replayed).toBe(true);
+    await store.applyOnce('short', 'car-4', FINGERPRINT, countEvent('short'));
+    expect((await store.applyOnce('short', 'car-4', FINGERPRINT, countEvent('short'))).replayed).toBe(true);
     await sleep(600);
-    const afterTtl = await store.applyOnce('short', 'car-4', countEvent('short'));
+    const afterTtl = await store.applyOnce('short', 'car-4', FINGERPRINT, countEvent('short'));
     expect(afterTtl).toEqual({ result: { eventNumber: 2 }, replayed: false });
   });
 
@@ -120,14 +151,14 @@ describe('RedisIdempotentStore durability', () => {
       { keyPrefix: 'idem:restart:' },
       { tls: redisServer.tls },
     );
-    await before.applyOnce('r1', 'car-5', countEvent('r1'));
+    await before.applyOnce('r1', 'car-5', FINGERPRINT, countEvent('r1'));
     await before.close();
     const after = await RedisIdempotentStore.connect<Counter, { eventNumber: number }>(
       redisServer.connection,
       { keyPrefix: 'idem:restart:' },
       { tls: redisServer.tls },
     );
-    expect(await after.applyOnce('r1', 'car-5', countEvent('r1'))).toEqual({ result: { eventNumber: 1 }, replayed: true });
+    expect(await after.applyOnce('r1', 'car-5', FINGERPRINT, countEvent('r1'))).toEqual({ result: { eventNumber: 1 }, replayed: true });
     expect(await after.get('car-5')).toEqual({ events: 1, keys: ['r1'] });
     await after.close();
   });
@@ -139,7 +170,7 @@ describe('RedisIdempotentStore durability', () => {
       { keyPrefix: 'idem:crash:' },
       { tls: server.tls },
     );
-    await store.applyOnce('c1', 'car-6', countEvent('c1'));
+    await store.applyOnce('c1', 'car-6', FINGERPRINT, countEvent('c1'));
     await store.close();
     await server.kill();
     const restarted = await startRedisServer({ appendOnly: true, dir: server.dir, port: server.port, users: server.users });
@@ -148,7 +179,7 @@ describe('RedisIdempotentStore durability', () => {
       { keyPrefix: 'idem:crash:' },
       { tls: restarted.tls },
     );
-    expect((await after.applyOnce('c1', 'car-6', countEvent('c1'))).replayed).toBe(true);
+    expect((await after.applyOnce('c1', 'car-6', FINGERPRINT, countEvent('c1'))).replayed).toBe(true);
     expect((await after.get('car-6'))?.events).toBe(1);
     await after.close();
     await restarted.stop();
@@ -159,37 +190,37 @@ describe('RedisIdempotentStore durability', () => {
 describe('MemoryIdempotentStore bounds', () => {
   it('forgets the oldest key once maxKeys are held, so a duplicate of it is applied again (documented double apply)', async () => {
     const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ maxKeys: 2 });
-    await store.applyOnce('k1', 'car-7', countEvent('k1'));
-    await store.applyOnce('k2', 'car-7', countEvent('k2'));
-    expect((await store.applyOnce('k1', 'car-7', countEvent('k1'))).replayed).toBe(true);
-    await store.applyOnce('k3', 'car-7', countEvent('k3'));
-    expect(await store.applyOnce('k2', 'car-7', countEvent('k2'))).toEqual({ result: { eventNumber: 2 }, replayed: true });
-    const again = await store.applyOnce('k1', 'car-7', countEvent('k1'));
+    await store.applyOnce('k1', 'car-7', FINGERPRINT, countEvent('k1'));
+    await store.applyOnce('k2', 'car-7', FINGERPRINT, countEvent('k2'));
+    expect((await store.applyOnce('k1', 'car-7', FINGERPRINT, countEvent('k1'))).replayed).toBe(true);
+    await store.applyOnce('k3', 'car-7', FINGERPRINT, countEvent('k3'));
+    expect(await store.applyOnce('k2', 'car-7', FINGERPRINT, countEvent('k2'))).toEqual({ result: { eventNumber: 2 }, replayed: true });
+    const again = await store.applyOnce('k1', 'car-7', FINGERPRINT, countEvent('k1'));
     expect(again).toEqual({ result: { eventNumber: 4 }, replayed: false });
     expect(await store.get('car-7')).toEqual({ events: 4, keys: ['k1', 'k2', 'k3', 'k1'] });
   });
 
   it('keeps state for at most maxEntities entities, dropping the one updated least recently', async () => {
     const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ maxEntities: 2 });
-    await store.applyOnce('a1', 'car-a', countEvent('a1'));
-    await store.applyOnce('b1', 'car-b', countEvent('b1'));
+    await store.applyOnce('a1', 'car-a', FINGERPRINT, countEvent('a1'));
+    await store.applyOnce('b1', 'car-b', FINGERPRINT, countEvent('b1'));
     await store.get('car-a'); // reading does not count as an update
-    await store.applyOnce('b2', 'car-b', countEvent('b2'));
-    await store.applyOnce('c1', 'car-c', countEvent('c1'));
+    await store.applyOnce('b2', 'car-b', FINGERPRINT, countEvent('b2'));
+    await store.applyOnce('c1', 'car-c', FINGERPRINT, countEvent('c1'));
     expect(await store.get('car-a')).toBeUndefined();
     expect(await store.get('car-b')).toEqual({ events: 2, keys: ['b1', 'b2'] });
     expect(await store.get('car-c')).toEqual({ events: 1, keys: ['c1'] });
-    expect(await store.applyOnce('a2', 'car-a', countEvent('a2'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
+    expect(await store.applyOnce('a2', 'car-a', FINGERPRINT, countEvent('a2'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
   });
 
   it('expires keys by its clock: a key past its TTL applies again', async () => {
     const clock = { now: 1_763_900_000_000 };
     const store = new MemoryIdempotentStore<Counter, { eventNumber: number }>({ keyTtlMs: 60_000, now: () => clock.now });
-    await store.applyOnce('t1', 'car-8', countEvent('t1'));
+    await store.applyOnce('t1', 'car-8', FINGERPRINT, countEvent('t1'));
     clock.now += 59_999;
-    expect((await store.applyOnce('t1', 'car-8', countEvent('t1'))).replayed).toBe(true);
+    expect((await store.applyOnce('t1', 'car-8', FINGERPRINT, countEvent('t1'))).replayed).toBe(true);
     clock.now += 1;
-    expect(await store.applyOnce('t1', 'car-8', countEvent('t1'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
+    expect(await store.applyOnce('t1', 'car-8', FINGERPRINT, countEvent('t1'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
   });
 
   it('rejects a bound that cannot hold anything', () => {
@@ -208,10 +239,10 @@ describe('RedisIdempotentStore while the store is unavailable', () => {
     );
     let restarted: RedisServer | undefined;
     try {
-      await store.applyOnce('o1', 'car-7', countEvent('o1'));
+      await store.applyOnce('o1', 'car-7', FINGERPRINT, countEvent('o1'));
       await server.kill();
       const started = Date.now();
-      const failure = await store.applyOnce('o2', 'car-7', countEvent('o2')).catch((error: unknown) => error);
+      const failure = await store.applyOnce('o2', 'car-7', FINGERPRINT, countEvent('o2')).catch((error: unknown) => error);
       expect(Date.now() - started).toBeLessThan(500);
       expect(failure).toBeInstanceOf(DependencyUnavailableError);
       expect(failure).toMatchObject({ dependency: 'shared-state store', retryAfterSeconds: 1 });
@@ -225,7 +256,7 @@ describe('RedisIdempotentStore while the store is unavailable', () => {
           )
         )
           break;
-      expect(await store.applyOnce('o2', 'car-7', countEvent('o2'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
+      expect(await store.applyOnce('o2', 'car-7', FINGERPRINT, countEvent('o2'))).toEqual({ result: { eventNumber: 2 }, replayed: false });
     } finally {
       await store.close();
       await restarted?.stop();
@@ -237,7 +268,7 @@ describe('RedisIdempotentStore while the store is unavailable', () => {
     const connection = redisServer.client();
     connections.push(connection);
     const store = new RedisIdempotentStore<Counter, { eventNumber: number }>(connection, { keyPrefix: 'not-allowed:' });
-    const failure = await store.applyOnce('k', 'car-8', countEvent('k')).catch((error: unknown) => error);
+    const failure = await store.applyOnce('k', 'car-8', FINGERPRINT, countEvent('k')).catch((error: unknown) => error);
     expect(failure).not.toBeInstanceOf(DependencyUnavailableError);
     expect(String(failure)).toMatch(/NOPERM/);
   });
@@ -258,15 +289,15 @@ describe('RedisIdempotentStore with replicaAcks (WAIT), on a primary with a repl
       for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
         if (/master_link_status:up/.test(await onReplica.info('replication'))) break;
       }
-      expect(await store.applyOnce('w1', 'car-9', countEvent('w1'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
-      expect(await onReplica.get('idem:wait:key:w1')).not.toBeNull();
+      expect(await store.applyOnce('w1', 'car-9', FINGERPRINT, countEvent('w1'))).toEqual({ result: { eventNumber: 1 }, replayed: false });
+      expect(await onReplica.get('idem:wait:key:5:car-9:w1')).not.toBeNull();
       onReplica.disconnect();
       await replica.stop();
-      const failure = await store.applyOnce('w2', 'car-9', countEvent('w2')).catch((error: unknown) => error);
+      const failure = await store.applyOnce('w2', 'car-9', FINGERPRINT, countEvent('w2')).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(DependencyUnavailableError);
       expect(String(failure)).toMatch(/replication \(0 of 1 replicas acknowledged\)/);
       replica = await startRedisServer({ replicaOf: primary });
-      expect(await store.applyOnce('w2', 'car-9', countEvent('w2'))).toEqual({ result: { eventNumber: 2 }, replayed: true });
+      expect(await store.applyOnce('w2', 'car-9', FINGERPRINT, countEvent('w2'))).toEqual({ result: { eventNumber: 2 }, replayed: true });
     } finally {
       onReplica.disconnect();
       await store.close();

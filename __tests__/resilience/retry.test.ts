@@ -187,3 +187,48 @@ describe('envoyBackoffMs', () => {
     expect(envoyBackoffMs(3, { baseIntervalMs: 10, maxIntervalMs: 1_000 }, () => 0.999999)).toBe(69);
   });
 });
+
+describe('executeWithRetry stopped by its signal (the caller shutting down)', () => {
+  const shutdown = () => new UpstreamFailureError(UpstreamFailure.SHUTDOWN, 'shutting down');
+
+  it('abandons the attempt in flight at once and makes no further attempt', async () => {
+    const upstream = await startUpstream(() => undefined);
+    servers.push(upstream.server);
+    const controller = new AbortController();
+    const running = executeWithRetry(postTo(upstream.url), { policy: PROCESSING_RETRY_POLICY, signal: controller.signal });
+    while (upstream.calls() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(shutdown());
+    const failure = await running.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RetryFailedError);
+    expect(failure).toMatchObject({ kind: UpstreamFailure.SHUTDOWN, attempts: 1 });
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it('during a back-off returns the last (retryable) answer instead of waiting for the next attempt', async () => {
+    const upstream = await startUpstream((_call, _req, res) => res.writeHead(503).end());
+    servers.push(upstream.server);
+    const controller = new AbortController();
+    const outcome = await executeWithRetry(postTo(upstream.url), {
+      policy: PROCESSING_RETRY_POLICY,
+      signal: controller.signal,
+      sleep: () => {
+        controller.abort(shutdown());
+        return new Promise(() => undefined);
+      },
+    });
+    expect(outcome).toEqual({ response: { status: 503 }, attempts: 1 });
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it('already fired: no attempt at all', async () => {
+    const upstream = await startUpstream((_call, _req, res) => res.writeHead(200).end());
+    servers.push(upstream.server);
+    const controller = new AbortController();
+    controller.abort(shutdown());
+    const failure = await executeWithRetry(postTo(upstream.url), { policy: PROCESSING_RETRY_POLICY, signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ kind: UpstreamFailure.SHUTDOWN });
+    expect(upstream.calls()).toBe(0);
+  });
+});

@@ -43,12 +43,12 @@ describe('SqsRetryQueue', () => {
     });
   });
 
-  it('on a FIFO queue deduplicates by the idempotency key and groups by vehicle', async () => {
+  it('on a FIFO queue deduplicates by the idempotency key scoped by vehicle, and groups by vehicle', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-2' });
     await new SqsRetryQueue(client, FIFO_URL).send({ idempotencyKey: 'car-1@2026-01-01T00:00:00Z', body: '{}', groupId: 'car-1' });
     expect(sqs.commandCalls(SendMessageCommand)[0].args[0].input).toMatchObject({
       QueueUrl: FIFO_URL,
-      MessageDeduplicationId: 'car-1@2026-01-01T00:00:00Z',
+      MessageDeduplicationId: '5:car-1:car-1@2026-01-01T00:00:00Z',
       MessageGroupId: 'car-1',
     });
   });

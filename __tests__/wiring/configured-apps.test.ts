@@ -76,6 +76,7 @@ describe('RETRY_QUEUE_DIR shared by both services', () => {
       readProcessingSettings({
         ...QUIET,
         RETRY_QUEUE_DIR: queueDir.dir,
+        FAULT_INJECTION: 'enabled',
         FAULT_503_RATE: '1',
         RETRY_QUEUE_BACKOFF_BASE_SECONDS: '0.1',
         RETRY_QUEUE_BACKOFF_MAX_SECONDS: '0.2',
@@ -93,7 +94,7 @@ describe('RETRY_QUEUE_DIR shared by both services', () => {
     );
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00Z' });
+    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00.000Z' });
     await eventually(async () => (await eventsOf(processing, 'EV-001')) === 1);
     await eventually(() => queueFiles(queueDir.dir, 'messages').length === 0);
     expect(await eventsOf(processing, 'EV-001')).toBe(1);

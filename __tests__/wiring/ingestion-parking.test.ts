@@ -56,11 +56,11 @@ describe('ingestion parks what it cannot deliver', () => {
     const response = await postEvent(ingestion, SAMPLE_EVENT, { 'x-503': 'true', 'x-amzn-trace-id': traceId });
     expect(response.statusCode).toBe(202);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00Z' });
+    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-001@2024-02-15T10:30:00.000Z' });
     expect(unavailable.requests()).toBe(13);
     expect(queueFiles(queueDir.dir, 'messages')).toHaveLength(1);
     const [message] = await receiveAll(await openQueue(queueDir.dir));
-    expect(message).toMatchObject({ idempotencyKey: 'EV-001@2024-02-15T10:30:00Z', attributes: { TraceId: traceId } });
+    expect(message).toMatchObject({ idempotencyKey: 'EV-001@2024-02-15T10:30:00.000Z', attributes: { TraceId: traceId } });
     expect(JSON.parse(message.body)).toEqual(SAMPLE_EVENT);
     expect(JSON.stringify(message)).not.toMatch(/x-503/);
   });
@@ -111,7 +111,9 @@ describe('ingestion parks what it cannot deliver', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({
       error: 'Service Unavailable',
-      message: expect.stringMatching(/^event neither processed nor queued \(data-processing answered 503\); the retry queue failed: /),
+      message: expect.stringMatching(
+        /^event neither processed nor queued \(data-processing answered 503\); the retry queue is unavailable$/,
+      ),
     });
   });
 
@@ -136,7 +138,7 @@ describe('ingestion parks what it cannot deliver', () => {
     const response = await postEvent(ingestion, eventWith({ vehicle_id: 'EV-C' }));
     // THEN
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-C@2024-02-15T10:30:00Z' });
+    expect(response.json()).toEqual({ status: 'queued', idempotencyKey: 'EV-C@2024-02-15T10:30:00.000Z' });
     expect(failing.requests()).toBe(2);
     expect(queueFiles(queueDir.dir, 'messages')).toHaveLength(3);
     await failing.close();
@@ -157,7 +159,7 @@ describe('ingestion parks what it cannot deliver', () => {
     expect((await postEvent(ingestion, SAMPLE_EVENT)).statusCode).toBe(503);
     const response = await postEvent(ingestion, SAMPLE_EVENT);
     expect(response.statusCode).toBe(503);
-    expect(response.json().message).toMatch(/^data-processing unreachable \(circuit-open\): circuit open/);
+    expect(response.json().message).toBe('data-processing unreachable (circuit-open)');
     expect(unavailable.requests()).toBe(1);
   });
 

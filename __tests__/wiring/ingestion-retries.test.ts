@@ -20,7 +20,7 @@ describe('ingestion → real processing on loopback', () => {
 
   beforeEach(async () => {
     processingLog = new LogLines();
-    processing = buildProcessing({ logStream: processingLog });
+    processing = buildProcessing({ logStream: processingLog, faultInjection: true });
     processingUrl = new URL(`${await processing.listen({ port: 0, host: '127.0.0.1' })}/ev`);
   });
   afterEach(async () => {
@@ -30,7 +30,7 @@ describe('ingestion → real processing on loopback', () => {
   });
 
   test('RETRY_MODE=app (the default): one x-503 call reaches processing exactly 13 times, then its 503 is relayed', async () => {
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: processingUrl });
+    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: processingUrl, faultInjection: true });
     const response = await postEvent(ingestion, SAMPLE_EVENT, { 'x-503': 'true' });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ error: 'Service Unavailable', message: FAULT_503_MESSAGE });
@@ -39,14 +39,14 @@ describe('ingestion → real processing on loopback', () => {
   });
 
   test('RETRY_MODE=app: a normal call is made once', async () => {
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: processingUrl, retryMode: RetryMode.APP });
+    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: processingUrl, retryMode: RetryMode.APP, faultInjection: true });
     expect((await postEvent(ingestion, SAMPLE_EVENT)).statusCode).toBe(200);
     expect(processingLog.requests()).toHaveLength(1);
     expect(await eventsOf(processing, 'EV-001')).toBe(1);
   });
 
   test.each([RetryMode.MESH, RetryMode.OFF])('RETRY_MODE=%s: one x-503 call reaches processing once', async (retryMode) => {
-    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: processingUrl, retryMode });
+    ingestion = buildIngestion({ logLevel: 'silent', dataProcessingUrl: processingUrl, retryMode, faultInjection: true });
     expect((await postEvent(ingestion, SAMPLE_EVENT, { 'x-503': 'true' })).statusCode).toBe(503);
     expect(processingLog.requests()).toHaveLength(1);
   });

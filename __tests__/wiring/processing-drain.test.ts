@@ -50,7 +50,7 @@ describe('processing drains the retry queue', () => {
       metrics,
     });
     expect((await postEvent(app, SAMPLE_EVENT)).statusCode).toBe(200);
-    // WHEN ingestion parks that same event (its derived key) and a new one (a client key)
+    // WHEN ingestion parks that same event (its derived key, here with the instant as the event spells it) and a new one (a client key)
     await producer.send({ idempotencyKey: 'EV-001@2024-02-15T10:30:00Z', body: JSON.stringify(SAMPLE_EVENT) });
     const later = eventWith({ timestamp: '2024-02-15T10:31:00Z', odometer: 12501 });
     await producer.send({ idempotencyKey: 'client-key-1', body: JSON.stringify(later) });
@@ -100,7 +100,7 @@ describe('processing drains the retry queue', () => {
 
 describe('FAULT_503_RATE', () => {
   test('rate 1: every POST /ev answers a transient 503 JSON and nothing is applied', async () => {
-    const app = buildApp({ logLevel: 'silent', fault503Rate: 1 });
+    const app = buildApp({ logLevel: 'silent', faultInjection: true, fault503Rate: 1 });
     for (let i = 0; i < 3; i++) {
       const response = await postEvent(app, SAMPLE_EVENT);
       expect(response.statusCode).toBe(503);
@@ -112,7 +112,7 @@ describe('FAULT_503_RATE', () => {
 
   test('rate 0.5 with a scripted random source: the draws below the rate fail, the others apply', async () => {
     const draws = [0.1, 0.9, 0.6, 0.4];
-    const app = buildApp({ logLevel: 'silent', fault503Rate: 0.5, random: () => draws.shift() ?? 1 });
+    const app = buildApp({ logLevel: 'silent', faultInjection: true, fault503Rate: 0.5, random: () => draws.shift() ?? 1 });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await postEvent(app, eventWith({ vehicle_id: `EV-${i}` }))).statusCode);
     expect(statuses).toEqual([503, 200, 200, 503]);
@@ -120,6 +120,6 @@ describe('FAULT_503_RATE', () => {
   });
 
   test('an out-of-range rate is refused', () => {
-    expect(() => buildApp({ fault503Rate: 1.5 })).toThrow(/fault503Rate \(1.5\) must be from 0 to 1/);
+    expect(() => buildApp({ faultInjection: true, fault503Rate: 1.5 })).toThrow(/fault503Rate \(1.5\) must be from 0 to 1/);
   });
 });

@@ -2,9 +2,17 @@
  * `buildApp` of data-ingestion: health check and `POST /ev`, forwarded to
  * data-processing through the resilience chain
  * parking → circuit breaker → app-mode retries (`RETRY_MODE=app`) → HTTP pool.
+ *
+ * Two bounds end the synchronous part of a call, after which the event is
+ * parked (202) — or, without a retry queue, answered 503/504: the answer
+ * deadline (`answerDeadlineMs`, below the front door's idle timeout), and
+ * shutdown: when the app starts closing (SIGTERM), every call in flight stops
+ * retrying at once and new ones are parked without calling, so the grace
+ * period is spent answering, not waiting on retries.
  */
 import { PipelineMetric } from '../../contract/metrics';
 import {
+  ANSWER_DEADLINE_MS,
   ENVOY_DEFAULT_BACKOFF,
   PROCESSING_CALL_TIMEOUT_MS,
   PROCESSING_RETRY_POLICY,
@@ -26,6 +34,7 @@ import { ParkingProcessingClient } from './parking-processing-client';
 import type { ProcessingClient } from './processing-client';
 import { RetryingProcessingClient } from './retrying-processing-client';
 import { TracedProcessingClient } from './traced-processing-client';
+import { ShuttingDownError } from './shutting-down-error';
 import { UndiciProcessingClient } from './undici-processing-client';
 import { warnWhenVehiclesUnauthenticated } from './unauthenticated-vehicles-warning';
 import { requireVehicleCertificate } from './vehicle-identity';
@@ -69,14 +78,25 @@ export interface IngestionAppOptions extends ServiceAppOptions {
   readonly tracing?: Tracing;
   /** How the vehicle is identified: `alb-mtls` takes it from the load balancer's client-certificate header and lets it post only its own events (401/403); `none` does not (and warns when listening beyond loopback). @default VehicleAuth.NONE */
   readonly vehicleAuth?: VehicleAuth;
+  /** Whether the `x-503` fault switch is forwarded to processing (`FAULT_INJECTION=enabled`: dev and local runs only). @default false */
+  readonly faultInjection?: boolean;
+  /**
+   * Longest time ingestion spends calling processing for one request, in
+   * milliseconds, before it stops retrying and parks the event (202; 504
+   * without a retry queue). It bounds `retryOverallTimeoutMs` and, in mesh
+   * mode, the one call. Keep it below the front door's idle timeout.
+   * @default ANSWER_DEADLINE_MS (contract: 25000)
+   */
+  readonly answerDeadlineMs?: number;
 }
 
 /** Builds the data-ingestion app (not listening; call `listen` or use `inject`). */
 export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
   const retryMode = options.retryMode ?? RetryMode.APP;
   const policy = PROCESSING_RETRY_POLICY;
-  const overallTimeoutMs = options.retryOverallTimeoutMs ?? PROCESSING_CALL_TIMEOUT_MS;
-  const timeoutMs = options.processingTimeoutMs ?? defaultProcessingTimeoutMs(retryMode, overallTimeoutMs);
+  const answerDeadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
+  const overallTimeoutMs = Math.min(options.retryOverallTimeoutMs ?? PROCESSING_CALL_TIMEOUT_MS, answerDeadlineMs);
+  const timeoutMs = Math.min(options.processingTimeoutMs ?? defaultProcessingTimeoutMs(retryMode, overallTimeoutMs), answerDeadlineMs);
   const transport =
     options.processing ??
     new UndiciProcessingClient({
@@ -120,16 +140,25 @@ export function buildApp(options: IngestionAppOptions = {}): ServiceApp {
         return;
       }
       metrics?.count(PipelineMetric.PARKED);
-      app.log.warn({ idempotencyKey: outcome.idempotencyKey, reason: outcome.reason }, 'event parked in the retry queue');
+      app.log.warn(
+        { idempotencyKey: outcome.idempotencyKey, reason: outcome.reason, err: outcome.cause },
+        'event parked in the retry queue',
+      );
     });
   }
 
   const forwarding = processing;
+  // Fired first thing on close (preClose runs before the server waits for requests in flight).
+  const shutdown = new AbortController();
+  app.addHook('preClose', (done) => {
+    shutdown.abort(new ShuttingDownError());
+    done();
+  });
   app.register(async function countedEvRoute(scope) {
     // Hooks of this scope apply to the routes of the plugins it registers: POST /ev only.
     if (metrics !== undefined) scope.addHook('onResponse', countEvAnswers(metrics));
     if (options.vehicleAuth === VehicleAuth.ALB_MTLS) requireVehicleCertificate(scope);
-    await scope.register(evRoute, { processing: forwarding });
+    await scope.register(evRoute, { processing: forwarding, faultInjection: options.faultInjection ?? false, stop: shutdown.signal });
   });
   if ((options.vehicleAuth ?? VehicleAuth.NONE) === VehicleAuth.NONE) warnWhenVehiclesUnauthenticated(app);
   app.addHook('onClose', async () => {

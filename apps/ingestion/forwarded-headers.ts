@@ -8,21 +8,26 @@ import { FAULT_503_HEADER, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER } fr
 import { TRACE_ID_HEADER } from '../service-kit/request-log';
 
 /** Request headers propagated to processing. */
-export const FORWARDED_REQUEST_HEADERS = [
+export const FORWARDED_REQUEST_HEADERS: readonly string[] = [
   'content-type',
-  FAULT_503_HEADER,
   TRACE_ID_HEADER,
   'traceparent',
   'tracestate',
   IDEMPOTENCY_KEY_HEADER,
-] as const;
+];
+
+/** Request headers propagated to processing with fault injection on (`FAULT_INJECTION=enabled`): the above and `x-503`. */
+export const FAULT_INJECTION_FORWARDED_HEADERS: readonly string[] = [...FORWARDED_REQUEST_HEADERS, FAULT_503_HEADER];
 
 /** Answer headers relayed to the client. */
 export const RELAYED_ANSWER_HEADERS = ['content-type', IDEMPOTENT_REPLAY_HEADER, 'retry-after'] as const;
 
-/** The propagated subset of `headers`. */
-export function forwardedRequestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  return pickHeaders(headers, FORWARDED_REQUEST_HEADERS);
+/** The propagated subset of `headers`: those of `names` ({@link FORWARDED_REQUEST_HEADERS} or {@link FAULT_INJECTION_FORWARDED_HEADERS}). */
+export function forwardedRequestHeaders(
+  headers: IncomingHttpHeaders,
+  names: readonly string[] = FORWARDED_REQUEST_HEADERS,
+): Record<string, string> {
+  return pickHeaders(headers, names);
 }
 
 /** The relayed subset of processing's answer headers. */

@@ -16,11 +16,12 @@ import { TRACE_ID_ATTRIBUTE } from '../../contract/tracing';
 import { errorBody } from '../service-kit/error-reply';
 import { TRACE_ID_HEADER } from '../service-kit/request-log';
 import type { RetryQueue } from '../resilience/retry-queue/retry-queue';
+import { UpstreamFailure } from '../resilience/upstream-failure';
 import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 
 /** What happened to an event that was to be parked (for metrics and logs). */
 export type ParkingOutcome =
-  | { readonly parked: true; readonly idempotencyKey: string; readonly reason: string }
+  | { readonly parked: true; readonly idempotencyKey: string; readonly reason: string; readonly cause?: unknown }
   | { readonly parked: false; readonly idempotencyKey: string; readonly reason: string; readonly error: unknown };
 
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json; charset=utf-8' });
@@ -39,12 +40,14 @@ export class ParkingProcessingClient implements ProcessingClient {
 
   /** Processing's answer when below 500; else 202 queued, or 503 when the queue fails. */
   async send(call: ProcessingCall): Promise<ProcessingAnswer> {
+    // Shutting down: no new call (it would only be abandoned, and counted against the shared breaker).
+    if (call.signal?.aborted === true) return this.park(call, `data-processing not called (${UpstreamFailure.SHUTDOWN})`);
     let answer: ProcessingAnswer;
     try {
       answer = await this.inner.send(call);
     } catch (error) {
       if (!(error instanceof ProcessingUnreachableError)) throw error;
-      return this.park(call, error.message);
+      return this.park(call, error.summary, error);
     }
     if (answer.statusCode < 500) return answer;
     return this.park(call, `data-processing answered ${answer.statusCode}`);
@@ -55,7 +58,7 @@ export class ParkingProcessingClient implements ProcessingClient {
   }
 
   /** Parking is the rare path: the event is parsed again here rather than carried along every call. */
-  private async park(call: ProcessingCall, reason: string): Promise<ProcessingAnswer> {
+  private async park(call: ProcessingCall, reason: string, cause?: unknown): Promise<ProcessingAnswer> {
     const event = JSON.parse(call.body.toString('utf8')) as EvPayload;
     const idempotencyKey = idempotencyKeyOf(event, call.headers[IDEMPOTENCY_KEY_HEADER]);
     const traceId = call.headers[TRACE_ID_HEADER];
@@ -68,10 +71,10 @@ export class ParkingProcessingClient implements ProcessingClient {
       });
     } catch (error) {
       this.onParking?.({ parked: false, idempotencyKey, reason, error });
-      const message = `event neither processed nor queued (${reason}); the retry queue failed: ${error instanceof Error ? error.message : String(error)}`;
-      return jsonAnswer(503, errorBody(503, message));
+      // The queue's error stays in the log (onParking): it may name the queue's URL or address.
+      return jsonAnswer(503, errorBody(503, `event neither processed nor queued (${reason}); the retry queue is unavailable`));
     }
-    this.onParking?.({ parked: true, idempotencyKey, reason });
+    this.onParking?.({ parked: true, idempotencyKey, reason, cause });
     return jsonAnswer(202, { status: 'queued', idempotencyKey });
   }
 }

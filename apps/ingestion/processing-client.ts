@@ -19,6 +19,12 @@ export interface ProcessingCall {
   readonly body: Buffer;
   /** Headers to send (content type, fault switch, trace id, idempotency key). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Fires when the call must end now (ingestion shutting down): the attempt
+   * in flight is abandoned and no retry follows; the call rejects with
+   * {@link ProcessingUnreachableError} of the signal's reason. @default none
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Processing's answer, any status. */
@@ -36,8 +42,15 @@ export interface ProcessingClient {
   close(): Promise<void>;
 }
 
-/** data-processing gave no answer; `failure` says why. */
+/**
+ * data-processing gave no answer; `failure` says why. The message (for logs)
+ * includes the cause's, which may name processing's address; clients get
+ * {@link ProcessingUnreachableError.summary}, which does not.
+ */
 export class ProcessingUnreachableError extends UpstreamFailureError {
+  /** What happened, without the cause: safe to answer a client with. */
+  readonly summary: string;
+
   constructor(
     failure: UpstreamFailure,
     cause: unknown,
@@ -45,9 +58,9 @@ export class ProcessingUnreachableError extends UpstreamFailureError {
     readonly attempts = 1,
   ) {
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    super(failure, `data-processing unreachable (${failure})${after}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    const summary = `data-processing unreachable (${failure})${after}`;
+    super(failure, `${summary}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'ProcessingUnreachableError';
+    this.summary = summary;
   }
 }

@@ -74,7 +74,7 @@ export class RetryingProcessingClient implements ProcessingClient {
     try {
       const { response } = await executeWithRetry(
         (_signal, attemptNumber) => (attemptNumber === 1 ? firstAttempt : this.inner.send(call).then(withStatus)),
-        { ...this.retryOptions, overallTimeoutMs: Math.max(0, this.options.overallTimeoutMs - elapsedMs) },
+        { ...this.retryOptions, overallTimeoutMs: Math.max(0, this.options.overallTimeoutMs - elapsedMs), signal: call.signal },
       );
       return response;
     } catch (error) {

@@ -1,9 +1,10 @@
 /** Environment of the data-ingestion server entry. */
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, type RetryBackoffSpec } from '../../contract/retry-policy';
+import { ANSWER_DEADLINE_MS, ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, type RetryBackoffSpec } from '../../contract/retry-policy';
 import { DATA_INGESTION, LOCAL_DATA_PROCESSING_URL, RetryMode } from '../../contract/services';
 import { EnvError, readChoice, readHttpUrl, readInteger, type Env } from '../service-kit/env';
 import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
+import { readFaultInjection } from '../service-kit/fault-injection';
 import { DEFAULT_PROCESSING_CONNECTIONS, defaultProcessingTimeoutMs } from './app';
 import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { EnvVar } from '../../contract/environment-variables';
@@ -30,6 +31,13 @@ export interface IngestionSettings extends ServerSettings, PipelineSettings {
   readonly tracing: TracingSettings;
   /** `VEHICLE_AUTH`: `alb-mtls` only where a load balancer in mutual-TLS verify mode is the only way in. @default none */
   readonly vehicleAuth: VehicleAuth;
+  /** `FAULT_INJECTION=enabled`: the `x-503` header is forwarded to processing. @default false */
+  readonly faultInjection: boolean;
+  /**
+   * `ANSWER_DEADLINE_MS`: after this long calling processing, stop retrying and park (202).
+   * Below the front door's idle timeout (60 s). @default ANSWER_DEADLINE_MS (contract: 25000)
+   */
+  readonly answerDeadlineMs: number;
 }
 
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
@@ -62,5 +70,7 @@ export function readIngestionSettings(env: Env): IngestionSettings {
     retryOverallTimeoutMs,
     tracing: readTracingSettings(env),
     vehicleAuth: readChoice(env, EnvVar.VEHICLE_AUTH, VehicleAuth.NONE, Object.values(VehicleAuth)),
+    faultInjection: readFaultInjection(env),
+    answerDeadlineMs: readInteger(env, EnvVar.ANSWER_DEADLINE_MS, ANSWER_DEADLINE_MS, 1, 3_600_000),
   };
 }

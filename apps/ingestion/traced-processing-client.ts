@@ -33,7 +33,7 @@ export class TracedProcessingClient implements ProcessingClient {
     const span = this.tracing.startClientSpan({ method: 'POST', url: this.url, headers: call.headers, resendCount });
     let answer: ProcessingAnswer;
     try {
-      answer = await this.inner.send({ body: call.body, headers: span.headers });
+      answer = await this.inner.send({ body: call.body, headers: span.headers, signal: call.signal });
     } catch (error) {
       span.failed(error instanceof ProcessingUnreachableError ? error.failure : OTHER_ERROR, error);
       throw error;

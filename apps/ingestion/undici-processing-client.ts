@@ -27,13 +27,25 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private headers: IncomingHttpHeaders = {};
   private readonly chunks: Buffer[] = [];
 
+  private stop: (() => void) | undefined;
+
   constructor(
     private readonly resolve: (answer: ProcessingAnswer) => void,
     private readonly reject: (error: Error) => void,
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
-  /** Present so that undici treats this as a handler of its current (v7) interface. */
-  onRequestStart(): void {}
+  /** Aborts the exchange when the call's signal fires (undici then reports it through {@link onResponseError}). */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    const { signal } = this;
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      controller.abort(signal.reason as Error);
+      return;
+    }
+    this.stop = () => controller.abort(signal.reason as Error);
+    signal.addEventListener('abort', this.stop, { once: true });
+  }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.statusCode = statusCode;
@@ -45,13 +57,21 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.release();
     const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    // undici failed the exchange: an error with no known code is a reset of the upstream.
+    this.release();
+    // undici failed the exchange (or the call's signal aborted it: its reason names the failure); an error with no known code is a reset.
     this.reject(new ProcessingUnreachableError(classifyUpstreamError(error, UpstreamFailure.RESET), error));
+  }
+
+  /** Removes the abort listener of a settled exchange. */
+  private release(): void {
+    if (this.stop !== undefined) this.signal?.removeEventListener('abort', this.stop);
+    this.stop = undefined;
   }
 }
 
@@ -83,7 +103,7 @@ export class UndiciProcessingClient implements ProcessingClient {
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         },
-        new AnswerCollector(resolve, reject),
+        new AnswerCollector(resolve, reject, call.signal),
       );
     });
   }

@@ -28,7 +28,9 @@ export interface ProcessingAppOptions extends ServiceAppOptions {
   readonly idempotencyKeyTtlSeconds?: number;
   /** Anomaly limits. @default DEFAULT_ANOMALY_THRESHOLDS */
   readonly thresholds?: AnomalyThresholds;
-  /** Share of `POST /ev` calls (0..1) answered with a transient 503 before applying. @default 0 */
+  /** Whether the fault switches (the `x-503` header, `fault503Rate`) take effect: dev and local runs only. @default false */
+  readonly faultInjection?: boolean;
+  /** Share of `POST /ev` calls (0..1) answered with a transient 503 before applying; above 0 only with `faultInjection`. @default 0 */
   readonly fault503Rate?: number;
   /** Uniform random source in [0, 1) for the fault rate, for tests. @default Math.random */
   readonly random?: () => number;
@@ -49,6 +51,8 @@ export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
   const thresholds = checkAnomalyThresholds(options.thresholds ?? DEFAULT_ANOMALY_THRESHOLDS);
   const fault503Rate = options.fault503Rate ?? 0;
   if (!(fault503Rate >= 0 && fault503Rate <= 1)) throw new Error(`fault503Rate (${fault503Rate}) must be from 0 to 1`);
+  const faultInjection = options.faultInjection ?? false;
+  if (fault503Rate > 0 && !faultInjection) throw new Error(`fault503Rate (${fault503Rate}) needs faultInjection: true`);
   const { metrics, retryQueue } = options;
   const app = createServiceApp(DATA_PROCESSING, options);
   // Tracing (only when configured): spans per request and per drained message; see apps/tracing.
@@ -61,7 +65,7 @@ export function buildApp(options: ProcessingAppOptions = {}): ServiceApp {
   }
   // One applier for both paths: a key applied by either is not applied again by the other.
   const applier = new EventApplier(store, thresholds);
-  app.register(evRoute, { applier, fault503Rate, random: options.random ?? Math.random, metrics });
+  app.register(evRoute, { applier, faultInjection, fault503Rate, random: options.random ?? Math.random, metrics });
   if (retryQueue !== undefined) {
     app.register(retryQueueDrain, {
       queue: retryQueue,

@@ -6,7 +6,8 @@
  * applied again by the other).
  */
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, idempotencyKeyProblem, type EvPayload } from '../../contract/ev-payload';
-import type { ApplyOutcome, IdempotentStore } from '../resilience/idempotent-store';
+import { IdempotencyKeyConflictError, type ApplyOutcome, type IdempotentStore } from '../resilience/idempotent-store';
+import { eventFingerprint } from './event-fingerprint';
 import type { AnomalyThresholds } from './anomaly-thresholds';
 import { applyEvent, type EvResult, type VehicleState } from './vehicle-state';
 
@@ -22,6 +23,24 @@ export class UnappliableEventError extends Error {
   }
 }
 
+/**
+ * The event's idempotency key was already applied to its vehicle with a
+ * different event (409 on `POST /ev`; a dead letter in the queue): the
+ * client reused a key, or another sender wrote an event of this vehicle at
+ * this instant first.
+ */
+export class ConflictingEventError extends UnappliableEventError {
+  constructor(event: EvPayload, key: string | undefined) {
+    super(
+      key !== undefined && key !== ''
+        ? `idempotency key ${key} of vehicle ${event.vehicle_id} was already used for a different event; send the same event again, or a new key`
+        : `an event of vehicle ${event.vehicle_id} at ${event.timestamp} was already received with different content; send the same event again, or give it an Idempotency-Key`,
+      key !== undefined && key !== '' ? IDEMPOTENCY_KEY_HEADER : 'timestamp',
+    );
+    this.name = 'ConflictingEventError';
+  }
+}
+
 /** Applies events through one store with one set of thresholds. */
 export class EventApplier {
   constructor(
@@ -32,7 +51,9 @@ export class EventApplier {
   /**
    * Applies `event` under its idempotency key (`key` when given and not
    * empty, else `vehicle_id@timestamp`). Throws {@link UnappliableEventError}
-   * for a timestamp V8 cannot represent or a key the contract refuses ({@link idempotencyKeyProblem}).
+   * for a timestamp V8 cannot represent or a key the contract refuses ({@link idempotencyKeyProblem}),
+   * {@link ConflictingEventError} when the key was applied to this vehicle with another event
+   * (keys are scoped by `vehicle_id`; the body's fingerprint is {@link eventFingerprint}).
    */
   async apply(event: EvPayload, key: string | undefined): Promise<ApplyOutcome<EvResult>> {
     const timestampMs = Date.parse(event.timestamp);
@@ -42,8 +63,13 @@ export class EventApplier {
     const keyProblem = idempotencyKeyProblem(key);
     if (keyProblem !== undefined) throw new UnappliableEventError(keyProblem, IDEMPOTENCY_KEY_HEADER);
     const { thresholds } = this;
-    return this.store.applyOnce(idempotencyKeyOf(event, key), event.vehicle_id, (state) =>
-      applyEvent(state, event, timestampMs, thresholds),
-    );
+    try {
+      return await this.store.applyOnce(idempotencyKeyOf(event, key), event.vehicle_id, eventFingerprint(event), (state) =>
+        applyEvent(state, event, timestampMs, thresholds),
+      );
+    } catch (error) {
+      if (error instanceof IdempotencyKeyConflictError) throw new ConflictingEventError(event, key);
+      throw error;
+    }
   }
 }

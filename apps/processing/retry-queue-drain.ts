@@ -55,6 +55,17 @@ function parseEvent(message: ReceivedMessage, validate: ValidateFunction<EvPaylo
   return body;
 }
 
+/**
+ * The client's key of a queued event, or undefined when the message carries
+ * the derived key: none, or `vehicle_id@timestamp` with the instant as the
+ * event spells it (parked before derived keys were canonical), which the
+ * applier derives again in its canonical spelling.
+ */
+function clientKeyOf(message: ReceivedMessage, event: EvPayload): string | undefined {
+  const key = message.idempotencyKey;
+  return key === '' || key === `${event.vehicle_id}@${event.timestamp}` ? undefined : key;
+}
+
 /** A received message as tracing sees it: its X-Ray trace header was stored as the `TraceId` attribute. */
 function traceableMessage(message: ReceivedMessage): QueuedMessage {
   const traceHeader = message.attributes[TRACE_ID_ATTRIBUTE];
@@ -72,7 +83,8 @@ export const retryQueueDrain: FastifyPluginAsync<RetryQueueDrainOptions> = async
 ) => {
   const validate = compiledValidator<EvPayload>(EvPayload);
   const apply = async (message: ReceivedMessage): Promise<void> => {
-    await applier.apply(parseEvent(message, validate), message.idempotencyKey === '' ? undefined : message.idempotencyKey);
+    const event = parseEvent(message, validate);
+    await applier.apply(event, clientKeyOf(message, event));
   };
   let drainer: RetryQueueDrainer | undefined;
   app.addHook('onReady', async () => {

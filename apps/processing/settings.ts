@@ -4,6 +4,7 @@ import { DATA_PROCESSING } from '../../contract/services';
 import { EnvError, readInteger, readNumber, type Env } from '../service-kit/env';
 import { readPipelineSettings, type PipelineSettings } from '../service-kit/pipeline-settings';
 import { readServerSettings, type ServerSettings } from '../service-kit/server-settings';
+import { readFaultInjection } from '../service-kit/fault-injection';
 import { DEFAULT_MEMORY_MAX_ENTITIES, DEFAULT_MEMORY_MAX_KEYS } from '../resilience/idempotent-store';
 import { readTracingSettings, type TracingSettings } from '../tracing/tracing-settings';
 import { DEFAULT_ANOMALY_THRESHOLDS, checkAnomalyThresholds, type AnomalyThresholds } from './anomaly-thresholds';
@@ -19,7 +20,9 @@ const MAX_VISIBILITY_SECONDS = 43_200;
 /** Everything the processing server reads from the environment. */
 export interface ProcessingSettings extends ServerSettings, PipelineSettings {
   readonly thresholds: AnomalyThresholds;
-  /** `FAULT_503_RATE`: share of `POST /ev` calls answered with a transient 503, 0..1. @default 0 */
+  /** `FAULT_INJECTION=enabled`: the `x-503` header and `FAULT_503_RATE` take effect. @default false */
+  readonly faultInjection: boolean;
+  /** `FAULT_503_RATE`: share of `POST /ev` calls answered with a transient 503, 0..1; above 0 only with fault injection. @default 0 */
   readonly fault503Rate: number;
   /** `IDEMPOTENCY_KEY_TTL_SECONDS`: how long an applied key is remembered. @default 86400 */
   readonly idempotencyKeyTtlSeconds: number;
@@ -84,6 +87,11 @@ function readRetryQueueSettings(env: Env): RetryQueueSettings {
 /** Reads the settings; throws `EnvError` naming the variable on an invalid value. */
 export function readProcessingSettings(env: Env): ProcessingSettings {
   const defaults = DEFAULT_ANOMALY_THRESHOLDS;
+  const faultInjection = readFaultInjection(env);
+  const fault503Rate = readNumber(env, 'FAULT_503_RATE', 0, 0, 1);
+  if (fault503Rate > 0 && !faultInjection) {
+    throw new EnvError('FAULT_503_RATE', String(env.FAULT_503_RATE).trim(), `0 unless ${EnvVar.FAULT_INJECTION}=enabled`);
+  }
   return {
     ...readServerSettings(env, DATA_PROCESSING),
     ...readPipelineSettings(env),
@@ -94,7 +102,8 @@ export function readProcessingSettings(env: Env): ProcessingSettings {
       maxPlausibleSpeedKmh: readNumber(env, 'ANOMALY_MAX_PLAUSIBLE_SPEED_KMH', defaults.maxPlausibleSpeedKmh),
       positionJitterKm: readNumber(env, 'ANOMALY_POSITION_JITTER_KM', defaults.positionJitterKm),
     }),
-    fault503Rate: readNumber(env, 'FAULT_503_RATE', 0, 0, 1),
+    faultInjection,
+    fault503Rate,
     idempotencyKeyTtlSeconds: readInteger(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS, 1, 31_536_000),
     idempotencyMemoryMaxKeys: readInteger(env, 'IDEMPOTENCY_MEMORY_MAX_KEYS', DEFAULT_MEMORY_MAX_KEYS, 1, MAX_MEMORY_ENTRIES),
     memoryMaxVehicles: readInteger(env, 'MEMORY_MAX_VEHICLES', DEFAULT_MEMORY_MAX_ENTITIES, 1, MAX_MEMORY_ENTRIES),

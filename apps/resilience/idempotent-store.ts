@@ -6,6 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { BoundedExpiringMap } from './bounded-expiring-map';
+import { entityScopedKey } from './entity-scoped-key';
 
 /** A transition: from the entity's current state (undefined when new) to its next state and the answer. */
 export type Transition<S, R> = (state: S | undefined) => { readonly state: S; readonly result: R };
@@ -18,14 +19,29 @@ export interface ApplyOutcome<R> {
   readonly replayed: boolean;
 }
 
-/** Entity states changed at most once per idempotency key. */
+/** A key came back with a different request than the one applied under it. */
+export class IdempotencyKeyConflictError extends Error {
+  constructor(
+    readonly key: string,
+    readonly entityId: string,
+  ) {
+    super(`idempotency key ${key} of ${entityId} was already applied with a different fingerprint`);
+    this.name = 'IdempotencyKeyConflictError';
+  }
+}
+
+/** Entity states changed at most once per idempotency key of the entity. */
 export interface IdempotentStore<S, R> {
   /**
    * Applies `transition` to the state of `entityId` unless `key` was applied
-   * before (within the key TTL); then returns the stored first result.
+   * to that entity before (within the key TTL): keys are scoped by entity
+   * ({@link entityScopedKey}), so another entity's key never matches. The
+   * first application stores `fingerprint` (of the request) with its result;
+   * the same key with the same fingerprint returns that result (a replay),
+   * with another fingerprint throws {@link IdempotencyKeyConflictError}.
    * Recording the key and writing the state are one atomic step.
    */
-  applyOnce(key: string, entityId: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>>;
+  applyOnce(key: string, entityId: string, fingerprint: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>>;
   /** The current state of `entityId`, or undefined when it has none. */
   get(entityId: string): Promise<S | undefined>;
   /** Releases connections and timers. */
@@ -73,7 +89,7 @@ export interface MemoryIdempotentStoreOptions {
  */
 export class MemoryIdempotentStore<S, R> implements IdempotentStore<S, R> {
   private readonly states: LRUCache<string, { readonly state: S }>;
-  private readonly results: BoundedExpiringMap<string, R>;
+  private readonly results: BoundedExpiringMap<string, { readonly fingerprint: string; readonly result: R }>;
 
   constructor(options: MemoryIdempotentStoreOptions = {}) {
     const { maxKeys = DEFAULT_MEMORY_MAX_KEYS, maxEntities = DEFAULT_MEMORY_MAX_ENTITIES } = options;
@@ -84,12 +100,16 @@ export class MemoryIdempotentStore<S, R> implements IdempotentStore<S, R> {
     this.states = new LRUCache({ max: maxEntities });
   }
 
-  async applyOnce(key: string, entityId: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>> {
-    const previous = this.results.get(key);
-    if (previous !== undefined) return { result: previous, replayed: true };
+  async applyOnce(key: string, entityId: string, fingerprint: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>> {
+    const scopedKey = entityScopedKey(entityId, key);
+    const previous = this.results.get(scopedKey);
+    if (previous !== undefined) {
+      if (previous.fingerprint !== fingerprint) throw new IdempotencyKeyConflictError(key, entityId);
+      return { result: previous.result, replayed: true };
+    }
     const next = transition(this.states.get(entityId)?.state);
     this.states.set(entityId, { state: next.state });
-    this.results.set(key, next.result);
+    this.results.set(scopedKey, { fingerprint, result: next.result });
     return { result: next.result, replayed: false };
   }
 

@@ -11,7 +11,8 @@
 import type Redis from 'ioredis';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../contract/shared-state';
 import { DependencyUnavailableError } from './dependency-unavailable-error';
-import type { ApplyOutcome, IdempotentStore, Transition } from './idempotent-store';
+import { entityScopedKey } from './entity-scoped-key';
+import { IdempotencyKeyConflictError, type ApplyOutcome, type IdempotentStore, type Transition } from './idempotent-store';
 import {
   closeRedis,
   connectRedis,
@@ -27,7 +28,7 @@ export const SHARED_STATE_STORE = 'shared-state store';
 /**
  * Compare-and-set of one application, in one atomic step.
  * KEYS[1] the idempotency key's record, KEYS[2] the entity's hash {version, state}.
- * ARGV[1] the version the transition read, ARGV[2] new state JSON, ARGV[3] result JSON, ARGV[4] key TTL ms.
+ * ARGV[1] the version the transition read, ARGV[2] new state JSON, ARGV[3] the key's record (see `record`), ARGV[4] key TTL ms.
  * Returns {'replay', result} when the key was applied, {'conflict', version}
  * when the entity moved on since it was read, {'applied', version} otherwise.
  */
@@ -90,6 +91,10 @@ export interface RedisIdempotentStoreOptions {
  * transition in JS, then one Lua script records the key, writes the state and
  * bumps the version only if the version is unchanged; otherwise re-read and
  * re-apply. The transition must therefore be a pure function of its input.
+ *
+ * Records: `<prefix>key:<entityScopedKey>` holds the request's fingerprint, a
+ * newline and the result JSON, for the key TTL; `<prefix>entity:<id>` holds
+ * the entity's version and state.
  */
 export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
   private readonly redis: RedisWithApply;
@@ -130,14 +135,19 @@ export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
     return new RedisIdempotentStore<S, R>(await connectRedis(settings, connection), options, true);
   }
 
-  async applyOnce(key: string, entityId: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>> {
-    const resultKey = `${this.keyPrefix}key:${key}`;
+  async applyOnce(key: string, entityId: string, fingerprint: string, transition: Transition<S, R>): Promise<ApplyOutcome<R>> {
+    const resultKey = `${this.keyPrefix}key:${entityScopedKey(entityId, key)}`;
+    const replay = (stored: string): ApplyOutcome<R> => {
+      const newline = stored.indexOf('\n');
+      if (stored.slice(0, newline) !== fingerprint) throw new IdempotencyKeyConflictError(key, entityId);
+      return { result: JSON.parse(stored.slice(newline + 1)) as R, replayed: true };
+    };
     const entityKey = this.entityKey(entityId);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const [previous, [version, stateJson]] = await this.command(() =>
         Promise.all([this.redis.get(resultKey), this.redis.hmget(entityKey, 'version', 'state')]),
       );
-      if (previous !== null) return { result: JSON.parse(previous) as R, replayed: true };
+      if (previous !== null) return replay(previous);
       const next = transition(stateJson === null ? undefined : (JSON.parse(stateJson) as S));
       const [outcome, payload] = await this.command(() =>
         this.redis.idempotentApply(
@@ -145,7 +155,7 @@ export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
           entityKey,
           version ?? '0',
           JSON.stringify(next.state),
-          JSON.stringify(next.result),
+          `${fingerprint}\n${JSON.stringify(next.result)}`,
           this.keyTtlMs,
         ),
       );
@@ -153,7 +163,7 @@ export class RedisIdempotentStore<S, R> implements IdempotentStore<S, R> {
         await this.awaitReplicas();
         return { result: next.result, replayed: false };
       }
-      if (outcome === 'replay') return { result: JSON.parse(payload) as R, replayed: true };
+      if (outcome === 'replay') return replay(payload);
     }
     throw new IdempotentApplyConflictError(key, entityId, this.maxAttempts);
   }

@@ -34,6 +34,13 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Waits `ms` milliseconds, for tests. @default a timer */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Stops the retries when it fires: the attempt in flight is abandoned (its
+   * signal aborted), no further attempt is made, and the last response is
+   * returned, or {@link RetryFailedError} of the reason's failure thrown.
+   * @default none
+   */
+  readonly signal?: AbortSignal;
   /** Called before each retry with the retry number (1-based), its back-off and why. */
   readonly onRetry?: (retry: { readonly retryNumber: number; readonly delayMs: number; readonly reason: string }) => void;
 }
@@ -95,8 +102,14 @@ export async function executeWithRetry<T extends { readonly status: number }>(
   const retryable = retryableStatusCodes(policy);
   const deadline = options.overallTimeoutMs === undefined ? Infinity : Date.now() + options.overallTimeoutMs;
 
+  const { signal } = options;
   for (let attemptNumber = 1; ; attemptNumber++) {
-    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline);
+    const outcome = await runOneAttempt(attempt, attemptNumber, policy.perRetryTimeoutMs, deadline, signal);
+    const stopped = abortedBy(signal);
+    if (stopped !== undefined) {
+      if ('response' in outcome) return { response: outcome.response, attempts: attemptNumber };
+      throw new RetryFailedError(classifyUpstreamError(stopped.reason), attemptNumber, stopped.reason);
+    }
     let reason: string;
     if ('response' in outcome) {
       if (!retryable.has(outcome.response.status) || attemptNumber > policy.maxRetries) {
@@ -117,19 +130,48 @@ export async function executeWithRetry<T extends { readonly status: number }>(
       throw new RetryFailedError(UpstreamFailure.DEADLINE, attemptNumber, outcome.error);
     }
     options.onRetry?.({ retryNumber: attemptNumber, delayMs, reason });
-    await sleep(delayMs);
+    await untilAborted(sleep(delayMs), signal);
+    const stoppedWhileWaiting = abortedBy(signal);
+    if (stoppedWhileWaiting !== undefined) {
+      if ('response' in outcome) return { response: outcome.response, attempts: attemptNumber };
+      throw new RetryFailedError(classifyUpstreamError(stoppedWhileWaiting.reason), attemptNumber, stoppedWhileWaiting.reason);
+    }
+  }
+}
+
+/** Why `signal` fired, or undefined while it has not (or is not given). */
+function abortedBy(signal: AbortSignal | undefined): { readonly reason: unknown } | undefined {
+  return signal !== undefined && signal.aborted ? { reason: signal.reason } : undefined;
+}
+
+/** Resolves when `waiting` does or `signal` fires, whichever comes first. */
+async function untilAborted(waiting: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return waiting;
+  if (signal.aborted) return;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([waiting, aborted]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
 }
 
 type AttemptResult<T> = { readonly response: T } | { readonly kind: UpstreamFailure; readonly error: unknown };
 
-/** One attempt bounded by the per-try timeout and the deadline, even if `attempt` ignores its signal. */
+/** One attempt bounded by the per-try timeout, the deadline and `stop`, even if `attempt` ignores its signal. */
 async function runOneAttempt<T extends { readonly status: number }>(
   attempt: RetryAttempt<T>,
   attemptNumber: number,
   perTryTimeoutMs: number,
   deadline: number,
+  stop: AbortSignal | undefined,
 ): Promise<AttemptResult<T>> {
+  const stoppedBefore = abortedBy(stop);
+  if (stoppedBefore !== undefined) return { kind: classifyUpstreamError(stoppedBefore.reason), error: stoppedBefore.reason };
   const controller = new AbortController();
   const remainingMs = deadline - Date.now();
   const timeout = new AttemptTimeout(remainingMs < perTryTimeoutMs ? UpstreamFailure.DEADLINE : UpstreamFailure.TIMEOUT);
@@ -143,13 +185,26 @@ async function runOneAttempt<T extends { readonly status: number }>(
       Math.max(0, Math.min(remainingMs, perTryTimeoutMs)),
     );
   });
+  let onStop: (() => void) | undefined;
+  const stopping = new Promise<never>((_, reject) => {
+    if (stop === undefined) return;
+    onStop = () => {
+      controller.abort(stop.reason);
+      reject(stop.reason);
+    };
+    stop.addEventListener('abort', onStop, { once: true });
+  });
   try {
-    return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired]) };
+    return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired, stopping]) };
   } catch (error) {
+    const stopped = abortedBy(stop);
+    if (stopped !== undefined) return { kind: classifyUpstreamError(stopped.reason), error: stopped.reason };
     if (controller.signal.aborted) return { kind: timeout.failure, error: timeout };
     return { kind: classifyUpstreamError(error), error };
   } finally {
     clearTimeout(timer);
+    if (onStop !== undefined) stop?.removeEventListener('abort', onStop);
     expired.catch(() => undefined);
+    stopping.catch(() => undefined);
   }
 }

@@ -18,6 +18,8 @@ export enum UpstreamFailure {
   DEADLINE = 'deadline',
   /** Not called: the circuit breaker is open. */
   CIRCUIT_OPEN = 'circuit-open',
+  /** Given up: the caller is shutting down (its calls' abort signal fired); never retried. */
+  SHUTDOWN = 'shutdown',
   /** Anything else (for example a bug in the attempt): never retried. */
   OTHER = 'other',
 }

@@ -20,7 +20,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof DependencyUnavailableError) {
       request.log.warn({ err: error }, 'dependency unavailable');
-      return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(503, error.message));
+      // The message names the dependency, not its error: that may carry the cache's address.
+      const message = `${error.dependency} is unavailable; retry after ${error.retryAfterSeconds} s`;
+      return reply.code(503).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(503, message));
     }
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (statusCode >= 500) {

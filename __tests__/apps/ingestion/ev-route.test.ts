@@ -27,10 +27,10 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
 
   beforeEach(async () => {
     processingLog = new LogLines();
-    processing = buildProcessing({ logStream: processingLog });
+    processing = buildProcessing({ logStream: processingLog, faultInjection: true });
     const address = await processing.listen({ port: 0, host: '127.0.0.1' });
     ingestionLog = new LogLines();
-    ingestion = buildIngestion({ dataProcessingUrl: new URL(`${address}/ev`), logStream: ingestionLog });
+    ingestion = buildIngestion({ dataProcessingUrl: new URL(`${address}/ev`), logStream: ingestionLog, faultInjection: true });
   });
   afterEach(async () => {
     await ingestion.close();
@@ -56,13 +56,16 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
     expect(response.json()).toEqual({ error: 'Service Unavailable', message: FAULT_503_MESSAGE });
   });
 
-  test('propagates the idempotency key and relays the replay header', async () => {
+  test("propagates the idempotency key and relays the replay header and processing's 409", async () => {
     const headers = { ...json, 'idempotency-key': 'event-42' };
     await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(SAMPLE_EVENT) });
-    const later = { ...SAMPLE_EVENT, timestamp: '2024-02-15T11:00:00Z' };
-    const replay = await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(later) });
+    const replay = await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(SAMPLE_EVENT) });
     expect(replay.statusCode).toBe(200);
     expect(replay.headers['idempotent-replayed']).toBe('true');
+    const later = { ...SAMPLE_EVENT, timestamp: '2024-02-15T11:00:00Z' };
+    const reused = await ingestion.inject({ method: 'POST', url: '/ev', headers, payload: JSON.stringify(later) });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json()).toMatchObject({ error: 'Conflict', field: 'idempotency-key' });
   });
 
   test('propagates the trace id; each service logs one line per request with it', async () => {

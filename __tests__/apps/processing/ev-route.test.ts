@@ -18,7 +18,7 @@ function post(app: ServiceApp, event: EvPayload | string, headers: Record<string
 describe('processing POST /ev', () => {
   let app: ServiceApp;
   beforeEach(async () => {
-    app = buildApp({ logLevel: 'silent' });
+    app = buildApp({ logLevel: 'silent', faultInjection: true });
     await app.ready();
   });
   afterEach(() => app.close());
@@ -53,20 +53,32 @@ describe('processing POST /ev', () => {
   });
 
   test('the same event twice is applied once; the second answer is the replay of the first', async () => {
-    const first = await post(app, eventWith({ battery: { percentage: 50, voltage: 390, temperature: 80 } }));
-    const second = await post(app, eventWith({ battery: { percentage: 50, voltage: 390, temperature: 20 } }));
+    const hot = eventWith({ battery: { percentage: 50, voltage: 390, temperature: 80 } });
+    const first = await post(app, hot);
+    const second = await post(app, hot);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
     const vehicle = await app.inject({ method: 'GET', url: '/vehicles/EV-001' });
     expect(vehicle.json().events).toBe(1);
   });
 
+  test('another event at the same instant of the same vehicle (its derived key) → 409, not applied', async () => {
+    await post(app, eventWith({ battery: { percentage: 50, voltage: 390, temperature: 80 } }));
+    const second = await post(app, eventWith({ battery: { percentage: 50, voltage: 390, temperature: 20 } }));
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ error: 'Conflict', field: 'timestamp' });
+    expect((await app.inject({ method: 'GET', url: '/vehicles/EV-001' })).json().events).toBe(1);
+  });
+
   test('the idempotency-key header overrides the derived key', async () => {
     await post(app, SAMPLE_EVENT, { 'idempotency-key': 'a' });
     const other = await post(app, SAMPLE_EVENT, { 'idempotency-key': 'b' });
-    const again = await post(app, eventWith({ timestamp: '2024-02-15T11:00:00Z' }), { 'idempotency-key': 'a' });
+    const again = await post(app, SAMPLE_EVENT, { 'idempotency-key': 'a' });
+    const reused = await post(app, eventWith({ timestamp: '2024-02-15T11:00:00Z' }), { 'idempotency-key': 'a' });
     expect(other.headers['idempotent-replayed']).toBeUndefined();
     expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json()).toMatchObject({ error: 'Conflict', field: 'idempotency-key' });
     expect((await app.inject({ method: 'GET', url: '/vehicles/EV-001' })).json().events).toBe(2);
   });
 

@@ -16,6 +16,9 @@ describe('settings from the environment', () => {
       logLevel: 'info',
       bodyLimitBytes: 65_536,
       shutdownGraceMs: 10_000,
+      requestTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 1_024,
       dataProcessingUrl: new URL('http://127.0.0.1:3001/ev'),
       processingConnections: 128,
       processingTimeoutMs: 5_000,
@@ -28,8 +31,11 @@ describe('settings from the environment', () => {
       metricsFlushIntervalMs: 60_000,
       tracing: expect.objectContaining({ tracesUrl: undefined }),
       vehicleAuth: 'none',
+      faultInjection: false,
+      answerDeadlineMs: 25_000,
     });
     expect(readProcessingSettings({})).toMatchObject({
+      faultInjection: false,
       port: 3001,
       thresholds: DEFAULT_ANOMALY_THRESHOLDS,
       fault503Rate: 0,
@@ -62,6 +68,7 @@ describe('settings from the environment', () => {
       readProcessingSettings({
         ...shared,
         RETRY_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ev-retry',
+        FAULT_INJECTION: 'enabled',
         FAULT_503_RATE: '0.3',
         IDEMPOTENCY_KEY_TTL_SECONDS: '3600',
         RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS: '5',
@@ -74,6 +81,21 @@ describe('settings from the environment', () => {
       idempotencyKeyTtlSeconds: 3600,
       retryQueueSettings: { ...RETRY_QUEUE_SETTINGS, visibilityTimeoutSeconds: 5, backoffBaseSeconds: 0.5, backoffMaxSeconds: 4 },
     });
+  });
+
+  test('the front-door bounds: ANSWER_DEADLINE_MS, REQUEST_TIMEOUT_MS (at most the default answer deadline), KEEP_ALIVE_TIMEOUT_MS, MAX_CONNECTIONS', () => {
+    expect(
+      readIngestionSettings({
+        ANSWER_DEADLINE_MS: '20000',
+        REQUEST_TIMEOUT_MS: '5000',
+        KEEP_ALIVE_TIMEOUT_MS: '70000',
+        MAX_CONNECTIONS: '256',
+      }),
+    ).toMatchObject({ answerDeadlineMs: 20_000, requestTimeoutMs: 5_000, keepAliveTimeoutMs: 70_000, maxConnections: 256 });
+    expect(() => readProcessingSettings({ REQUEST_TIMEOUT_MS: '30000' })).toThrow(
+      /REQUEST_TIMEOUT_MS="30000" is invalid: expected an integer from 1 to 25000/,
+    );
+    expect(() => readIngestionSettings({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS="0" is invalid/);
   });
 
   test('RETRY_MODE=mesh: one call to processing may last the whole overall timeout (Envoy retries inside it)', () => {

@@ -3,9 +3,10 @@
  * dead-letter queue after `maxReceiveCount` receives is the queue's redrive
  * policy (set by the stack), not code.
  *
- * Standard or FIFO, decided by the URL: on a `.fifo` queue the idempotency key
- * is the deduplication id (SQS drops a second send of the same key within
- * 5 minutes) and the vehicle is the message group.
+ * Standard or FIFO, decided by the URL: on a `.fifo` queue the idempotency key,
+ * scoped by the vehicle (`groupId`), is the deduplication id (SQS drops a
+ * second send of the same vehicle's key within 5 minutes) and the vehicle is
+ * the message group.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -16,6 +17,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { entityScopedKey } from '../entity-scoped-key';
 import { IDEMPOTENCY_KEY_ATTRIBUTE, type ReceiveRequest, type ReceivedMessage, type RetryQueue, type SendRequest } from './retry-queue';
 
 /** SQS allows 1..128 characters of alphanumerics and punctuation in a deduplication id. */
@@ -49,7 +51,12 @@ export class SqsRetryQueue implements RetryQueue {
         MessageBody: request.body,
         MessageAttributes: attributes,
         ...(this.fifo
-          ? { MessageDeduplicationId: deduplicationIdOf(request.idempotencyKey), MessageGroupId: request.groupId ?? request.idempotencyKey }
+          ? {
+              MessageDeduplicationId: deduplicationIdOf(
+                request.groupId === undefined ? request.idempotencyKey : entityScopedKey(request.groupId, request.idempotencyKey),
+              ),
+              MessageGroupId: request.groupId ?? request.idempotencyKey,
+            }
           : {}),
       }),
     );
