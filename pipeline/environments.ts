@@ -1,8 +1,8 @@
-import { Duration, type MeshedTaskSize, type ServiceTimeouts } from '@ev-pipeline/cdktf-mesh-constructs';
+import { Duration, type MeshedTaskSize, type ScalingBudget, type ServiceTimeouts } from '@ev-pipeline/cdktf-mesh-constructs';
 import { PROCESSING_CALL_TIMEOUT_MS } from '../contract/retry-policy';
 import { DATA_INGESTION, DATA_PROCESSING, type ServiceIdentity } from '../contract/services';
 import { DataPlane } from './data-plane';
-import type { ServiceSettings } from './service-settings';
+import type { ServiceSettings, TaskCountRange } from './service-settings';
 
 /** The environments this app knows; each synthesizes its own stack. */
 export type EnvironmentName = 'dev' | 'prd';
@@ -37,6 +37,20 @@ export interface EnvironmentConfig {
   readonly sharedStateCache?: { readonly nodeType: string; readonly nodeCount: number };
   /** Failure rate of data-processing above which the alarm fires, in percent. */
   readonly failureRateAlarmPercent: number;
+  /** Whether the services honour the fault switches (`FAULT_INJECTION=enabled`: the article's `x-503` experiment); never in production. */
+  readonly faultInjection: boolean;
+  /** What all tasks of one scaled service may use at most: max tasks × task size must fit. */
+  readonly scalingBudget: ScalingBudget;
+  /** The front door's settings (Service Connect stacks). */
+  readonly frontDoor: FrontDoorSettings;
+}
+
+/** The front door's settings of one environment. */
+export interface FrontDoorSettings {
+  /** Whether the load balancer refuses deletion (production). */
+  readonly deletionProtection: boolean;
+  /** Requests one client IP may send per 5 minutes before WAF blocks it. */
+  readonly rateLimitPer5Minutes: number;
 }
 
 /** Headroom of the route and listener timeouts over the retry schedule, for the hops through Envoy. */
@@ -60,8 +74,15 @@ const LARGE_TASK: MeshedTaskSize = { cpu: 1024, memory: 2048, envoyCpu: 256, env
 const PIPELINE_TIMEOUTS: Required<ServiceTimeouts> = { request: PIPELINE_TIMEOUT, call: PIPELINE_TIMEOUT };
 
 /** A service's settings: the pipeline's timeouts, rolling deployments that keep every task until its replacement is healthy. */
-function settings(taskDefinition: MeshedTaskSize, desiredCount: number): ServiceSettings {
-  return { timeouts: PIPELINE_TIMEOUTS, desiredCount, deploymentMaximumPercent: 200, deploymentMinimumHealthyPercent: 100, taskDefinition };
+function settings(taskDefinition: MeshedTaskSize, desiredCount: number, scaling: TaskCountRange): ServiceSettings {
+  return {
+    timeouts: PIPELINE_TIMEOUTS,
+    desiredCount,
+    scaling,
+    deploymentMaximumPercent: 200,
+    deploymentMinimumHealthyPercent: 100,
+    taskDefinition,
+  };
 }
 
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
@@ -73,7 +94,13 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     enableExecuteCommand: false,
     sharedStateCache: { nodeType: 'cache.t4g.micro', nodeCount: 2 },
     failureRateAlarmPercent: 5,
-    services: { ingestion: settings(SMALL_TASK, 1), processing: settings(SMALL_TASK, 1) },
+    faultInjection: true,
+    scalingBudget: { maxVcpu: 4, maxMemoryGiB: 8 },
+    frontDoor: { deletionProtection: false, rateLimitPer5Minutes: 2_000 },
+    services: {
+      ingestion: settings(SMALL_TASK, 1, { minTasks: 1, maxTasks: 4 }),
+      processing: settings(SMALL_TASK, 1, { minTasks: 1, maxTasks: 4 }),
+    },
   },
   prd: {
     env: 'prd',
@@ -83,7 +110,13 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     enableExecuteCommand: false,
     sharedStateCache: { nodeType: 'cache.t4g.small', nodeCount: 2 },
     failureRateAlarmPercent: 5,
-    services: { ingestion: settings(LARGE_TASK, 2), processing: settings(LARGE_TASK, 3) },
+    faultInjection: false,
+    scalingBudget: { maxVcpu: 64, maxMemoryGiB: 128 },
+    frontDoor: { deletionProtection: true, rateLimitPer5Minutes: 2_000 },
+    services: {
+      ingestion: settings(LARGE_TASK, 2, { minTasks: 2, maxTasks: 50 }),
+      processing: settings(LARGE_TASK, 3, { minTasks: 2, maxTasks: 50 }),
+    },
   },
 };
 

@@ -13,6 +13,8 @@ export interface PipelineServiceSpecParts<TBackend> {
   readonly backends?: readonly TBackend[];
   /** The retry policy of calls into it. @default none */
   readonly retryPolicy?: ServiceSpec<TBackend>['retryPolicy'];
+  /** How it scales with its load. @default a fixed task count */
+  readonly scaling?: ServiceSpec<TBackend>['scaling'];
   /** Timeouts of requests into it. @default the environment's (`services[<name>].timeouts`) */
   readonly timeouts?: ServiceSpec<TBackend>['timeouts'];
 }
@@ -36,9 +38,16 @@ export function pipelineServiceSpec<TBackend>(
     port: identity.port,
     image: ServiceImage.fromOwnRepository(appVersion),
     size: { cpu: settings.taskDefinition.cpu, memory: settings.taskDefinition.memory },
-    environment: { ...parts.environment, [EnvVar.APP_PORT]: String(identity.port), [EnvVar.RETRY_MODE]: retryMode },
+    environment: {
+      ...parts.environment,
+      [EnvVar.APP_PORT]: String(identity.port),
+      [EnvVar.RETRY_MODE]: retryMode,
+      // The article's x-503 experiment: dev only, never production.
+      ...(config.faultInjection ? { [EnvVar.FAULT_INJECTION]: 'enabled' } : {}),
+    },
     ...(parts.secrets ? { secrets: parts.secrets } : {}),
     ...(parts.backends ? { backends: parts.backends } : {}),
+    ...(parts.scaling ? { scaling: parts.scaling } : {}),
     timeouts: parts.timeouts ?? settings.timeouts,
     ...(parts.retryPolicy ? { retryPolicy: parts.retryPolicy } : {}),
     // The Node slim images have no curl: Node's fetch probes the health check.

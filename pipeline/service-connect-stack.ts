@@ -4,7 +4,14 @@ import {
   ASSUMED_SERVICE_CONNECT_PROXY_RETRIES,
   Cluster,
   Duration,
+  FrontDoor,
+  FrontDoorAccessLogs,
+  FrontDoorCertificate,
   HttpNamespace,
+  PemObject,
+  ScalingPolicy,
+  taskScaleInProtectionStatements,
+  type ServiceScalingSpec,
   ServiceSecurityGroup,
   OtelCollectorSidecar,
   ServiceConnectService,
@@ -13,7 +20,17 @@ import {
   type ServiceConnectPlatform,
   type SharedStateCache,
 } from '@ev-pipeline/cdktf-mesh-constructs';
-import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY, type RetryPolicySpec } from '../contract/retry-policy';
+import {
+  ANSWER_DEADLINE_MS,
+  APP_KEEP_ALIVE_TIMEOUT_MS,
+  ENVOY_DEFAULT_BACKOFF,
+  FRONT_DOOR_IDLE_TIMEOUT_MS,
+  PROCESSING_CALL_TIMEOUT_MS,
+  PROCESSING_RETRY_POLICY,
+  type RetryPolicySpec,
+} from '../contract/retry-policy';
+import { VehicleAuth } from '../contract/vehicle-auth';
+import { FrontDoorInputs } from './front-door-inputs';
 import { DATA_INGESTION, DATA_PROCESSING, EV_PATH, RetryMode, type ServiceIdentity } from '../contract/services';
 import { ADOT_COLLECTOR_CONFIG, COLLECTOR_HEALTH_CHECK_PORT, SIDECAR_OTLP_ENDPOINT } from '../contract/tracing';
 import { DataPlane, nameSuffixOf, retryModeOf } from './data-plane';
@@ -35,6 +52,20 @@ import { EnvVar } from '../contract/environment-variables';
 export function perAttemptProxyTimeout(policy: RetryPolicySpec): Duration {
   return Duration.seconds(Math.floor(policy.perRetryTimeoutMs / 1_000) + 1);
 }
+
+/** Target CPU utilisation of processing's tasks, in percent: room for a burst while new tasks start. */
+const SCALING_CPU_TARGET_PERCENT = 60;
+/**
+ * Requests per minute one ingestion task is to take at most before another
+ * starts: 500 per second, a fifth of one vCPU at the ~400 µs of CPU per
+ * request the benchmark measures (docs/capacity.md), the rest left for bursts
+ * and the proxy.
+ */
+const SCALING_REQUESTS_PER_TASK_PER_MINUTE = 30_000;
+/** Retry-queue messages (visible and in flight) per processing task before another starts: ten receives of ten. */
+const SCALING_BACKLOG_PER_TASK = 100;
+/** What ingestion may spend parking an event after its answer deadline (one SQS send, retried by the SDK). */
+const PARKING_HEADROOM_MS = 5_000;
 
 export interface ServiceConnectPipelineStackProps {
   /** The environment's typed configuration. */
@@ -74,6 +105,8 @@ export class ServiceConnectPipelineStack extends TerraformStack {
   public readonly alarmTopic: AlarmTopic;
   /** Who applies the retry policy, and the calls that reach processing per event. */
   public readonly retryLayering: RetryLayering;
+  /** The front door vehicles reach ingestion through: HTTPS with their own certificate (mutual TLS, verify mode), WAF. */
+  public readonly frontDoor: FrontDoor;
 
   constructor(scope: Construct, id: string, props: ServiceConnectPipelineStackProps) {
     super(scope, id);
@@ -114,9 +147,15 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       enableExecuteCommand: config.enableExecuteCommand,
     };
     const deployment = (identity: ServiceIdentity) => {
-      const { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent } = serviceSettings(config, identity.name);
-      return { desiredCount, deploymentMaximumPercent, deploymentMinimumHealthyPercent };
+      const { deploymentMaximumPercent, deploymentMinimumHealthyPercent } = serviceSettings(config, identity.name);
+      return { deploymentMaximumPercent, deploymentMinimumHealthyPercent };
     };
+    const scaling = (identity: ServiceIdentity, policies: readonly ScalingPolicy[]): ServiceScalingSpec => ({
+      ...serviceSettings(config, identity.name).scaling,
+      policies,
+      budget: config.scalingBudget,
+    });
+    this.frontDoor = this.addFrontDoor(config, region);
     const environment = { ...backbone.resilienceEnvironment(cache), [EnvVar.OTEL_EXPORTER_OTLP_ENDPOINT]: SIDECAR_OTLP_ENDPOINT };
     const processingTimeout = perAttemptProxyTimeout(PROCESSING_RETRY_POLICY);
     this.processing = new ServiceConnectService(this, 'DataProcessing', {
@@ -128,8 +167,13 @@ export class ServiceConnectPipelineStack extends TerraformStack {
         // RETRY_MODE=off turns retries off on purpose: then no caller is to apply the policy.
         ...(retryMode === RetryMode.OFF ? {} : { retryPolicy: PROCESSING_RETRY_POLICY }),
         timeouts: { request: processingTimeout, call: processingTimeout },
+        // CPU for the requests it answers; backlog per task for the retry queue it drains.
+        scaling: scaling(DATA_PROCESSING, [
+          ScalingPolicy.cpuUtilization({ targetPercent: SCALING_CPU_TARGET_PERCENT }),
+          ScalingPolicy.queueBacklogPerTask({ queue: this.retryQueue, backlogPerTask: SCALING_BACKLOG_PER_TASK }),
+        ]),
       }),
-      taskRoleStatements: this.retryQueue.consumerStatements(),
+      taskRoleStatements: [...this.retryQueue.consumerStatements(), ...taskScaleInProtectionStatements(this.platform.cluster)],
     });
     const appRetries = retryMode === RetryMode.APP;
     this.ingestion = new ServiceConnectService(this, 'DataIngestion', {
@@ -139,6 +183,10 @@ export class ServiceConnectPipelineStack extends TerraformStack {
         environment: {
           ...environment,
           [EnvVar.DATA_PROCESSING_URL]: this.processing.urlOf(EV_PATH),
+          // Behind the front door: the vehicle is the one its certificate names; answers come before the load balancer gives up.
+          [EnvVar.VEHICLE_AUTH]: VehicleAuth.ALB_MTLS,
+          [EnvVar.ANSWER_DEADLINE_MS]: String(ANSWER_DEADLINE_MS),
+          [EnvVar.KEEP_ALIVE_TIMEOUT_MS]: String(APP_KEEP_ALIVE_TIMEOUT_MS),
           // What the retry-budget check assumes is what the app is told.
           ...(appRetries
             ? {
@@ -151,12 +199,25 @@ export class ServiceConnectPipelineStack extends TerraformStack {
         },
         secrets: backbone.cacheSecrets(cache, DATA_INGESTION.name),
         backends: [this.processing],
+        scaling: scaling(DATA_INGESTION, [
+          ScalingPolicy.requestCountPerTarget({
+            loadBalancer: this.frontDoor.loadBalancer,
+            targetGroup: this.frontDoor.targetGroup,
+            requestsPerTask: SCALING_REQUESTS_PER_TASK_PER_MINUTE,
+          }),
+        ]),
       }),
       ...(appRetries
         ? { inProcessRetries: { deadline: Duration.millis(PROCESSING_CALL_TIMEOUT_MS), backoff: ENVOY_DEFAULT_BACKOFF } }
         : {}),
       taskRoleStatements: this.retryQueue.producerStatements(),
     });
+
+    const door = this.frontDoor.connectService(this, 'IngestionFrontDoor', {
+      containerName: `${DATA_INGESTION.name}-service`,
+      serviceSecurityGroupId: this.ingestion.securityGroupId,
+    });
+    this.ingestion.service.attachLoadBalancer(door.loadBalancer, door.healthCheckGracePeriodSeconds);
 
     backbone.addDeployRole([this.processing, this.ingestion].map((service) => deployedService(service)));
     this.alarmTopic = backbone.addAlarms();
@@ -172,6 +233,11 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       },
       this.alarmTopic,
     );
+    new TerraformOutput(this, 'front_door_url', {
+      value: this.frontDoor.url,
+      description:
+        "The front door vehicles post to (HTTPS with the vehicle's own certificate): its load balancer's DNS name; point your host name at it.",
+    });
     new TerraformOutput(this, 'namespace_arn', {
       value: namespace.namespaceArn,
       description: 'The Service Connect (Cloud Map HTTP) namespace.',
@@ -184,5 +250,35 @@ export class ServiceConnectPipelineStack extends TerraformStack {
       ASSUMED_SERVICE_CONNECT_PROXY_RETRIES,
     );
     this.node.addValidation(new RetryLayeringValidation(this.node.path, this.retryLayering));
+  }
+
+  /**
+   * The front door of ingestion: an internet-facing load balancer, HTTPS
+   * with the vehicles' certificates verified against their CA (mutual TLS),
+   * WAF, access logs. Its idle timeout (60 s) exceeds ingestion's longest
+   * answer (the answer deadline plus parking) and ingestion's keep-alive
+   * exceeds the idle timeout: the construct checks the chain.
+   */
+  private addFrontDoor(config: EnvironmentConfig, region: string): FrontDoor {
+    const inputs = new FrontDoorInputs(this, 'FrontDoorInputs');
+    return new FrontDoor(this, 'FrontDoor', {
+      name: `${config.env}-ev-front`,
+      vpcId: this.inputs.vpcId,
+      publicSubnetIds: inputs.publicSubnetIds,
+      region,
+      certificate: FrontDoorCertificate.fromArn(inputs.certificateArn),
+      mutualTls: { caBundle: PemObject.fromBucket({ bucketName: inputs.caBundleBucket, key: inputs.caBundleKey }) },
+      target: {
+        port: DATA_INGESTION.port,
+        longestAnswer: Duration.millis(ANSWER_DEADLINE_MS + PARKING_HEADROOM_MS),
+        keepAliveTimeout: Duration.millis(APP_KEEP_ALIVE_TIMEOUT_MS),
+        healthCheck: { path: DATA_INGESTION.healthCheckPath },
+      },
+      idleTimeout: Duration.millis(FRONT_DOOR_IDLE_TIMEOUT_MS),
+      deletionProtection: config.frontDoor.deletionProtection,
+      destroyBucketsWithStack: !config.frontDoor.deletionProtection,
+      webAcl: { rateLimit: config.frontDoor.rateLimitPer5Minutes },
+      accessLogs: FrontDoorAccessLogs.toNewBucket({ expirationDays: config.logRetentionDays }),
+    });
   }
 }

@@ -83,7 +83,8 @@ export class StackInputs extends Construct {
   }
 }
 
-function variable(scope: Construct, name: string, config: ConstructorParameters<typeof TerraformVariable>[2]): TerraformVariable {
+/** A Terraform variable with the name it has in the tfvars files (`var.vpc_id`, not `var.Inputs_vpc_id_1234`). */
+export function variable(scope: Construct, name: string, config: ConstructorParameters<typeof TerraformVariable>[2]): TerraformVariable {
   const tfVariable = new TerraformVariable(scope, name, config);
   // Keep the article's variable names (var.vpc_id, not var.Inputs_vpc_id_1234).
   tfVariable.overrideLogicalId(name);

@@ -15,6 +15,8 @@ import {
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE_VARS = join(ROOT, 'terraform', 'example.tfvars');
+/** The front door's inputs, which only the Service Connect stacks have. */
+const FRONT_DOOR_VARS = join(ROOT, 'terraform', 'example-front-door.tfvars');
 const offline = offlineTerraform('the Service Connect stack');
 const terraform = offline?.terraform;
 const mirror = offline?.mirror;
@@ -54,7 +56,7 @@ const available = offline !== undefined;
 
   test('terraform plan with the example variables creates the whole stack (60 resources), none of App Mesh', () => {
     // WHEN
-    expectTerraformSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
+    expectTerraformSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, `-var-file=${FRONT_DOOR_VARS}`, '-out=plan.bin'));
     const show = tf(stackDir, 'show', '-json', 'plan.bin');
     expectTerraformSuccess(show);
     const plan = JSON.parse(show.stdout);
@@ -82,7 +84,7 @@ const available = offline !== undefined;
   });
 
   test('terraform test rehearses an apply against a mocked provider', () => {
-    const result = tf(stackDir, 'test', `-var-file=${EXAMPLE_VARS}`);
+    const result = tf(stackDir, 'test', `-var-file=${EXAMPLE_VARS}`, `-var-file=${FRONT_DOOR_VARS}`);
     expectTerraformSuccess(result);
     expect(result.stdout).toMatch(/run "rehearsal_apply"\.\.\. pass/);
     expect(result.stdout).toMatch(/1 passed, 0 failed/);

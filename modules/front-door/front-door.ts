@@ -175,6 +175,10 @@ const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|
  * The timeouts are checked at construction (see {@link checkFrontDoorTimeouts}).
  */
 export class FrontDoor extends Construct implements IFrontDoor {
+  /** The load balancer (an `IArnSuffixSource` for request-count scaling). */
+  public readonly loadBalancer: Lb;
+  /** The target group of the service's tasks (an `IArnSuffixSource` for request-count scaling). */
+  public readonly targetGroup: LbTargetGroup;
   public readonly loadBalancerArn: string;
   public readonly loadBalancerArnSuffix: string;
   public readonly dnsName: string;
@@ -211,7 +215,9 @@ export class FrontDoor extends Construct implements IFrontDoor {
     }
     requireNonEmptyString(this, 'vpcId', props.vpcId);
     requireNonEmptyString(this, 'region', props.region);
-    if (!Array.isArray(props.publicSubnetIds) || props.publicSubnetIds.length < 2) {
+    // A Terraform list variable is one token at synthesis: its length is known only to Terraform (check it there).
+    const subnetsKnown = Array.isArray(props.publicSubnetIds) && !Token.isUnresolved(props.publicSubnetIds);
+    if (!Array.isArray(props.publicSubnetIds) || (subnetsKnown && props.publicSubnetIds.length < 2)) {
       throw new InvalidPropError(
         this,
         'publicSubnetIds',
@@ -320,6 +326,7 @@ export class FrontDoor extends Construct implements IFrontDoor {
       ...(accessLogs.dependsOn.length > 0 ? { dependsOn: accessLogs.dependsOn } : {}),
     });
     this.loadBalancerArn = lb.arn;
+    this.loadBalancer = lb;
     this.loadBalancerArnSuffix = lb.arnSuffix;
     this.dnsName = lb.dnsName;
     this.zoneId = lb.zoneId;
@@ -344,6 +351,7 @@ export class FrontDoor extends Construct implements IFrontDoor {
       },
     });
     this.targetGroupArn = targetGroup.arn;
+    this.targetGroup = targetGroup;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.targetPort = target.port;
     this.healthCheckGracePeriodSeconds = startupSeconds + healthyThreshold * interval;

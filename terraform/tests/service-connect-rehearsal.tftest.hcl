@@ -1,7 +1,7 @@
 # Rehearsal apply of the synthesized Service Connect stack
 # (ev-pipeline-dev-service-connect) against a mocked AWS provider: no
 # account, no network. Run from the synthesized stack directory with
-#   terraform test -var-file=<repo>/terraform/example.tfvars
+#   terraform test -var-file=<repo>/terraform/example.tfvars -var-file=<repo>/terraform/example-front-door.tfvars
 # (the Jest suite __tests__/terraform does this). Resource addresses are the
 # stack's logical IDs, which are stable hashes of the construct paths.
 
