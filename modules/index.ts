@@ -1,6 +1,7 @@
 export * from './cache/shared-state-cache';
 export * from './core/arn';
 export * from './core/duration';
+export * from './core/json-document';
 export * from './core/prop-error';
 export * from './discovery';
 export * from './ecr/repository';

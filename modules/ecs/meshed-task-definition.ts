@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
 import { toAppSecret, type AppSecret } from './app-secret';
-import { awslogs, type ContainerDefinition } from './container-definition';
+import { awslogs, renderContainerDefinitions, type ContainerDefinition } from './container-definition';
 import type { ContainerHealthCheck } from './container-health-check';
 import type { EnvoyImage } from './envoy-image';
 import { requireFargateSize } from './fargate-sizes';
@@ -162,7 +162,7 @@ export class MeshedTaskDefinition extends Construct {
       networkMode: 'awsvpc',
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: props.taskRoleArn,
-      containerDefinitions: JSON.stringify(this.containers),
+      containerDefinitions: renderContainerDefinitions(this.containers),
       ...(writable.length > 0 ? { volume: writable.map((_, index) => ({ name: `writable-${index}` })) } : {}),
       skipDestroy: props.retainRevisions ?? true,
       proxyConfiguration: {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { renderJsonDocument } from '../core/json-document';
 import { InvalidPropError } from '../core/prop-error';
 import { renderPolicyDocument, type PolicyStatement } from './policy-statement';
 
@@ -71,7 +72,7 @@ export class DeployRole extends Construct {
     const role = new IamRole(this, 'Resource', {
       name: props.name,
       description: `Deploys app images from GitHub Actions (${props.githubRepository}, environments ${props.githubEnvironments.join(', ')})`,
-      assumeRolePolicy: JSON.stringify({
+      assumeRolePolicy: renderJsonDocument({
         Version: '2012-10-17',
         Statement: [
           {

@@ -1,3 +1,4 @@
+import { renderJsonDocument } from '../core/json-document';
 import { InvalidPropError } from '../core/prop-error';
 
 /** Conditions of a statement: operator → condition key → value(s), e.g. `{ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }`. */
@@ -15,13 +16,13 @@ export interface PolicyStatement {
   readonly conditions?: PolicyConditions;
 }
 
-/** Renders `statements` as an IAM policy document (JSON); rejects wildcard actions (FSBP IAM.21). */
+/** Renders `statements` as an IAM policy document (JSON, see `renderJsonDocument`); rejects wildcard actions (FSBP IAM.21). */
 export function renderPolicyDocument(owner: string, statements: readonly PolicyStatement[]): string {
   for (const statement of statements) {
     const wildcard = statement.actions.find((action) => action.includes('*'));
     if (wildcard) throw new InvalidPropError(owner, 'statements.actions', `wildcard action '${wildcard}' is not allowed`);
   }
-  return JSON.stringify({
+  return renderJsonDocument({
     Version: '2012-10-17',
     Statement: statements.map((s) => ({
       Sid: s.sid,
@@ -34,7 +35,7 @@ export function renderPolicyDocument(owner: string, statements: readonly PolicyS
 }
 
 /** The trust policy that lets ECS tasks assume a role. */
-export const ECS_TASKS_TRUST_POLICY = JSON.stringify({
+export const ECS_TASKS_TRUST_POLICY = renderJsonDocument({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
