@@ -2,6 +2,7 @@ export * from './app-mesh';
 export * from './cache/shared-state-cache';
 export * from './core/arn';
 export * from './core/duration';
+export * from './core/json-document';
 export * from './core/prop-error';
 export * from './core/prop-problems';
 export * from './discovery';

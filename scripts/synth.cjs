@@ -19,14 +19,23 @@
 // other app command (cdktf.json or --app) is spawned through the shell, as
 // the CLI does. The app runs from cached bundles: scripts/synth/app-bundle.cjs.
 //
-// Usage: npm run synth [-- --output DIR] [-- --app "COMMAND"]
+// With --hcl it writes what `cdktf synth --hcl` writes: each stack as HCL
+// (cdk.tf, plus metadata.json), formatted as the CLI formats it
+// (@cdktf/hcl-tools), with one fix on top: the references in `depends_on`,
+// `ignore_changes` and `replace_triggered_by` unquoted, which Terraform
+// otherwise warns about ("Quoted references are deprecated"). Either way it removes the
+// other format's file from each stack directory, so a directory never holds
+// the same stack twice (the CLI leaves it). See docs/leaving-cdktf.md.
+//
+// Usage: npm run synth [-- --output DIR] [-- --app "COMMAND"] [-- --hcl]
 //   --output, -o  output directory (CDKTF_OUTPUT, else cdktf.json "output", else cdktf.out)
 //   --app, -a     command that runs the app (CDKTF_APP, else cdktf.json "app")
+//   --hcl         write HCL (cdk.tf) instead of JSON (cdk.tf.json)
 // Relative paths are relative to the project root, where the app runs.
 // node scripts/synth.cjs --app-only [ENTRY]: only run the app (ENTRY: main.ts).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const { basename, join, resolve } = require('node:path');
+const { basename, dirname, join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 const { BundleError, prepareApp } = require('./synth/app-bundle.cjs');
 
@@ -35,6 +44,8 @@ const ROOT = resolve(__dirname, '..');
 const OWN_APP = /^node scripts\/synth\.cjs --app-only(?: (\S+))?$/;
 const STACKS_FOLDER = 'stacks'; // cdktf Manifest.stacksFolder
 const MANIFEST_FILE = 'manifest.json'; // cdktf Manifest.fileName
+/** What cdktf Manifest writes into a stack directory in each format. */
+const STACK_FILES = { json: ['cdk.tf.json'], hcl: ['cdk.tf', 'metadata.json'] };
 /** cdktf AnnotationMetadataEntryType values, as the manifest records them. */
 const LEVELS = { '@cdktf/info': 'INFO', '@cdktf/warn': 'WARN', '@cdktf/error': 'ERROR' };
 
@@ -52,7 +63,7 @@ function readConfig() {
 }
 
 /** The app's environment as cli-core SynthStack.synth builds it. */
-function appEnvironment(config, output) {
+function appEnvironment(config, output, hcl) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TF_VAR_')));
   env.NODE_ENV ??= 'production'; // set by the CLI's entry point, inherited by the app
   const context = config.context ?? (env.CDKTF_CONTEXT_JSON ? JSON.parse(env.CDKTF_CONTEXT_JSON) : {});
@@ -65,7 +76,7 @@ function appEnvironment(config, output) {
     CDKTF_OUTDIR: output,
     CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true',
     CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: relativeModules }),
-    SYNTH_HCL_OUTPUT: 'false',
+    SYNTH_HCL_OUTPUT: String(hcl),
   };
 }
 
@@ -79,15 +90,53 @@ function stackDirectories(outdir) {
     .filter((path) => fs.statSync(path).isDirectory());
 }
 
-/** The manifest's stacks; every stack file must parse, as the CLI reads them all. */
-function readSynthesizedStacks(outdir) {
+/** The manifest's stacks. */
+function readManifestStacks(outdir) {
   const manifestPath = join(outdir, MANIFEST_FILE);
   if (!fs.existsSync(manifestPath)) throw new SynthError(`the app did not write ${manifestPath}: it must call app.synth()`);
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-  return Object.values(manifest.stacks).map((stack) => {
-    JSON.parse(fs.readFileSync(join(outdir, stack.synthesizedStackPath), 'utf8'));
+  return Object.values(JSON.parse(fs.readFileSync(manifestPath, 'utf8')).stacks);
+}
+
+/** The manifest's stacks; every stack file (HCL: its metadata) must parse, as the CLI reads them all. */
+function readSynthesizedStacks(outdir) {
+  return readManifestStacks(outdir).map((stack) => {
+    const path = stack.synthesizedStackPath.endsWith('.tf.json') ? stack.synthesizedStackPath : stack.stackMetadataPath;
+    JSON.parse(fs.readFileSync(join(outdir, path), 'utf8'));
     return stack;
   });
+}
+
+/**
+ * Each stack's HCL as `cdktf synth --hcl` leaves it (formatted by
+ * @cdktf/hcl-tools, cli-core SynthStack.formatHclFiles), then with the
+ * references of the meta-arguments unquoted.
+ */
+async function formatHclFiles(outdir) {
+  // The formatter the CLI uses: a dependency of cdktf-cli (a devDependency), resolved from there.
+  const { format } = require(require.resolve('@cdktf/hcl-tools', { paths: [dirname(require.resolve('cdktf-cli/package.json'))] }));
+  for (const stack of readManifestStacks(outdir)) {
+    const path = join(outdir, stack.synthesizedStackPath);
+    fs.writeFileSync(path, unquoteReferences(await format(fs.readFileSync(path, 'utf8'))));
+  }
+}
+
+/**
+ * The meta-arguments that take references, which CDKTF writes as strings:
+ * `depends_on = ["aws_x.y"]` → `[aws_x.y]`, `ignore_changes = ["a"]` → `[a]`,
+ * `ignore_changes = "all"` → `all`.
+ */
+function unquoteReferences(hcl) {
+  return hcl.replace(
+    /^(\s*(?:depends_on|ignore_changes|replace_triggered_by)\s*=\s*)("all"|\[[^\]]*\])/gm,
+    (_, assignment, value) => assignment + value.replace(/"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)"/g, '$1'),
+  );
+}
+
+/** Removes the other format's files from the stack directories the app wrote. */
+function removeOtherFormat(outdir, hcl) {
+  for (const stack of readManifestStacks(outdir)) {
+    for (const file of STACK_FILES[hcl ? 'json' : 'hcl']) fs.rmSync(join(outdir, stack.workingDirectory, file), { force: true });
+  }
 }
 
 /** Prints every annotation; returns whether one is an error. */
@@ -105,7 +154,9 @@ function printAnnotations(stacks) {
 }
 
 /** What the CLI does once the app has run. */
-function finish(outdir, directoriesBefore) {
+async function finish(outdir, directoriesBefore, hcl) {
+  if (hcl) await formatHclFiles(outdir);
+  removeOtherFormat(outdir, hcl);
   const stacks = readSynthesizedStacks(outdir);
   const names = stacks.map((stack) => stack.name);
   for (const orphan of directoriesBefore.filter((dir) => !names.includes(basename(dir)))) {
@@ -124,6 +175,7 @@ async function main() {
       output: { type: 'string', short: 'o' },
       app: { type: 'string', short: 'a' },
       'app-only': { type: 'boolean' },
+      hcl: { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -134,13 +186,13 @@ async function main() {
     const app = args.app ?? process.env.CDKTF_APP ?? config.app;
     if (!app) throw new SynthError('cdktf.json has no "app" and no --app was given');
     const output = args.output ?? process.env.CDKTF_OUTPUT ?? config.output;
-    const env = appEnvironment(config, output);
-    command = { outdir: resolve(ROOT, output), directoriesBefore: stackDirectories(resolve(ROOT, output)) };
+    const env = appEnvironment(config, output, args.hcl);
+    command = { outdir: resolve(ROOT, output), directoriesBefore: stackDirectories(resolve(ROOT, output)), hcl: args.hcl };
     const own = OWN_APP.exec(app);
     if (own === null) {
       const run = spawnSync(app, { shell: true, cwd: ROOT, env, stdio: 'inherit' });
       if (run.status !== 0) throw new SynthError(`the app failed (${run.signal ?? `exit ${run.status}`}): ${app}`);
-      return finish(command.outdir, command.directoriesBefore);
+      return finish(command.outdir, command.directoriesBefore, command.hcl);
     }
     entry = own[1] ?? 'main.ts';
     process.chdir(ROOT);
@@ -149,7 +201,7 @@ async function main() {
   }
   const app = await prepareApp(resolve(ROOT, entry));
   await runInFreshTurn(app);
-  if (command) finish(command.outdir, command.directoriesBefore);
+  if (command) await finish(command.outdir, command.directoriesBefore, command.hcl);
 }
 
 /**

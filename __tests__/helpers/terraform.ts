@@ -40,8 +40,11 @@ export function findProviderMirror(): string | undefined {
   return roots.find((root) => existsSync(join(root, PROVIDER_DIR)));
 }
 
-/** Writes a CLI configuration that takes hashicorp/* from `mirror` only; returns its path. */
-export function writeMirrorCliConfig(dir: string, mirror: string): string {
+/**
+ * Writes a CLI configuration that takes hashicorp/* from `mirror` only, and
+ * shares installed providers through `pluginCacheDir` when given; returns its path.
+ */
+export function writeMirrorCliConfig(dir: string, mirror: string, pluginCacheDir?: string): string {
   const path = join(dir, 'terraform.tfrc');
   writeFileSync(
     path,
@@ -55,6 +58,7 @@ export function writeMirrorCliConfig(dir: string, mirror: string): string {
       '    exclude = ["registry.terraform.io/hashicorp/*"]',
       '  }',
       '}',
+      ...(pluginCacheDir === undefined ? [] : [`plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}`]),
       '',
     ].join('\n'),
   );

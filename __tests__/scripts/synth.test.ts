@@ -97,6 +97,35 @@ describe('npm run synth writes what cdktf synth writes', () => {
     expect(files).toEqual(tree(cli));
   }, 300_000);
 
+  test('--hcl: what cdktf synth --hcl writes, with the quoted references of depends_on and ignore_changes unquoted', () => {
+    // GIVEN both commands, each into its own output directory
+    const fast = join(scratch, 'hcl-fast');
+    const cli = join(scratch, 'hcl-cli');
+    // WHEN
+    expectSuccess(synth(['--hcl', '--output', fast]));
+    expectSuccess(cdktf(['synth', '--hcl', '--output', cli]));
+    // THEN the same files; the HCL differs only in the list items the CLI quotes
+    const files = tree(fast);
+    const cliFiles = tree(cli);
+    expect(Object.keys(files).sort()).toEqual(Object.keys(cliFiles).sort());
+    let unquoted = 0;
+    for (const [path, text] of Object.entries(files)) {
+      if (!path.endsWith('/cdk.tf')) {
+        expect(text).toBe(cliFiles[path]);
+        continue;
+      }
+      const ours = text.split('\n');
+      const theirs = cliFiles[path].split('\n');
+      expect(ours).toHaveLength(theirs.length);
+      ours.forEach((line, index) => {
+        if (line === theirs[index]) return;
+        unquoted += 1;
+        expect({ line: index + 1, theirs: theirs[index] }).toEqual({ line: index + 1, theirs: line.replace(/([\w.-]+),$/, '"$1",') });
+      });
+    }
+    expect(unquoted).toBe(13); // 6 in the App Mesh stack, 7 in the Service Connect stack
+  }, 300_000);
+
   test('an app with annotations: the same manifest, stack traces included', () => {
     const fast = join(scratch, 'annotated-fast');
     const cli = join(scratch, 'annotated-cli');

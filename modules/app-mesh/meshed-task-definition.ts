@@ -3,7 +3,7 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { InvalidPropError, requireIntegerInRange, requirePort } from '../core/prop-error';
 import { requirePlainEnvironment } from '../ecs/app-environment';
 import { toAppSecret, type AppSecret } from '../ecs/app-secret';
-import { awslogs, type ContainerDefinition } from '../ecs/container-definition';
+import { awslogs, renderContainerDefinitions, type ContainerDefinition } from '../ecs/container-definition';
 import type { ContainerHealthCheck } from '../ecs/container-health-check';
 import type { EnvoyImage } from './envoy-image';
 import { requireFargateSize } from '../ecs/fargate-sizes';
@@ -161,7 +161,7 @@ export class MeshedTaskDefinition extends Construct {
       networkMode: 'awsvpc',
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: props.taskRoleArn,
-      containerDefinitions: JSON.stringify(this.containers),
+      containerDefinitions: renderContainerDefinitions(this.containers),
       ...(writable.length > 0 ? { volume: writable.map((_, index) => ({ name: `writable-${index}` })) } : {}),
       skipDestroy: props.retainRevisions ?? true,
       proxyConfiguration: {

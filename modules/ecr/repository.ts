@@ -1,6 +1,7 @@
 import { Construct, type IConstruct } from 'constructs';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { renderJsonDocument } from '../core/json-document';
 import { requireIntegerInRange, requireNonEmptyString } from '../core/prop-error';
 
 /** An ECR repository, created here or elsewhere, that a task pulls its image from. */
@@ -54,7 +55,7 @@ export class Repository extends Construct implements IRepository {
     });
     new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
       repository: repository.name,
-      policy: JSON.stringify({
+      policy: renderJsonDocument({
         rules: [
           {
             rulePriority: 1,

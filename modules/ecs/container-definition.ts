@@ -1,3 +1,4 @@
+import { renderJsonDocument } from '../core/json-document';
 import type { RenderedContainerHealthCheck } from './container-health-check';
 
 /**
@@ -48,4 +49,9 @@ export function awslogs(logGroupName: string, region: string, streamPrefix: stri
     logDriver: 'awslogs',
     options: { 'awslogs-group': logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': streamPrefix },
   };
+}
+
+/** The `container_definitions` argument of a task definition: `containers` as JSON (see `renderJsonDocument`). */
+export function renderContainerDefinitions(containers: readonly ContainerDefinition[]): string {
+  return renderJsonDocument(containers);
 }

@@ -1,3 +1,4 @@
+import { renderJsonDocument } from '../core/json-document';
 import { Fn } from 'cdktf';
 
 /**
@@ -15,7 +16,7 @@ import { Fn } from 'cdktf';
 export function ecsTasksTrustPolicy(arnInAccount: string): string {
   const part = (index: number) => Fn.element(Fn.split(':', arnInAccount), index);
   const [partition, region, account] = [part(1), part(3), part(4)];
-  return JSON.stringify({
+  return renderJsonDocument({
     Version: '2012-10-17',
     Statement: [
       {

@@ -1,3 +1,5 @@
+import { renderJsonDocument } from '../core/json-document';
+
 /** The issuer host of GitHub.com's OIDC tokens: the prefix of its condition keys. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
@@ -32,7 +34,7 @@ export function githubEnvironmentSubject(repository: string, environment: string
  */
 export function githubOidcTrustPolicy(props: GithubOidcTrustProps): string {
   const host = props.host ?? GITHUB_OIDC_HOST;
-  return JSON.stringify({
+  return renderJsonDocument({
     Version: '2012-10-17',
     Statement: [
       {

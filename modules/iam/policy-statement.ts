@@ -1,3 +1,4 @@
+import { renderJsonDocument } from '../core/json-document';
 import { InvalidPropError } from '../core/prop-error';
 
 /** Conditions of a statement: operator → condition key → value(s), e.g. `{ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }`. */
@@ -17,13 +18,13 @@ export interface PolicyStatement {
   readonly conditions?: PolicyConditions;
 }
 
-/** Renders `statements` as an IAM policy document (JSON); rejects wildcard actions (FSBP IAM.21). */
+/** Renders `statements` as an IAM policy document (JSON, see `renderJsonDocument`); rejects wildcard actions (FSBP IAM.21). */
 export function renderPolicyDocument(owner: string, statements: readonly PolicyStatement[]): string {
   for (const statement of statements) {
     const wildcard = statement.actions.find((action) => action.includes('*'));
     if (wildcard) throw new InvalidPropError(owner, 'statements.actions', `wildcard action '${wildcard}' is not allowed`);
   }
-  return JSON.stringify({
+  return renderJsonDocument({
     Version: '2012-10-17',
     Statement: statements.map((s) => ({
       Sid: s.sid,

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { renderJsonDocument } from '../core/json-document';
 
 export interface AlarmTopicProps {
   /** Name of the SNS topic; the key's alias is `alias/<name>`. */
@@ -31,7 +32,7 @@ export class AlarmTopic extends Construct {
       description: `Encrypts the ${props.name} SNS topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: JSON.stringify({
+      policy: renderJsonDocument({
         Version: '2012-10-17',
         Statement: [
           {

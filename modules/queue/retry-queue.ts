@@ -3,6 +3,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { SqsQueueRedrivePolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-policy';
+import { renderJsonDocument } from '../core/json-document';
 import { InvalidPropError, requireIntegerInRange } from '../core/prop-error';
 import type { PolicyStatement } from '../iam/policy-statement';
 
@@ -119,11 +120,11 @@ export class RetryQueue extends Construct {
     });
     new SqsQueueRedrivePolicy(this, 'RedrivePolicy', {
       queueUrl: queue.url,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetter.arn, maxReceiveCount: settings.maxReceiveCount }),
+      redrivePolicy: renderJsonDocument({ deadLetterTargetArn: deadLetter.arn, maxReceiveCount: settings.maxReceiveCount }),
     });
     new SqsQueueRedriveAllowPolicy(this, 'RedriveAllowPolicy', {
       queueUrl: deadLetter.url,
-      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
+      redriveAllowPolicy: renderJsonDocument({ redrivePermission: 'byQueue', sourceQueueArns: [queue.arn] }),
     });
     for (const [policyId, target] of [
       ['TlsOnly', queue],
@@ -131,7 +132,7 @@ export class RetryQueue extends Construct {
     ] as const) {
       new SqsQueuePolicy(this, policyId, {
         queueUrl: target.url,
-        policy: JSON.stringify({
+        policy: renderJsonDocument({
           Version: '2012-10-17',
           Statement: [
             {

@@ -3,7 +3,7 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { describeValue, InvalidPropError, requirePort } from '../core/prop-error';
 import { toAppSecret, type AppSecret } from '../ecs/app-secret';
 import { requirePlainEnvironment } from '../ecs/app-environment';
-import { awslogs, type ContainerDefinition } from '../ecs/container-definition';
+import { awslogs, renderContainerDefinitions, type ContainerDefinition } from '../ecs/container-definition';
 import type { ContainerHealthCheck } from '../ecs/container-health-check';
 import type { TaskSize } from '../ecs/task-size';
 import { COLLECTOR_CONTAINER_NAME, type OtelCollectorSidecar } from './otel-collector-sidecar';
@@ -133,7 +133,7 @@ export class ServiceConnectTaskDefinition extends Construct {
       networkMode: 'awsvpc',
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: props.taskRoleArn,
-      containerDefinitions: JSON.stringify(this.containers),
+      containerDefinitions: renderContainerDefinitions(this.containers),
       skipDestroy: props.retainRevisions ?? true,
     });
     this.taskDefinitionArn = task.arn;

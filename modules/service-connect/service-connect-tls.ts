@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { EcsServiceServiceConnectConfigurationServiceTls } from '@cdktf/provider-aws/lib/ecs-service';
+import { renderJsonDocument } from '../core/json-document';
 import { InvalidPropError, requireNonEmptyString } from '../core/prop-error';
 import type { IRole } from '../iam/role';
 
@@ -15,7 +16,7 @@ import type { IRole } from '../iam/role';
 export const SERVICE_CONNECT_TLS_MANAGED_POLICY = 'service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity';
 
 /** ECS assumes an infrastructure role (Amazon ECS Developer Guide, "Amazon ECS infrastructure IAM role"). */
-const ECS_TRUST_POLICY = JSON.stringify({
+const ECS_TRUST_POLICY = renderJsonDocument({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
