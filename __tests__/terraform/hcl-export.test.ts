@@ -129,7 +129,7 @@ function validation(result: TerraformResult) {
         const result = tf(stackDir(env, format, stack), 'validate', '-json');
         expect({ format, ...validation(result) }).toEqual({ format, valid: true, diagnostics: [] });
       }
-    });
+    }, 360_000);
 
     test('terraform plan of the HCL export creates the same resources with the same planned values as the JSON synth', () => {
       // WHEN both are planned with the example variables
@@ -148,7 +148,7 @@ function validation(result: TerraformResult) {
       summary.push(
         `  ${stack}: ${count} resources to create and ${Object.keys(json.outputs).length} outputs in both; addresses, planned values and outputs equal`,
       );
-    });
+    }, 360_000);
   });
 });
 
