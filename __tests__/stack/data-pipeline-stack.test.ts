@@ -132,11 +132,14 @@ describe('DataPipelineStack', () => {
         /^rediss:\/\/\$\{aws_elasticache_replication_group\.SharedStateCache_[0-9A-F]{8}\.primary_endpoint_address\}:6379$/,
       ),
       REDIS_REPLICA_ACKS: '1',
+      // dev: the article's x-503 experiment works (prd never sets it).
+      FAULT_INJECTION: 'enabled',
     });
     expect(Object.keys(env('DataIngestion')).sort()).toEqual([
       'APP_PORT',
       'AWS_REGION',
       'DATA_PROCESSING_URL',
+      'FAULT_INJECTION',
       'REDIS_URL',
       'RETRY_MODE',
       'RETRY_QUEUE_URL',

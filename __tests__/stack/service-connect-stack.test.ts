@@ -1,3 +1,4 @@
+import { ANSWER_DEADLINE_MS, APP_KEEP_ALIVE_TIMEOUT_MS } from '../../contract/retry-policy';
 import { App, Testing } from 'cdktf';
 import { STRICT_RETRY_BUDGET_CONTEXT } from '@ev-pipeline/cdktf-mesh-constructs';
 import { ENVOY_DEFAULT_BACKOFF, PROCESSING_CALL_TIMEOUT_MS, PROCESSING_RETRY_POLICY } from '../../contract/retry-policy';
@@ -73,9 +74,18 @@ describe('ServiceConnectPipelineStack', () => {
     for (const type of shared)
       expect([type, Object.keys(json.resource[type]).sort()]).toEqual([type, Object.keys(appMesh.resource[type]).sort()]);
     expect(Object.keys(json.output).sort()).toEqual(
-      [...Object.keys(appMesh.output).filter((o) => o !== 'mesh_name'), 'namespace_arn'].sort(),
+      [...Object.keys(appMesh.output).filter((o) => o !== 'mesh_name'), 'namespace_arn', 'front_door_url'].sort(),
     );
-    expect(Object.keys(json.variable).sort()).toEqual(Object.keys(appMesh.variable).sort());
+    // The same inputs, and the front door's own.
+    expect(Object.keys(json.variable).sort()).toEqual(
+      [
+        ...Object.keys(appMesh.variable),
+        'public_subnet_ids',
+        'front_door_certificate_arn',
+        'vehicle_ca_bundle_bucket',
+        'vehicle_ca_bundle_key',
+      ].sort(),
+    );
     expect(at(json, 'aws_sqs_queue', 'RetryQueue').name).toBe('dev-${var.project}-sc-retry');
     expect(at(json, 'aws_elasticache_replication_group', 'SharedStateCache').replication_group_id).toBe('dev-${var.project}-sc-state');
     expect(at(json, 'aws_ecs_cluster', 'Cluster').name).toBe('dev-${var.project}-sc-ecs-cluster');
@@ -127,7 +137,7 @@ describe('ServiceConnectPipelineStack', () => {
       expect(envOf(json, service).OTEL_EXPORTER_OTLP_ENDPOINT).toBe(SIDECAR_OTLP_ENDPOINT);
       const collector = containersOf(json, service)[1];
       expect(JSON.parse(collector.environment[0].value)).toEqual(ADOT_COLLECTOR_CONFIG);
-      const statements = JSON.parse(at(json, 'aws_iam_role_policy', `${service}/TaskRole/Policy`).policy).Statement as any[];
+      const statements = parsePolicy(at(json, 'aws_iam_role_policy', `${service}/TaskRole/Policy`).policy).Statement as any[];
       expect(statements.find((s) => s.Sid === 'CollectorExportsToXRay').Action).toEqual([
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
@@ -136,18 +146,25 @@ describe('ServiceConnectPipelineStack', () => {
     }
   });
 
-  test('ingestion reaches processing on 3001 only; no other app port is open, and nothing from 0.0.0.0/0', () => {
+  test('ingestion reaches processing on 3001 only, the front door reaches ingestion on 3000 only; only the front door is open to the internet, on 443', () => {
     const ingress = Object.values(json.resource.aws_vpc_security_group_ingress_rule as Record<string, any>);
-    expect(ingress.map((r) => r.from_port).sort()).toEqual([DATA_PROCESSING.port, 6379]);
+    expect(ingress.map((r) => r.from_port).sort()).toEqual([DATA_INGESTION.port, DATA_PROCESSING.port, 443, 6379]);
+    expect(at(json, 'aws_vpc_security_group_ingress_rule', 'IngestionFrontDoor/FromLoadBalancer')).toMatchObject({
+      security_group_id: expect.stringMatching(/DataIngestion_SecurityGroup/),
+      referenced_security_group_id: expect.stringMatching(/FrontDoor/),
+      from_port: DATA_INGESTION.port,
+      to_port: DATA_INGESTION.port,
+    });
+    const open = ingress.filter((rule) => JSON.stringify(rule).includes('0.0.0.0/0'));
+    expect(open.map((rule) => [rule.from_port, rule.security_group_id])).toEqual([[443, expect.stringMatching(/FrontDoor/)]]);
     expect(at(json, 'aws_vpc_security_group_ingress_rule', 'DataIngestion/AccessToDataProcessing/Ingress')).toMatchObject({
       security_group_id: expect.stringMatching(/DataProcessing_SecurityGroup/),
       referenced_security_group_id: expect.stringMatching(/DataIngestion_SecurityGroup/),
       from_port: 3001,
       to_port: 3001,
     });
-    expect(JSON.stringify(ingress)).not.toMatch(/0\.0\.0\.0\/0/);
     const egress = Object.values(json.resource.aws_vpc_security_group_egress_rule as Record<string, any>);
-    expect(egress.map((r) => r.from_port).sort()).toEqual([DATA_PROCESSING.port, 443, 6379]);
+    expect(egress.map((r) => r.from_port).sort()).toEqual([DATA_INGESTION.port, DATA_PROCESSING.port, 443, 6379]);
   });
 
   test('the same security controls as the App Mesh stack: private subnets, non-root containers, no wildcard action, logs everywhere', () => {
@@ -164,7 +181,7 @@ describe('ServiceConnectPipelineStack', () => {
       }
     }
     for (const policy of Object.values(json.resource.aws_iam_role_policy as Record<string, any>)) {
-      for (const statement of JSON.parse(policy.policy).Statement)
+      for (const statement of parsePolicy(policy.policy).Statement)
         expect(statement.Action.every((a: string) => !a.includes('*'))).toBe(true);
     }
   });
@@ -223,7 +240,44 @@ describe('the data plane per environment', () => {
   test('the prd Service Connect stack synthesizes with its validations', () => {
     const stack = new ServiceConnectPipelineStack(Testing.app(), 'ev-pipeline-prd-service-connect', { config: ENVIRONMENTS.prd });
     const json = JSON.parse(Testing.synth(stack, true));
-    expect(at(json, 'aws_ecs_service', 'DataProcessing/Service').desired_count).toBe(3);
+    // Production scales each service from two tasks (one per zone).
+    expect(at(json, 'aws_ecs_service', 'DataProcessing/Service').desired_count).toBe(2);
+    expect(at(json, 'aws_appautoscaling_target', 'DataProcessing/Scaling/Target')).toMatchObject({ min_capacity: 2, max_capacity: 50 });
     expect(at(json, 'aws_ecs_task_definition', 'DataProcessing/TaskDefinition').cpu).toBe('1024');
+    // Production: no fault switch, a load balancer that refuses deletion.
+    for (const service of ['DataIngestion', 'DataProcessing']) expect(envOf(json, service)).not.toHaveProperty('FAULT_INJECTION');
+    expect(at(json, 'aws_lb', 'FrontDoor/LoadBalancer').enable_deletion_protection).toBe(true);
+  });
+
+  test('the dev stack puts ingestion behind the front door, checks vehicles by certificate, and scales both services', () => {
+    const stack = new ServiceConnectPipelineStack(Testing.app(), 'ev-pipeline-dev-service-connect', { config: ENVIRONMENTS.dev });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(envOf(json, 'DataIngestion')).toMatchObject({
+      VEHICLE_AUTH: 'alb-mtls',
+      ANSWER_DEADLINE_MS: String(ANSWER_DEADLINE_MS),
+      KEEP_ALIVE_TIMEOUT_MS: String(APP_KEEP_ALIVE_TIMEOUT_MS),
+      FAULT_INJECTION: 'enabled',
+    });
+    expect(at(json, 'aws_lb_listener', 'FrontDoor/HttpsListener')).toMatchObject({
+      mutual_authentication: { mode: 'verify' },
+    });
+    expect(at(json, 'aws_ecs_service', 'DataIngestion/Service')).toMatchObject({
+      load_balancer: [{ container_name: 'data-ingestion-service', container_port: DATA_INGESTION.port }],
+      health_check_grace_period_seconds: expect.any(Number),
+      lifecycle: { ignore_changes: expect.arrayContaining(['desired_count']) },
+    });
+    const policies = Object.values(json.resource.aws_appautoscaling_policy as Record<string, any>).map(
+      (policy) => policy.target_tracking_scaling_policy_configuration,
+    );
+    expect(policies.map((p) => p.predefined_metric_specification?.predefined_metric_type ?? 'backlog per task').sort()).toEqual([
+      'ALBRequestCountPerTarget',
+      'ECSServiceAverageCPUUtilization',
+      'backlog per task',
+    ]);
   });
 });
+
+/** A policy document of the synthesized JSON, its Terraform interpolations (which may hold quotes, e.g. `replace(…, ":cluster/", …)`) read as placeholders. */
+function parsePolicy(text: string): any {
+  return JSON.parse(text.replace(/\$\{[^}]*\}/g, 'interpolation'));
+}

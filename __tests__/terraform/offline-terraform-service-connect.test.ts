@@ -54,16 +54,18 @@ const available = offline !== undefined;
     expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
   });
 
-  test('terraform plan with the example variables creates the whole stack (60 resources), none of App Mesh', () => {
+  test('terraform plan with the example variables creates the whole stack (81 resources: the pipeline, the front door and the scaling), none of App Mesh', () => {
     // WHEN
-    expectTerraformSuccess(tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, `-var-file=${FRONT_DOOR_VARS}`, '-out=plan.bin'));
+    expectTerraformSuccess(
+      tf(stackDir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, `-var-file=${FRONT_DOOR_VARS}`, '-out=plan.bin'),
+    );
     const show = tf(stackDir, 'show', '-json', 'plan.bin');
     expectTerraformSuccess(show);
     const plan = JSON.parse(show.stdout);
     // THEN
     const changes: any[] = plan.resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
-    expect(changes).toHaveLength(60);
+    expect(changes).toHaveLength(81);
     // The application pipeline's role: trusted by the GitHub repository's environment through OIDC.
     const deployRole = changes.find((c) => c.type === 'aws_iam_role' && String(c.change.after.name).endsWith('-deploy'));
     expect(JSON.parse(deployRole.change.after.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({

@@ -32,6 +32,33 @@ mock_provider "aws" {
       arn = "arn:aws:sns:ap-northeast-1:111122223333:mock-alarms"
     }
   }
+  mock_resource "aws_lb" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:loadbalancer/app/dev-ev-front/0123456789abcdef"
+      arn_suffix = "app/dev-ev-front/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = {
+      arn        = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:targetgroup/dev-ev-front-tg/0123456789abcdef"
+      arn_suffix = "targetgroup/dev-ev-front-tg/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_lb_trust_store" {
+    defaults = {
+      arn = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:truststore/dev-ev-front-trust/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = {
+      arn = "arn:aws:wafv2:ap-northeast-1:111122223333:regional/webacl/dev-ev-front-waf/0123456789abcdef"
+    }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = {
+      arn = "arn:aws:s3:::mock-bucket"
+    }
+  }
   mock_resource "aws_sqs_queue" {
     defaults = {
       arn = "arn:aws:sqs:ap-northeast-1:111122223333:mock-queue"
