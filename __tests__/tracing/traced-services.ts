@@ -12,13 +12,13 @@ export function tracingEnv(receiver: OtlpReceiver): Record<string, string> {
   return { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '20' };
 }
 
-/** Starts the built `service` with tracing towards `receiver`, and `env`. */
+/** Starts the built `service` with tracing towards `receiver`, fault injection on (the tests send `x-503`), and `env`. */
 export function startTracedService(
   service: ServiceName,
   receiver: OtlpReceiver,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  return startService(service, { ...tracingEnv(receiver), ...env });
+  return startService(service, { ...tracingEnv(receiver), FAULT_INJECTION: 'enabled', ...env });
 }
 
 /** `POST /ev` of the sample event to `url` with `headers`; resolves with the status. */

@@ -112,6 +112,7 @@ export async function startPipelineCluster(launcher: PipelineLauncher, options: 
     const processingEnv: Record<string, string> = {
       ...common,
       FAULT_503_RATE: String(options.faultRate ?? 0),
+      ...((options.faultRate ?? 0) > 0 ? { FAULT_INJECTION: 'enabled' } : {}),
       RETRY_QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(queueSettings.visibilityTimeoutSeconds),
       RETRY_QUEUE_BACKOFF_BASE_SECONDS: String(queueSettings.backoffBaseSeconds),
       RETRY_QUEUE_BACKOFF_MAX_SECONDS: String(queueSettings.backoffMaxSeconds),
