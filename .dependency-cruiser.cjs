@@ -2,7 +2,9 @@
  * The direction of imports between the repository's parts (run by `npm run lint`):
  *   main.ts → pipeline/ → modules/ (the construct library) and contract/
  *   apps/ → contract/
- *   modules/ and contract/ → nothing of ours
+ *   modules/ and contract/ → nothing of ours; inside modules/, a folder per data plane
+ *   (app-mesh/, service-connect/) that imports neither the other nor anything that
+ *   imports it: the neutral folders know no data plane
  *   scripts/ and __tests__/ may import everything; nothing imports them.
  * The library is reached by its package name, which tsconfig.json maps to modules/.
  */
@@ -17,6 +19,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^modules/' },
       to: { path: OURS, pathNot: '^modules/' },
+    },
+    {
+      name: 'data-planes-stay-apart',
+      comment: 'App Mesh and Service Connect each render the neutral service spec; neither knows the other.',
+      severity: 'error',
+      from: { path: '^modules/(app-mesh|service-connect)/' },
+      to: { path: '^modules/(app-mesh|service-connect)/', pathNot: '^modules/$1/' },
+    },
+    {
+      name: 'neutral-library-knows-no-data-plane',
+      comment: 'What both data planes share (service/, retry/, ecs/, network/, iam/, scaling/, ...) imports neither data plane.',
+      severity: 'error',
+      from: { path: '^modules/', pathNot: '^modules/(app-mesh|service-connect|examples)/|^modules/index\\.ts$' },
+      to: { path: '^modules/(app-mesh|service-connect)/' },
     },
     {
       name: 'contract-imports-nothing-of-ours',
