@@ -86,7 +86,6 @@ const SERVICE_BASE_PROPS = propNames<ServiceBaseProps<ServicePlatform, unknown>>
  * What a data plane tells the base about itself: its own props, how it
  * renders the spec, the checks of its own props, and where two services of
  * one name would collide.
- * @internal
  */
 export interface DataPlaneRendering<TProps> extends SpecRendering {
   /** The data plane's props beyond {@link ServiceBaseProps}. */

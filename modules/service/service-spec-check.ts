@@ -40,7 +40,6 @@ const RETRY_POLICY_PROPS = propNames<RetryPolicySpec>({
 /**
  * A part of a task that a data plane adds beside the app (a sidecar, or
  * room left for a proxy that ECS injects), with the prop that sizes it.
- * @internal
  */
 export interface SidecarShare {
   /** What takes the room, for messages (`Envoy`, `the Service Connect proxy`). */
@@ -55,7 +54,6 @@ export interface SidecarShare {
 
 /**
  * How a data plane renders a spec, for the checks that depend on it.
- * @internal
  */
 export interface SpecRendering {
   /** What the data plane adds to each task beside the app. */
@@ -66,7 +64,6 @@ export interface SpecRendering {
 
 /**
  * A spec as checked: the secrets as {@link AppSecret}s and the retry policy.
- * @internal
  */
 export interface CheckedSpec {
   /** The app's secrets, by environment variable name. */
