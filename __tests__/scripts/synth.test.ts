@@ -123,7 +123,7 @@ describe('npm run synth writes what cdktf synth writes', () => {
         expect({ line: index + 1, theirs: theirs[index] }).toEqual({ line: index + 1, theirs: line.replace(/([\w.-]+),$/, '"$1",') });
       });
     }
-    expect(unquoted).toBe(13); // 6 in the App Mesh stack, 7 in the Service Connect stack
+    expect(unquoted).toBe(17); // 6 in the App Mesh stack, 11 in the Service Connect stack (its front door and scaling add 4)
   }, 300_000);
 
   test('an app with annotations: the same manifest, stack traces included', () => {
@@ -298,7 +298,7 @@ if (!terraformAvailable) {
     );
     // THEN
     expectSuccess(diff);
-    expect(diff.stdout).toMatch(/Plan: 64 to add, 0 to change, 0 to destroy/);
+    expect(diff.stdout).toMatch(/Plan: 71 to add, 0 to change, 0 to destroy/);
     expect(existsSync(join(stackDir, 'plan'))).toBe(true);
     const validate = runTerraform(terraform!, cliConfig, stackDir, ['validate', '-json']);
     expect(validate.status).toBe(0);

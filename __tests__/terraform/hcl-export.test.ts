@@ -23,6 +23,8 @@ import {
 
 const ROOT = resolve(__dirname, '..', '..');
 const EXAMPLE_VARS = join(ROOT, 'terraform', 'example.tfvars');
+/** The front door's inputs, which only the Service Connect stacks have. */
+const FRONT_DOOR_VARS = join(ROOT, 'terraform', 'example-front-door.tfvars');
 const FORMATS = ['json', 'hcl'] as const;
 type Format = (typeof FORMATS)[number];
 /** The file each format writes into a stack directory. */
@@ -135,7 +137,10 @@ function validation(result: TerraformResult) {
       // WHEN both are planned with the example variables
       const [json, hcl] = FORMATS.map((format) => {
         const dir = stackDir(env, format, stack);
-        expectTerraformSuccess(tf(dir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
+        const frontDoorVars = stack.endsWith('-service-connect') ? [`-var-file=${FRONT_DOOR_VARS}`] : [];
+        expectTerraformSuccess(
+          tf(dir, 'plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, ...frontDoorVars, '-out=plan.bin'),
+        );
         const show = tf(dir, 'show', '-json', 'plan.bin');
         expectTerraformSuccess(show);
         return plannedChanges(show.stdout);
