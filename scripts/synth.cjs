@@ -35,9 +35,10 @@
 // node scripts/synth.cjs --app-only [ENTRY]: only run the app (ENTRY: main.ts).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const { basename, dirname, join, resolve } = require('node:path');
+const { basename, join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 const { BundleError, prepareApp } = require('./synth/app-bundle.cjs');
+const { fixHcl, hclFormatter } = require('./synth/hcl-fixes.cjs');
 
 const ROOT = resolve(__dirname, '..');
 /** cdktf.json's app when it is this script; group 1 is the entry. */
@@ -108,28 +109,15 @@ function readSynthesizedStacks(outdir) {
 
 /**
  * Each stack's HCL as `cdktf synth --hcl` leaves it (formatted by
- * @cdktf/hcl-tools, cli-core SynthStack.formatHclFiles), then with the
- * references of the meta-arguments unquoted.
+ * @cdktf/hcl-tools, cli-core SynthStack.formatHclFiles), then fixed where
+ * Terraform would reject it (scripts/synth/hcl-fixes.cjs).
  */
 async function formatHclFiles(outdir) {
-  // The formatter the CLI uses: a dependency of cdktf-cli (a devDependency), resolved from there.
-  const { format } = require(require.resolve('@cdktf/hcl-tools', { paths: [dirname(require.resolve('cdktf-cli/package.json'))] }));
+  const format = hclFormatter();
   for (const stack of readManifestStacks(outdir)) {
     const path = join(outdir, stack.synthesizedStackPath);
-    fs.writeFileSync(path, unquoteReferences(await format(fs.readFileSync(path, 'utf8'))));
+    fs.writeFileSync(path, await fixHcl(await format(fs.readFileSync(path, 'utf8'))));
   }
-}
-
-/**
- * The meta-arguments that take references, which CDKTF writes as strings:
- * `depends_on = ["aws_x.y"]` → `[aws_x.y]`, `ignore_changes = ["a"]` → `[a]`,
- * `ignore_changes = "all"` → `all`.
- */
-function unquoteReferences(hcl) {
-  return hcl.replace(
-    /^(\s*(?:depends_on|ignore_changes|replace_triggered_by)\s*=\s*)("all"|\[[^\]]*\])/gm,
-    (_, assignment, value) => assignment + value.replace(/"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)"/g, '$1'),
-  );
 }
 
 /** Removes the other format's files from the stack directories the app wrote. */
