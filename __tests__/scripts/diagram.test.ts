@@ -75,6 +75,9 @@ describe('the service graph of the App Mesh stack', () => {
     expect(alarms.map((alarm) => [alarm.name, alarm.condition, alarm.watches.map(storeName), alarm.notifies])).toEqual([
       ['dev-ev-pipeline-dead-letters', 'ApproximateNumberOfMessagesVisible > 0', ['dev-ev-pipeline-retry-dlq'], [topics[0].id]],
       ['dev-ev-pipeline-data-processing-failure-rate', '100 * errors / MAX([errors, requests]) > 5', ['data-processing'], [topics[0].id]],
+      // One memory alarm per cache node (its dimension is the node, which the graph does not draw).
+      ['dev-ev-pipeline-cache-memory-001', 'DatabaseMemoryUsagePercentage > 80', [], [topics[0].id]],
+      ['dev-ev-pipeline-cache-memory-002', 'DatabaseMemoryUsagePercentage > 80', [], [topics[0].id]],
     ]);
     expect(uses.filter((use) => nameOf(use.from) === 'data-ingestion').map((use) => [use.variable, storeName(use.to)])).toEqual([
       ['REDIS_URL', 'dev-ev-pipeline-shared-state'],
