@@ -144,3 +144,14 @@ export function offlineTerraform(what: string): OfflineTerraform | undefined {
 export function expectTerraformSuccess(result: TerraformResult): void {
   if (result.status !== 0) throw new Error(`terraform exited ${result.status}\n${result.stdout}\n${result.stderr}`);
 }
+
+/**
+ * `terraform plan` (with `args`: variables, var files) saved and shown as
+ * JSON (`terraform show -json`); throws with terraform's output when either fails.
+ */
+export function planJson(tf: (...args: string[]) => TerraformResult, ...args: string[]): any {
+  expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', ...args, '-out=plan.bin'));
+  const show = tf('show', '-json', 'plan.bin');
+  expectTerraformSuccess(show);
+  return JSON.parse(show.stdout);
+}

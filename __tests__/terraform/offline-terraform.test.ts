@@ -8,6 +8,7 @@ import {
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
+  planJson,
 } from '../helpers/terraform';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -52,10 +53,7 @@ const available = offline !== undefined;
 
   test('terraform plan with the example variables creates the whole stack (71 resources), retry policy included', () => {
     // WHEN
-    expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', `-var-file=${EXAMPLE_VARS}`, '-out=plan.bin'));
-    const show = tf('show', '-json', 'plan.bin');
-    expectTerraformSuccess(show);
-    const plan = JSON.parse(show.stdout);
+    const plan = planJson(tf, `-var-file=${EXAMPLE_VARS}`);
     // THEN
     const changes: any[] = plan.resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);

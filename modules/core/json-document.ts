@@ -10,7 +10,7 @@ import { App, Fn, Lazy, Token, Tokenization, type IResolvable, type IResolveCont
  * In the JSON synth it is the text `JSON.stringify` writes, Terraform
  * references interpolated (`"{\"Resource\":\"${aws_sqs_queue.q.arn}\"}"`).
  * The HCL export cannot carry that text when it holds a reference (CDKTF
- * writes its quotes unescaped, which Terraform rejects: CDKTF issue 3911) or
+ * writes its quotes unescaped, which Terraform rejects) or
  * a backslash (written unescaped): there it is Terraform's `jsonencode({...})`
  * of the same document. A document whose strings hold `${` or `%{` is
  * `jsonencode({...})` in both outputs, as Terraform would read them as

@@ -9,7 +9,6 @@ import { awslogs } from '../ecs/container-definition';
 import type { FargateService } from '../ecs/fargate-service';
 import { AppTaskRole } from '../iam/app-task-role';
 import type { IRole } from '../iam/role';
-import type { RetryPolicy } from '../retry/retry-policy';
 import { ServiceBase, type ServiceBaseProps } from '../service/service-base';
 import { ServiceImage } from '../service/service-image';
 import type { ServiceSpec } from '../service/service-spec';
@@ -125,8 +124,6 @@ export class ServiceConnectService
   public readonly executionRole: IRole;
   /** The task role. */
   public readonly taskRole: IRole;
-  /** The retry policy its callers are to apply. */
-  declare public readonly retryPolicy: RetryPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceConnectServiceProps) {
     const headroom = props.proxyHeadroom ?? RECOMMENDED_PROXY_HEADROOM;

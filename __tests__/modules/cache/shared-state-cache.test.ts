@@ -15,6 +15,7 @@ import {
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
+  planJson,
 } from '../../helpers/terraform';
 import { newStack, onlyResource, refOf, resources, synthJson } from '../fixture';
 
@@ -261,9 +262,7 @@ if (!terraformAvailable && process.env.REQUIRE_TERRAFORM === '1')
     const tf = (...args: string[]) => runTerraform(terraform!, cliConfig, stackDir, args);
     for (const step of [tf('init', '-input=false'), tf('validate')]) if (step.status !== 0) throw new Error(step.stdout + step.stderr);
     // WHEN
-    const plan = tf('plan', '-input=false', '-lock=false', '-out=plan.bin');
-    if (plan.status !== 0) throw new Error(plan.stdout + plan.stderr);
-    const show = JSON.parse(tf('show', '-json', 'plan.bin').stdout);
+    const show = planJson(tf);
     // THEN
     const types = (show.resource_changes as any[]).map((change) => change.type).sort();
     expect(types).toEqual([

@@ -20,6 +20,7 @@ import {
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
+  planJson,
 } from '../../helpers/terraform';
 import { makeTestCa, type TestCa } from './fixture';
 
@@ -89,11 +90,8 @@ const available = offline !== undefined;
 
   test('terraform plan creates the front door: listeners, trust store with its uploaded files, WAF, logs bucket, certificate', () => {
     // WHEN
-    expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', '-out=plan.bin'));
-    const show = tf('show', '-json', 'plan.bin');
-    expectTerraformSuccess(show);
+    const changes: any[] = planJson(tf).resource_changes;
     // THEN
-    const changes: any[] = JSON.parse(show.stdout).resource_changes;
     expect(changes.every((change) => change.change.actions.join() === 'create')).toBe(true);
     const count = (type: string) => changes.filter((change) => change.type === type).length;
     expect(count('aws_lb')).toBe(1);
@@ -152,10 +150,7 @@ const available = offline !== undefined;
     });
 
     const statementsFor = (region: string): any[] => {
-      expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', `-var=region=${region}`, '-out=plan.bin'));
-      const show = tf('show', '-json', 'plan.bin');
-      expectTerraformSuccess(show);
-      return JSON.parse(show.stdout).planned_values.outputs.statements.value;
+      return planJson(tf, `-var=region=${region}`).planned_values.outputs.statements.value;
     };
 
     test("a region opened before August 2022 gets the service principal and the region's ELB account", () => {

@@ -9,6 +9,7 @@ import {
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
+  planJson,
 } from '../../helpers/terraform';
 import { conditionsHold } from '../../helpers/iam-conditions';
 import { newStack, onlyResource, synthJson } from '../fixture';
@@ -298,8 +299,7 @@ if ((terraform === undefined || mirror === undefined) && process.env.REQUIRE_TER
 
     // WHEN
     tf('init', '-input=false');
-    tf('plan', '-input=false', '-lock=false', '-out=plan.bin');
-    const plan = JSON.parse(tf('show', '-json', 'plan.bin').stdout);
+    const plan = planJson(tf);
 
     // THEN
     const after = (type: string) => plan.resource_changes.find((change: any) => change.type === type).change.after;

@@ -18,6 +18,7 @@ import {
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
+  planJson,
 } from '../../helpers/terraform';
 import { newStack, resources, synthJson } from '../fixture';
 
@@ -76,8 +77,7 @@ if ((terraform === undefined || mirror === undefined) && process.env.REQUIRE_TER
       return result;
     };
     tf('init', '-input=false');
-    tf('plan', '-input=false', '-lock=false', '-out=plan.bin');
-    const plan = JSON.parse(tf('show', '-json', 'plan.bin').stdout);
+    const plan = planJson(tf);
     const trusts = (plan.resource_changes as any[])
       .filter((change) => change.type === 'aws_iam_role')
       .map((change) => JSON.parse(change.change.after.assume_role_policy).Statement[0]);

@@ -12,6 +12,7 @@ import {
   tempDir,
   writeMirrorCliConfig,
   writeOfflineProviderOverride,
+  planJson,
 } from '../../helpers/terraform';
 import { scale, scalingStack, spec } from './scaling-fixture';
 
@@ -73,11 +74,8 @@ const offline = offlineTerraform('a stack with a scaled ECS service');
 
     test('terraform plan creates one target and three target-tracking policies (the backlog one by metric math) and evaluates the protection grant', () => {
       // WHEN
-      expectTerraformSuccess(tf('plan', '-input=false', '-lock=false', '-out=plan.bin'));
-      const show = tf('show', '-json', 'plan.bin');
-      expectTerraformSuccess(show);
+      const changes: any[] = planJson(tf).resource_changes;
       // THEN
-      const changes: any[] = JSON.parse(show.stdout).resource_changes;
       const targets = changes.filter((c) => c.type === 'aws_appautoscaling_target');
       expect(targets.map((c) => c.change.after)).toEqual([
         expect.objectContaining({
