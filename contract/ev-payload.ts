@@ -87,7 +87,9 @@ export function canonicalTimestamp(timestamp: string): string {
  * The idempotency key of an event: the header when given, else `vehicle_id`
  * and the instant of `timestamp` in its canonical spelling, so one instant
  * written four ways is one key. The stores scope every key by `vehicle_id`.
+ * `instant`: `canonicalTimestamp(payload.timestamp)`, when the caller has it already.
  */
-export function idempotencyKeyOf(payload: Pick<EvPayload, 'vehicle_id' | 'timestamp'>, header?: string): string {
-  return header !== undefined && header !== '' ? header : `${payload.vehicle_id}@${canonicalTimestamp(payload.timestamp)}`;
+export function idempotencyKeyOf(payload: Pick<EvPayload, 'vehicle_id' | 'timestamp'>, header?: string, instant?: string): string {
+  if (header !== undefined && header !== '') return header;
+  return `${payload.vehicle_id}@${instant ?? canonicalTimestamp(payload.timestamp)}`;
 }

@@ -63,9 +63,13 @@ export class EventApplier {
     const keyProblem = idempotencyKeyProblem(key);
     if (keyProblem !== undefined) throw new UnappliableEventError(keyProblem, IDEMPOTENCY_KEY_HEADER);
     const { thresholds } = this;
+    const instant = new Date(timestampMs).toISOString(); // the canonical timestamp, parsed once for the key and the fingerprint
     try {
-      return await this.store.applyOnce(idempotencyKeyOf(event, key), event.vehicle_id, eventFingerprint(event), (state) =>
-        applyEvent(state, event, timestampMs, thresholds),
+      return await this.store.applyOnce(
+        idempotencyKeyOf(event, key, instant),
+        event.vehicle_id,
+        eventFingerprint(event, instant),
+        (state) => applyEvent(state, event, timestampMs, thresholds),
       );
     } catch (error) {
       if (error instanceof IdempotencyKeyConflictError) throw new ConflictingEventError(event, key);

@@ -16,12 +16,15 @@
 import { hash } from 'node:crypto';
 import { canonicalTimestamp, type EvPayload } from '../../contract/ev-payload';
 
-/** The fingerprint of `event` (see the file comment). */
-export function eventFingerprint(event: EvPayload): string {
+/**
+ * The fingerprint of `event` (see the file comment). `instant`:
+ * `canonicalTimestamp(event.timestamp)`, when the caller has it already.
+ */
+export function eventFingerprint(event: EvPayload, instant: string = canonicalTimestamp(event.timestamp)): string {
   const { location, battery } = event;
   const canonical = JSON.stringify([
     event.vehicle_id,
-    canonicalTimestamp(event.timestamp),
+    instant,
     location.latitude,
     location.longitude,
     battery.percentage,
