@@ -26,6 +26,7 @@ import { parse as parseYaml } from 'yaml';
 import { DATA_INGESTION, DATA_PROCESSING, type ServiceIdentity } from '../../contract/services';
 import { layOutStage, listTree, parseDockerfile, referencedNames, type BuiltStage, type Stage } from './dockerfile';
 import { node22BinDir } from './node22';
+import { serviceNodeArgs } from '../../scripts/launch/service-process';
 
 const ROOT = join(__dirname, '..', '..');
 const DOCKERFILE = join(ROOT, 'apps', 'Dockerfile');
@@ -94,7 +95,11 @@ describe('apps/Dockerfile, read as Docker reads it', () => {
     const user = finalStage.instructions.filter((i) => i.keyword === 'USER').map((i) => i.args);
     expect(user).toEqual(['node']);
     const cmd = finalStage.instructions.find((i) => i.keyword === 'CMD')!;
-    expect(JSON.parse(cmd.args)).toEqual(['node', 'dist/server.js']);
+    // the node flags of the start scripts, which the tests and benchmarks run the services with (serviceNodeArgs)
+    const flags = serviceNodeArgs('ingestion').slice(0, -1);
+    expect(serviceNodeArgs('processing').slice(0, -1)).toEqual(flags);
+    expect(flags).toContain('--max-semi-space-size=32');
+    expect(JSON.parse(cmd.args)).toEqual(['node', ...flags, 'dist/server.js']);
     expect(finalStage.instructions.find((i) => i.keyword === 'HEALTHCHECK')!.args).toMatch(/CMD \["node", /);
   });
 

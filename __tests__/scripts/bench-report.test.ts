@@ -18,15 +18,27 @@ const HEADER = 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors';
 const RSS_COLUMNS = 'ingestion_rss_mb\tprocessing_rss_mb';
 /** The columns bench.sh appends since it records each service's CPU time per request. */
 const CPU_COLUMNS = 'ingestion_cpu_us\tprocessing_cpu_us';
+/** The columns bench.sh appends since it records each service's idle RSS. */
+const IDLE_COLUMNS = 'ingestion_idle_rss_mb\tprocessing_idle_rss_mb';
 
 /**
  * One round: rps and p99; with RSS columns ingestion's and processing's peak RSS in MiB; with CPU columns too,
- * their CPU time per request in µs.
+ * their CPU time per request in µs; with idle columns too, their idle RSS in MiB.
  */
 type Round =
   | [rps: number, p99: number]
   | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number]
-  | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number, ingestionCpuUs: number, processingCpuUs: number];
+  | [rps: number, p99: number, ingestionRssMb: number, processingRssMb: number, ingestionCpuUs: number, processingCpuUs: number]
+  | [
+      rps: number,
+      p99: number,
+      ingestionRssMb: number,
+      processingRssMb: number,
+      ingestionCpuUs: number,
+      processingCpuUs: number,
+      ingestionIdleRssMb: number,
+      processingIdleRssMb: number,
+    ];
 
 /**
  * Rows as bench.sh writes them: for every load, connection count and round, each implementation's rps and p99;
@@ -36,7 +48,11 @@ function rowsText(measurements: Record<string, Record<string, Round[]>>): string
   const widest = Math.max(
     ...Object.values(measurements).flatMap((byImpl) => Object.values(byImpl).flatMap((rounds) => rounds.map((r) => r.length))),
   );
-  const lines = [[HEADER, ...(widest >= 4 ? [RSS_COLUMNS] : []), ...(widest === 6 ? [CPU_COLUMNS] : [])].join('\t')];
+  const lines = [
+    [HEADER, ...(widest >= 4 ? [RSS_COLUMNS] : []), ...(widest >= 6 ? [CPU_COLUMNS] : []), ...(widest === 8 ? [IDLE_COLUMNS] : [])].join(
+      '\t',
+    ),
+  ];
   for (const [group, byImpl] of Object.entries(measurements)) {
     const [load, conns] = group.split('/');
     for (const [impl, rounds] of Object.entries(byImpl)) {
@@ -180,6 +196,21 @@ const WITH_CPU_POST: Record<string, Round[]> = {
 };
 /** With the CPU columns, a Go variant and the Node floor. */
 const WITH_CPU = rowsText({ 'post/64': WITH_CPU_POST });
+/** With the idle RSS columns: each service's resident set before the load of each start. */
+const WITH_IDLE = rowsText({
+  'post/64': {
+    fastify: [
+      [8000, 15, 95.0, 70.0, 120, 70, 96.5, 94.0],
+      [8600, 14, 97.5, 72.0, 110, 66, 97.1, 95.2],
+      [7400, 16, 96.2, 71.1, 130, 72, 95.9, 94.8],
+    ],
+    'go-faithful': [
+      [7000, 20, 14.0, 11.0, 200, 95, 9.1, 8.0],
+      [7600, 19, 14.5, 11.2, 196, 94, 9.3, 8.2],
+      [7200, 20, 13.8, 10.9, 205, 100, 9.2, 8.1],
+    ],
+  },
+});
 /** As bench.sh writes rows where /proc gives no VmHWM. */
 const RSS_NAN = rowsText({
   'post/64': {
@@ -301,6 +332,8 @@ describe('the rows', () => {
       processingRssMb: 60,
       ingestionCpuUs: NaN,
       processingCpuUs: NaN,
+      ingestionIdleRssMb: NaN,
+      processingIdleRssMb: NaN,
     });
     expect(parseRows(RSS_NAN).every((row) => Number.isNaN(row.ingestionRssMb) && Number.isNaN(row.processingRssMb))).toBe(true);
   });
@@ -325,6 +358,15 @@ describe('the rows', () => {
     expect(floor.ingestionCpuUs).toEqual({ median: 95, min: 90, max: 100 });
     expect(floor.processingCpuUs).toEqual({ median: 68, min: 64, max: 70 });
     expect(parseRows(WITH_RSS).every((row) => Number.isNaN(row.ingestionCpuUs) && Number.isNaN(row.processingCpuUs))).toBe(true);
+  });
+
+  test("with the idle columns: each service's resident set before the load, summarised as median and range", () => {
+    const rows = parseRows(WITH_IDLE);
+    expect(rows[0]).toMatchObject({ impl: 'fastify', ingestionCpuUs: 120, ingestionIdleRssMb: 96.5, processingIdleRssMb: 94 });
+    const fastify = summarise(rows).find((s) => s.impl === 'fastify')!;
+    expect(fastify.ingestionIdleRssMb).toEqual({ median: 96.5, min: 95.9, max: 97.1 });
+    expect(fastify.processingIdleRssMb).toEqual({ median: 94.8, min: 94, max: 95.2 });
+    expect(parseRows(WITH_CPU).every((row) => Number.isNaN(row.ingestionIdleRssMb) && Number.isNaN(row.processingIdleRssMb))).toBe(true);
   });
 
   test("the summary holds the median and range of each service's peak RSS, NaN without it", () => {
@@ -352,6 +394,19 @@ describe('the text report', () => {
       'post   64    go-faithful  14.0 (13.8–14.5)      11.0 (10.9–11.2)',
     ]);
     expect(lines[title + 6]).toBe('');
+  });
+
+  test('with idle RSS: a table of it before the peak RSS table', () => {
+    const lines = benchReport(parseRows(WITH_IDLE));
+    const title = lines.indexOf('Idle RSS, a second after start (MiB, median over rounds, min–max)');
+    expect(title).toBeGreaterThan(0);
+    expect(title).toBeLessThan(lines.indexOf('Peak RSS under load (MiB, median over rounds, min–max)'));
+    expect(lines.slice(title + 1, title + 4)).toEqual([
+      'load   conns impl         ingestion             processing',
+      'post   64    fastify      96.5 (95.9–97.1)      94.8 (94.0–95.2)',
+      'post   64    go-faithful  9.2 (9.1–9.3)         8.1 (8.0–8.2)',
+    ]);
+    expect(benchReport(parseRows(WITH_CPU)).some((line) => line.startsWith('Idle RSS'))).toBe(false);
   });
 
   test('without RSS (older rows, or NaN where /proc gave none): no RSS table', () => {
@@ -600,7 +655,12 @@ test("the bench's payload is the article's sample event", () => {
         expect(row.ingestionCpuUs).toBeGreaterThan(10);
         expect(row.ingestionCpuUs).toBeLessThan(100_000);
         expect(row.processingCpuUs).toBeGreaterThan(10);
+        // VmRSS of each Node process before the load: tens of MiB, below the peak
+        expect(row.ingestionIdleRssMb).toBeGreaterThan(10);
+        expect(row.ingestionIdleRssMb).toBeLessThanOrEqual(row.ingestionRssMb);
+        expect(row.processingIdleRssMb).toBeGreaterThan(10);
       }
+      expect(run.stdout).toMatch(/Idle RSS, a second after start/);
       expect(run.stdout).toMatch(/Peak RSS under load/);
       expect(run.stdout).toMatch(/CPU time per request/);
       // the chart and the CPU record go to the output folder, not over the committed docs

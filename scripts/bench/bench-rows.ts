@@ -1,9 +1,9 @@
 /**
  * The rows `npm run bench` writes (one per wrk run: load, implementation,
- * connections, round, req/s, p50, p99, errors, and each service's peak RSS
- * and CPU time per request) and their summary per load, connection count and
- * implementation over the rounds. Rows written before the RSS or CPU columns
- * existed parse with NaN for them.
+ * connections, round, req/s, p50, p99, errors, and each service's peak RSS,
+ * CPU time per request and idle RSS) and their summary per load, connection
+ * count and implementation over the rounds. Rows written before the RSS, CPU
+ * or idle RSS columns existed parse with NaN for them.
  */
 
 /** One measured wrk run. */
@@ -24,6 +24,10 @@ export interface Row {
   readonly ingestionCpuUs: number;
   /** Processing's CPU time (user + system, all threads) in this run per request answered, µs; NaN when not recorded. */
   readonly processingCpuUs: number;
+  /** Ingestion's resident set a second after it started, before any load (VmRSS), MiB; NaN when not recorded. */
+  readonly ingestionIdleRssMb: number;
+  /** Processing's resident set a second after it started, before any load (VmRSS), MiB; NaN when not recorded. */
+  readonly processingIdleRssMb: number;
 }
 
 /** A median with the range it summarises. */
@@ -51,6 +55,10 @@ export interface Summary {
   readonly ingestionCpuUs: Spread;
   /** Processing's CPU time per request over the runs, µs (NaN when no run recorded it). */
   readonly processingCpuUs: Spread;
+  /** Ingestion's idle RSS over the runs, MiB (NaN when no run recorded it). */
+  readonly ingestionIdleRssMb: Spread;
+  /** Processing's idle RSS over the runs, MiB (NaN when no run recorded it). */
+  readonly processingIdleRssMb: Spread;
 }
 
 /** The Fastify pipeline's name in the rows: the one the targets are about. */
@@ -87,20 +95,40 @@ export function parseRows(text: string): Row[] {
     .slice(1)
     .filter((line) => line.trim() !== '')
     .map((line) => line.split('\t'))
-    .map(([load, impl, , conns, round, rps, p50, p99, errors, ingestionRss, processingRss, ingestionCpu, processingCpu]) => ({
-      load,
-      impl,
-      conns: Number(conns),
-      round: Number(round),
-      rps: Number(rps),
-      p50: Number(p50),
-      p99: Number(p99),
-      errors: Number(errors),
-      ingestionRssMb: optionalNumber(ingestionRss),
-      processingRssMb: optionalNumber(processingRss),
-      ingestionCpuUs: optionalNumber(ingestionCpu),
-      processingCpuUs: optionalNumber(processingCpu),
-    }));
+    .map(
+      ([
+        load,
+        impl,
+        ,
+        conns,
+        round,
+        rps,
+        p50,
+        p99,
+        errors,
+        ingestionRss,
+        processingRss,
+        ingestionCpu,
+        processingCpu,
+        ingestionIdleRss,
+        processingIdleRss,
+      ]) => ({
+        load,
+        impl,
+        conns: Number(conns),
+        round: Number(round),
+        rps: Number(rps),
+        p50: Number(p50),
+        p99: Number(p99),
+        errors: Number(errors),
+        ingestionRssMb: optionalNumber(ingestionRss),
+        processingRssMb: optionalNumber(processingRss),
+        ingestionCpuUs: optionalNumber(ingestionCpu),
+        processingCpuUs: optionalNumber(processingCpu),
+        ingestionIdleRssMb: optionalNumber(ingestionIdleRss),
+        processingIdleRssMb: optionalNumber(processingIdleRss),
+      }),
+    );
 }
 
 /** One summary per load, connection count and implementation, in the order of the rows. */
@@ -124,6 +152,8 @@ export function summarise(rows: readonly Row[]): Summary[] {
             processingRssMb: spread(runs.map((run) => run.processingRssMb)),
             ingestionCpuUs: spread(runs.map((run) => run.ingestionCpuUs)),
             processingCpuUs: spread(runs.map((run) => run.processingCpuUs)),
+            ingestionIdleRssMb: spread(runs.map((run) => run.ingestionIdleRssMb)),
+            processingIdleRssMb: spread(runs.map((run) => run.processingIdleRssMb)),
           },
         ];
       }),

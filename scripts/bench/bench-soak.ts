@@ -36,6 +36,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MEMORY_MAX_KEYS } from '../../apps/resilience/idempotent-store';
 import { formatTable } from '../drill/stats';
+import { serviceNodeArgs, type ServiceName } from '../launch/service-process';
 
 const USAGE = `Usage: npm run bench:soak -- [options]
   --minutes N          minutes of load, one wrk run each (10; 2 to 180)
@@ -53,8 +54,6 @@ const MINUTE_MS = 60_000;
 /** A wrk run that has not ended this long after its minute is killed. */
 const WRK_GRACE_MS = 30_000;
 const HEALTH_TIMEOUT_MS = 15_000;
-
-type ServiceName = 'processing' | 'ingestion';
 
 interface Options {
   readonly minutes: number;
@@ -190,7 +189,7 @@ function startService(name: ServiceName, port: number, env: Record<string, strin
   for (const variable of ['REDIS_URL', 'RETRY_QUEUE_URL', 'RETRY_QUEUE_DIR', 'NODE_OPTIONS']) delete inherited[variable];
   const child = spawn(
     process.execPath,
-    ['--require', join(ROOT, 'scripts', 'bench', 'bench-soak-memory-probe.cjs'), join(ROOT, 'dist', 'apps', name, 'server.js')],
+    ['--require', join(ROOT, 'scripts', 'bench', 'bench-soak-memory-probe.cjs'), ...serviceNodeArgs(name)],
     {
       env: {
         ...inherited,

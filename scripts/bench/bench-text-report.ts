@@ -41,6 +41,15 @@ export function benchReport(rows: readonly Row[]): string[] {
     );
   }
   lines.push(
+    ...perServiceTable(
+      summaries,
+      'Idle RSS, a second after start (MiB, median over rounds, min–max)',
+      'ingestionIdleRssMb',
+      'processingIdleRssMb',
+      1,
+    ),
+  );
+  lines.push(
     ...perServiceTable(summaries, 'Peak RSS under load (MiB, median over rounds, min–max)', 'ingestionRssMb', 'processingRssMb', 1),
   );
   lines.push(
@@ -93,8 +102,8 @@ const ratio = (name: string, values: readonly number[]): string => `${name} ×${
 function perServiceTable(
   summaries: readonly Summary[],
   title: string,
-  ingestion: 'ingestionRssMb' | 'ingestionCpuUs',
-  processing: 'processingRssMb' | 'processingCpuUs',
+  ingestion: 'ingestionIdleRssMb' | 'ingestionRssMb' | 'ingestionCpuUs',
+  processing: 'processingIdleRssMb' | 'processingRssMb' | 'processingCpuUs',
   digits: number,
 ): string[] {
   const recorded = summaries.filter((s) => !Number.isNaN(s[ingestion].median) || !Number.isNaN(s[processing].median));

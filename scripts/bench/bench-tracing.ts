@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localLauncher } from '../launch/pipeline-launcher';
+import { serviceNodeArgs } from '../launch/service-process';
 import { formatTable, percentile } from '../drill/stats';
 import { OtlpReceiver } from '../tracing/otlp-receiver';
 
@@ -141,7 +142,7 @@ interface BenchService {
 
 async function startBenchService(service: 'ingestion' | 'processing', port: number, env: Record<string, string>): Promise<BenchService> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'server.js')], {
+  const child: ChildProcess = spawn(process.execPath, serviceNodeArgs(service), {
     cwd: ROOT,
     env: { ...inherited, APP_HOST: '127.0.0.1', APP_PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

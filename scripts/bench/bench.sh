@@ -8,7 +8,7 @@
 # `--impls` can add `node-floor` (scripts/bench/forwarding-floor.ts): a bare
 # node:http forwarder with ingestion's undici pool and nothing else, in front
 # of the same processing — the ceiling of any Node ingestion on this machine.
-# Prints medians, min–max, each service's peak RSS and CPU time per request,
+# Prints medians, min–max, each service's idle and peak RSS and CPU time per request,
 # the Node/Go ratios and the speed target's verdict (scripts/bench/speed-target.ts),
 # draws the medians as an SVG chart and writes the CPU time per request as
 # JSON (scripts/bench/bench-report.ts) — into the output folder
@@ -17,7 +17,8 @@
 # `npm run capacity` reads.
 #
 # Every measurement starts processing, then ingestion pointed at it, on
-# 127.0.0.1 (logs to /dev/null), waits for GET /health-check, warms up at the
+# 127.0.0.1 (logs to /dev/null), waits for GET /health-check, records each
+# service's idle resident set (VmRSS a second later), warms up at the
 # highest connection count, runs wrk once per connection count, and stops
 # both. After each wrk run it records each service's peak resident set so far
 # (VmHWM in /proc/PID/status, warm-up and earlier runs included) and the CPU
@@ -35,6 +36,9 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Node 22.12 or newer, as the images run: the `node` on PATH when it is one, else the images'
+# Node (22.23.2), installed once from the npm registry into .tmp/node-22 (.ci/node22.sh).
+PATH="$("$BASH" "$root/.ci/node22.sh"):$PATH"
 bench_dir="$root/scripts/bench"
 # tsx's loader by path, so that TypeScript runs from whatever directory the script is called in.
 tsx_loader="$(cd "$root" && node -p "require.resolve('tsx')")"
@@ -207,6 +211,14 @@ peak_rss_mb() {
   if [ -n "$kb" ]; then awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }'; else printf NaN; fi
 }
 
+# rss_mb NAME: the service's resident set now (VmRSS in /proc/PID/status)
+# in MiB with one decimal; NaN when /proc does not give it.
+rss_mb() {
+  local kb
+  kb="$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/${service_pid[$1]}/status" 2>/dev/null || true)"
+  if [ -n "$kb" ]; then awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }'; else printf NaN; fi
+}
+
 # cpu_ticks NAME: the service's CPU time so far, user + system of all its
 # threads (/proc/PID/stat fields 14 and 15), in clock ticks; empty without /proc.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${service_pid[$1]}/stat" 2>/dev/null || true; }
@@ -221,16 +233,22 @@ cpu_us_per_request() {
 max_c=0
 for c in $connections; do [ "$c" -le "$max_c" ] || max_c="$c"; done
 rows="$out/bench-$(date +%Y%m%d-%H%M%S).tsv"
-printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\tingestion_rss_mb\tprocessing_rss_mb\tingestion_cpu_us\tprocessing_cpu_us\n' \
+printf 'load\timpl\ttarget\tconns\tround\trps\tp50_ms\tp99_ms\terrors\tingestion_rss_mb\tprocessing_rss_mb\tingestion_cpu_us\tprocessing_cpu_us\tingestion_idle_rss_mb\tprocessing_idle_rss_mb\n' \
   >"$rows"
+
+# The services as `npm run start:*` (and the images) run them, node flags included.
+# shellcheck source=scripts/bench/service-command.sh
+source "$bench_dir/service-command.sh"
+fastify_processing="$(service_command "$root" processing)"
+fastify_ingestion="$(service_command "$root" ingestion)"
 
 # measure LOAD IMPL ROUND: one start of the pair, its rows appended to $rows.
 measure() {
-  local load="$1" impl="$2" round="$3" ingestion processing ingestion_env line errors c ingestion_ticks processing_ticks
+  local load="$1" impl="$2" round="$3" ingestion processing ingestion_env line errors c ingestion_ticks processing_ticks ingestion_idle_rss processing_idle_rss
   ingestion_env=(DATA_PROCESSING_URL="http://127.0.0.1:$processing_port/ev")
   case "$impl" in
-    fastify) processing="node $root/dist/apps/processing/server.js"; ingestion="node $root/dist/apps/ingestion/server.js" ;;
-    node-floor) processing="node $root/dist/apps/processing/server.js"; ingestion="node --import $tsx_loader $bench_dir/forwarding-floor.ts" ;;
+    fastify) processing="$fastify_processing"; ingestion="$fastify_ingestion" ;;
+    node-floor) processing="$fastify_processing"; ingestion="node --import $tsx_loader $bench_dir/forwarding-floor.ts" ;;
     go-faithful) processing="$go_bin/processing"; ingestion="$go_bin/ingestion" ;;
     go-tuned) processing="$go_bin/processing"; ingestion="$go_bin/ingestion"; ingestion_env+=(GO_MAX_IDLE_PER_HOST=128) ;;
     *) echo "bench: unknown implementation $impl" >&2; exit 2 ;;
@@ -238,6 +256,9 @@ measure() {
   if [ "$pin" -eq 1 ]; then ingestion="taskset -c 0 $ingestion" processing="taskset -c 1 $processing"; fi
   start_service processing "$processing_port" "$processing"
   start_service ingestion "$ingestion_port" "$ingestion" "${ingestion_env[@]}"
+  # Idle memory: the resident set a second after both answered their health check, before any load.
+  sleep 1
+  ingestion_idle_rss="$(rss_mb ingestion)" processing_idle_rss="$(rss_mb processing)"
   # Warm up by requests answered, not by time: Node compiles its hot paths after some thousands of requests,
   # which a starved machine serves in far more than 5 s.
   if [ "$warmup" -gt 0 ]; then
@@ -253,11 +274,12 @@ measure() {
     line="$(run_wrk "$load" "$c" "$duration")"
     errors=$(( $(field non2xx "$line") + $(field connect_err "$line") + $(field read_err "$line") \
       + $(field write_err "$line") + $(field timeouts "$line") ))
-    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
+    printf '%s\t%s\tpipeline\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$load" "$impl" "$c" "$round" \
       "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" \
       "$(peak_rss_mb ingestion)" "$(peak_rss_mb processing)" \
       "$(cpu_us_per_request "$ingestion_ticks" "$(cpu_ticks ingestion)" "$(field requests "$line")")" \
-      "$(cpu_us_per_request "$processing_ticks" "$(cpu_ticks processing)" "$(field requests "$line")")" | tee -a "$rows"
+      "$(cpu_us_per_request "$processing_ticks" "$(cpu_ticks processing)" "$(field requests "$line")")" \
+      "$ingestion_idle_rss" "$processing_idle_rss" | tee -a "$rows"
   done
   stop_services
 }

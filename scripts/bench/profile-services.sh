@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CPU profiles of both services under load: starts the built services as
-# `npm run start:*` does (defaults: resilience chain, request logs and
+# `npm run start:*` does, node flags included (defaults: resilience chain, request logs and
 # validation on; logs to /dev/null) with `node --cpu-prof`, drives ingestion
 # with wrk for a warm-up and a measured run, stops both with SIGTERM (the
 # profiles are written at exit) and prints the top self-time entries of each
@@ -17,12 +17,16 @@
 #          [--no-profile]          no profiler: only the CPU time per request (from /proc)
 #
 # Besides the profiles it prints each service's CPU time per request during
-# the measured run (user and system, from /proc/<pid>/stat): on a shared
+# the measured run (user and system, from /proc/<pid>/stat) and its peak
+# resident set (VmHWM, warm-up included): on a shared
 # machine this is steadier than req/s, and the profiler's wall-clock samples
 # also count time a preempted process waited inside a system call.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Node 22.12 or newer, as the images run: the `node` on PATH when it is one, else the images'
+# Node (22.23.2), installed once from the npm registry into .tmp/node-22 (.ci/node22.sh).
+PATH="$("$BASH" "$root/.ci/node22.sh"):$PATH"
 reference="${GO_REFERENCE_DIR:-}"
 load=post connections=64 warmup=5 duration=15 out="$root/bench-results/profiles" build=1 node_flags="" profile=1
 ingestion_port=13100 processing_port=13101
@@ -43,6 +47,10 @@ case "$load" in post) script=ev-post.lua ;; unique) script=ev-unique.lua ;; *) e
 [ -n "$reference" ] && [ -f "$reference/bench/$script" ] || { echo "profile: set GO_REFERENCE_DIR to the Go reference (its bench/$script)" >&2; exit 1; }
 [ "$build" -eq 0 ] || (cd "$root" && npm run --silent build)
 
+# shellcheck source=scripts/bench/service-command.sh
+source "$root/scripts/bench/service-command.sh"
+service_command "$root" ingestion >/dev/null && service_command "$root" processing >/dev/null
+
 run="$out/$load-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run/ingestion" "$run/processing"
 pids=()
@@ -55,9 +63,9 @@ start() { # NAME PORT [VAR=VALUE...]
   local prof_flags=()
   [ "$profile" -eq 0 ] || prof_flags=(--cpu-prof --cpu-prof-dir="$run/$name")
   spawned[$name]=$(date +%s.%N)
-  # shellcheck disable=SC2086
-  env APP_HOST=127.0.0.1 APP_PORT="$port" "$@" node "${prof_flags[@]}" $node_flags \
-    "$root/dist/apps/$name/server.js" >/dev/null 2>"$run/$name.stderr" &
+  # shellcheck disable=SC2046,SC2086 # word splitting wanted: node, its flags, the entry
+  env APP_HOST=127.0.0.1 APP_PORT="$port" "$@" $(service_command "$root" "$name" | sed "s|^node |node ${prof_flags[*]} $node_flags |") \
+    >/dev/null 2>"$run/$name.stderr" &
   pids+=("$!")
   pid_of[$name]=$!
   for i in $(seq 150); do
@@ -89,6 +97,7 @@ for name in ingestion processing; do
   read -r u1 s1 <<<"$(ticks "${pid_of[$name]}")"
   awk -v n="$name" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v r="$requests" 'BEGIN {
     printf "%-10s CPU per request: %5.0f us (user %4.0f, system %4.0f)\n", n, (u + s) * 1e6 / hz / r, u * 1e6 / hz / r, s * 1e6 / hz / r }' | tee -a "$run/wrk.txt"
+  awk -v n="$name" '/^VmHWM/ { printf "%-10s peak RSS: %.1f MiB\n", n, $2 / 1024 }' "/proc/${pid_of[$name]}/status" | tee -a "$run/wrk.txt"
 done
 for p in "${pids[@]}"; do kill -TERM "$p"; done
 for p in "${pids[@]}"; do wait "$p" || true; done

@@ -4,7 +4,7 @@
  * Builds `dist/` first when it is missing or older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeLoopbackPort } from './redis-server';
 
@@ -58,14 +58,26 @@ export function ensureBuilt(): void {
   if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
 }
 
-function serverEntry(service: ServiceName): string {
-  return join(ROOT, 'dist', 'apps', service, 'server.js');
+/**
+ * The node arguments `npm run start:<service>` runs with (package.json: the
+ * node flags the images' CMD has too), the entry as an absolute path: the
+ * tests and benchmarks start each service as a deployment does.
+ */
+export function serviceNodeArgs(service: ServiceName): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const script = manifest.scripts[`start:${service}`];
+  const words = script?.split(' ') ?? [];
+  const entry = `dist/apps/${service}/server.js`;
+  if (words[0] !== 'node' || words.at(-1) !== entry || !words.slice(1, -1).every((word) => word.startsWith('--'))) {
+    throw new Error(`package.json script start:${service} must be "node [--flag ...] ${entry}", got ${JSON.stringify(script)}`);
+  }
+  return [...words.slice(1, -1), join(ROOT, entry)];
 }
 
 /** Starts `service` with `env` on a free loopback port (or `port`) and resolves once its health check answers 200. */
 export async function startService(service: ServiceName, env: Record<string, string> = {}, port?: number): Promise<ServiceProcess> {
   const listenPort = port ?? (await freeLoopbackPort());
-  const child = spawn(process.execPath, [serverEntry(service)], {
+  const child = spawn(process.execPath, serviceNodeArgs(service), {
     cwd: ROOT,
     env: { ...process.env, APP_HOST: '127.0.0.1', APP_PORT: String(listenPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
