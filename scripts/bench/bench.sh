@@ -36,9 +36,6 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# Node 22.12 or newer, as the images run: the `node` on PATH when it is one, else the images'
-# Node (22.23.2), installed once from the npm registry into .tmp/node-22 (.ci/node22.sh).
-PATH="$("$BASH" "$root/.ci/node22.sh"):$PATH"
 bench_dir="$root/scripts/bench"
 # tsx's loader by path, so that TypeScript runs from whatever directory the script is called in.
 tsx_loader="$(cd "$root" && node -p "require.resolve('tsx')")"
@@ -148,6 +145,10 @@ if [[ " $impls " == *" go-"* ]]; then
     exit 2
   }
 fi
+
+# Node 22.12 or newer, as the images run: the `node` on PATH when it is one, else the images'
+# Node (22.23.2), installed once from the npm registry into .tmp/node-22 (.ci/node22.sh).
+PATH="$("$BASH" "$root/.ci/node22.sh"):$PATH"
 [ "$build" -eq 0 ] || (cd "$root" && npm run --silent build)
 mkdir -p "$out"
 if [[ " $impls " == *" go-"* ]] && [ ! -x "$go_bin/ingestion" ]; then "$reference/build.sh" "$go_bin" >&2; fi
