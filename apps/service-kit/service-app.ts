@@ -61,7 +61,8 @@ export function createServiceApp(service: ServiceIdentity, options: ServiceAppOp
       stream: options.logStream ?? stdoutLogDestination(),
     },
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
+    // The request id is the service's own: a caller's `x-request-id` would let anyone give their requests another request's id in the logs.
+    requestIdHeader: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,

@@ -85,6 +85,20 @@ describe('ingestion POST /ev with processing listening on loopback', () => {
     }
   });
 
+  test("a caller cannot choose a request's id in the logs: x-request-id is ignored by both services", async () => {
+    await ingestion.inject({ method: 'POST', url: '/ev', headers: json, payload: JSON.stringify(SAMPLE_EVENT) });
+    const genuine = ingestionLog.lines.find((line) => line.msg === 'request')!.reqId as string;
+    // the attack: a second request that claims the first one's id, in ingestion's log and in processing's
+    const later = { ...SAMPLE_EVENT, timestamp: '2024-02-15T11:00:00Z' };
+    await ingestion.inject({ method: 'POST', url: '/ev', headers: { ...json, 'x-request-id': genuine }, payload: JSON.stringify(later) });
+    await processing.inject({ method: 'POST', url: '/ev', headers: { ...json, 'x-request-id': 'req-1' }, payload: JSON.stringify(later) });
+    const ids = (log: LogLines) => log.lines.filter((line) => line.msg === 'request').map((line) => line.reqId);
+    expect(ids(ingestionLog)).toHaveLength(2);
+    expect(new Set(ids(ingestionLog)).size).toBe(2);
+    expect(ids(processingLog)).toHaveLength(3);
+    expect(new Set(ids(processingLog)).size).toBe(3);
+  });
+
   test('a bad event is answered by ingestion and never reaches processing', async () => {
     const response = await ingestion.inject({
       method: 'POST',
