@@ -145,6 +145,13 @@ export function expectTerraformSuccess(result: TerraformResult): void {
   if (result.status !== 0) throw new Error(`terraform exited ${result.status}\n${result.stdout}\n${result.stderr}`);
 }
 
+/** `terraform validate -json`: expects success, a valid configuration and no errors. */
+export function expectTerraformValid(tf: (...args: string[]) => TerraformResult): void {
+  const result = tf('validate', '-json');
+  expectTerraformSuccess(result);
+  expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
+}
+
 /**
  * `terraform plan` (with `args`: variables, var files) saved and shown as
  * JSON (`terraform show -json`); throws with terraform's output when either fails.

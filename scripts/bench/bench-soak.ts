@@ -31,12 +31,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MEMORY_MAX_KEYS } from '../../apps/resilience/idempotent-store';
 import { formatTable } from '../drill/stats';
+import { freeLoopbackPort } from '../launch/redis-server';
 import { serviceNodeArgs, type ServiceName } from '../launch/service-process';
+import { cpuSeconds, rssMb } from './process-stats';
 
 const USAGE = `Usage: npm run bench:soak -- [options]
   --minutes N          minutes of load, one wrk run each (10; 2 to 180)
@@ -149,18 +150,6 @@ function parseOptions(argv: string[]): Options | 'help' {
   };
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `GET /health-check` answers 200; throws after {@link HEALTH_TIMEOUT_MS} or when the process exits. */
@@ -215,23 +204,6 @@ async function stopService(service: Service): Promise<void> {
   const timer = setTimeout(() => service.process.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** `VmRSS` of `pid` in MB, from `/proc/<pid>/status`. */
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match === null) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(match[1]) / 1024;
-}
-
-/** Clock ticks per second of `/proc/<pid>/stat` times. */
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
-
-/** User + system CPU time of `pid` so far, in seconds, from `/proc/<pid>/stat`. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // fields 14 (utime) and 15 (stime)
 }
 
 /** The machine's 1-minute load average. */

@@ -23,12 +23,13 @@
  * instead, so CPU per request compares like with like.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localLauncher } from '../launch/pipeline-launcher';
 import { serviceNodeArgs } from '../launch/service-process';
+import { cpuSeconds } from './process-stats';
 import { formatTable, percentile } from '../drill/stats';
 import { OtlpReceiver } from '../tracing/otlp-receiver';
 
@@ -122,16 +123,8 @@ function runWrk(script: string, url: string, connections: number, seconds: numbe
   });
 }
 
-/** Clock ticks per second of /proc/<pid>/stat times. */
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
 /** CPU time (user + system) a process has used so far, in microseconds. */
-function cpuMicros(pid: number): number {
-  // Fields after the command name (which ends with the last ')'): utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1_000_000;
-}
+const cpuMicros = (pid: number): number => cpuSeconds(pid) * 1_000_000;
 
 /** A built service started for the bench, its output discarded (as a deployment's log driver would take it), stderr's tail kept. */
 interface BenchService {

@@ -7,6 +7,7 @@ import { ScalingPolicy } from '../../../modules/scaling/scaling-policy';
 import { taskScaleInProtectionStatements } from '../../../modules/scaling/task-scale-in-protection-statements';
 import {
   expectTerraformSuccess,
+  expectTerraformValid,
   offlineTerraform,
   runTerraform,
   tempDir,
@@ -67,9 +68,7 @@ const offline = offlineTerraform('a stack with a scaled ECS service');
     });
 
     test("terraform validate accepts the scalable target, the three policies and the task role's protection grant", () => {
-      const result = tf('validate', '-json');
-      expectTerraformSuccess(result);
-      expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
+      expectTerraformValid(tf);
     });
 
     test('terraform plan creates one target and three target-tracking policies (the backlog one by metric math) and evaluates the protection grant', () => {
