@@ -3,6 +3,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getEventListeners } from 'node:events';
 import { request } from 'undici';
 import { ENVOY_DEFAULT_BACKOFF, HttpRetryEvent, PROCESSING_RETRY_POLICY, type RetryPolicySpec } from '../../contract/retry-policy';
 import { envoyBackoffMs, executeWithRetry, RetryFailedError } from '../../apps/resilience/retry';
@@ -218,6 +219,26 @@ describe('executeWithRetry stopped by its signal (the caller shutting down)', ()
     });
     expect(outcome).toEqual({ response: { status: 503 }, attempts: 1 });
     expect(upstream.calls()).toBe(1);
+  });
+
+  it('concurrent calls on one signal share one listener on it', async () => {
+    const controller = new AbortController();
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const listenersSeen: number[] = [];
+    const attempt = async () => {
+      await gate;
+      listenersSeen.push(getEventListeners(controller.signal, 'abort').length);
+      return { status: 503 };
+    };
+    const calls = Array.from({ length: 10 }, () =>
+      executeWithRetry(attempt, { policy: PROCESSING_RETRY_POLICY, signal: controller.signal, ...noSleep }),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const outcomes = await Promise.all(calls);
+    expect(outcomes.every((outcome) => outcome.response.status === 503)).toBe(true);
+    expect(Math.max(...listenersSeen)).toBe(1);
   });
 
   it('already fired: no attempt at all', async () => {

@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { PROCESSING_RETRY_POLICY } from '../../contract/retry-policy';
+import { subscribeToAbort } from '../resilience/abort-subscription';
 import { UpstreamFailure, classifyUpstreamError } from '../resilience/upstream-failure';
 import { ProcessingUnreachableError, type ProcessingAnswer, type ProcessingCall, type ProcessingClient } from './processing-client';
 
@@ -27,7 +28,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private headers: IncomingHttpHeaders = {};
   private readonly chunks: Buffer[] = [];
 
-  private stop: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly resolve: (answer: ProcessingAnswer) => void,
@@ -43,8 +44,8 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
       controller.abort(signal.reason as Error);
       return;
     }
-    this.stop = () => controller.abort(signal.reason as Error);
-    signal.addEventListener('abort', this.stop, { once: true });
+    // One listener per signal, not per call: the signal is the process's shutdown signal (see abort-subscription.ts).
+    this.unsubscribe = subscribeToAbort(signal, () => controller.abort(signal.reason as Error));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -68,10 +69,10 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.reject(new ProcessingUnreachableError(classifyUpstreamError(error, UpstreamFailure.RESET), error));
   }
 
-  /** Removes the abort listener of a settled exchange. */
+  /** Stops waiting on the signal once the exchange has settled. */
   private release(): void {
-    if (this.stop !== undefined) this.signal?.removeEventListener('abort', this.stop);
-    this.stop = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type RetryPolicySpec,
 } from '../../contract/retry-policy';
 import { UpstreamFailure, UpstreamFailureError, classifyUpstreamError } from './upstream-failure';
+import { subscribeToAbort } from './abort-subscription';
 
 /** One attempt: must honour `signal` (abort the request when it fires). */
 export type RetryAttempt<T extends { readonly status: number }> = (signal: AbortSignal, attemptNumber: number) => Promise<T>;
@@ -148,15 +149,14 @@ function abortedBy(signal: AbortSignal | undefined): { readonly reason: unknown 
 async function untilAborted(waiting: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   if (signal === undefined) return waiting;
   if (signal.aborted) return;
-  let onAbort: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
   const aborted = new Promise<void>((resolve) => {
-    onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
+    unsubscribe = subscribeToAbort(signal, resolve);
   });
   try {
     await Promise.race([waiting, aborted]);
   } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    unsubscribe?.();
   }
 }
 
@@ -185,14 +185,13 @@ async function runOneAttempt<T extends { readonly status: number }>(
       Math.max(0, Math.min(remainingMs, perTryTimeoutMs)),
     );
   });
-  let onStop: (() => void) | undefined;
+  let unsubscribe: (() => void) | undefined;
   const stopping = new Promise<never>((_, reject) => {
     if (stop === undefined) return;
-    onStop = () => {
+    unsubscribe = subscribeToAbort(stop, () => {
       controller.abort(stop.reason);
       reject(stop.reason);
-    };
-    stop.addEventListener('abort', onStop, { once: true });
+    });
   });
   try {
     return { response: await Promise.race([attempt(controller.signal, attemptNumber), expired, stopping]) };
@@ -203,7 +202,7 @@ async function runOneAttempt<T extends { readonly status: number }>(
     return { kind: classifyUpstreamError(error), error };
   } finally {
     clearTimeout(timer);
-    if (onStop !== undefined) stop?.removeEventListener('abort', onStop);
+    unsubscribe?.();
     expired.catch(() => undefined);
     stopping.catch(() => undefined);
   }

@@ -1,8 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProcessingUnreachableError } from '../../../apps/ingestion/processing-client';
 import { UpstreamFailure } from '../../../apps/resilience/upstream-failure';
 import { UndiciProcessingClient } from '../../../apps/ingestion/undici-processing-client';
+import { ShuttingDownError } from '../../../apps/ingestion/shutting-down-error';
 
 /** A real HTTP server on loopback whose behaviour each test chooses. */
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; url: URL }> {
@@ -82,6 +84,26 @@ describe('UndiciProcessingClient', () => {
     const { server, url } = await listen(() => undefined);
     const client = new UndiciProcessingClient({ url, timeoutMs: 100 });
     await expect(client.send({ body: Buffer.from('{}'), headers: {} })).rejects.toMatchObject({ failure: UpstreamFailure.TIMEOUT });
+    await client.close();
+    await stop(server);
+  });
+
+  test('the shutdown signal ends every call in flight at once, through one listener on the signal', async () => {
+    // GIVEN: processing never answers, and 20 calls share the process's shutdown signal
+    const { server, url } = await listen(() => undefined);
+    const client = new UndiciProcessingClient({ url });
+    const shutdown = new AbortController();
+    let received = 0;
+    server.on('request', () => received++);
+    const calls = Array.from({ length: 20 }, () => client.send({ body: Buffer.from('{}'), headers: {}, signal: shutdown.signal }));
+    while (received < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    // THEN: one listener, not one per call (a listener added and removed per call keeps dead calls alive in the young generation)
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+    // WHEN
+    shutdown.abort(new ShuttingDownError());
+    // THEN
+    const failures = await Promise.all(calls.map((call) => call.catch((error: unknown) => error)));
+    for (const failure of failures) expect(failure).toMatchObject({ failure: UpstreamFailure.SHUTDOWN });
     await client.close();
     await stop(server);
   });
