@@ -98,7 +98,6 @@ describe('apps/Dockerfile, read as Docker reads it', () => {
     // the node flags of the start scripts, which the tests and benchmarks run the services with (serviceNodeArgs)
     const flags = serviceNodeArgs('ingestion').slice(0, -1);
     expect(serviceNodeArgs('processing').slice(0, -1)).toEqual(flags);
-    expect(flags).toContain('--max-semi-space-size=32');
     expect(JSON.parse(cmd.args)).toEqual(['node', ...flags, 'dist/server.js']);
     expect(finalStage.instructions.find((i) => i.keyword === 'HEALTHCHECK')!.args).toMatch(/CMD \["node", /);
   });
