@@ -17,7 +17,8 @@ import { installCloseConnectionsOnShutdown } from './close-connections-on-shutdo
 import { installErrorHandling } from './error-handling';
 import { healthCheck } from './health-check';
 import { readiness, type ReadinessCheck } from './readiness';
-import { installRequestLog } from './request-log';
+import { REQUEST_ID_LOG_LABEL, installRequestLog } from './request-log';
+import { requestLoggerFactory } from './request-logger';
 import { installSchemaValidators } from './schema-validators';
 import { stdoutLogDestination } from './stdout-log-destination';
 import {
@@ -60,7 +61,9 @@ export function createServiceApp(service: ServiceIdentity, options: ServiceAppOp
       base: { service: service.name },
       stream: options.logStream ?? stdoutLogDestination(),
     },
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: REQUEST_ID_LOG_LABEL }),
+    // request.log is made when a request first logs through it; the request line goes through the service's logger.
+    childLoggerFactory: requestLoggerFactory,
     // The request id is the service's own: a caller's `x-request-id` would let anyone give their requests another request's id in the logs.
     requestIdHeader: false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
