@@ -83,7 +83,7 @@ describe('request.log, made on first use', () => {
     logger.info('d');
     logger.debug('e');
     logger.trace('f');
-    logger.silent('g');
+    logger.silent();
     expect(logger.child({ more: true })).toBe(child);
     expect(made).toBe(1);
     expect(logger.level).toBe('trace');
