@@ -3,7 +3,8 @@
  * that memory stays flat and latency does not drift.
  *
  * Starts both built services (`dist/`, after `npm run build`) on loopback as
- * `scripts/bench/bench.sh` runs them (logs on, to /dev/null; no Redis, no retry
+ * `scripts/bench/bench.sh` runs them (on Node 22.12 or newer: the npm script
+ * puts `.ci/node22.sh`'s Node first on PATH; logs on, to /dev/null; no Redis, no retry
  * queue: processing keeps keys and vehicles in memory, the case that needs
  * bounds), each with `scripts/bench/bench-soak-memory-probe.cjs` preloaded, which
  * appends `process.memoryUsage()` to a file every 10 s (no endpoint). Then

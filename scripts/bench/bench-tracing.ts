@@ -1,5 +1,6 @@
 /**
- * `npm run bench:tracing`: what tracing costs. Starts one built pipeline
+ * `npm run bench:tracing`: what tracing costs (on Node 22.12 or newer: the
+ * npm script puts `.ci/node22.sh`'s Node first on PATH). Starts one built pipeline
  * (processing, and ingestion forwarding to it, on loopback) per case —
  * tracing off (no OTEL_* variable), on (OTEL_EXPORTER_OTLP_ENDPOINT at a
  * local OTLP/HTTP sink standing in for the collector sidecar, SDK defaults
